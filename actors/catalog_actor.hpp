@@ -1,0 +1,13 @@
+// One catalog actor: answers reads from its own catalog_index of pre-rendered
+// documents. Only product actors' updates change it.
+#pragma once
+
+#include "actors/protocol.hpp"
+
+#include <caf/fwd.hpp>
+
+namespace doorbuster::actors {
+
+catalog_actor spawn_catalog_actor(caf::actor_system& sys);
+
+} // namespace doorbuster::actors

@@ -1,0 +1,31 @@
+#include "actors/catalog_pool.hpp"
+
+#include "actors/catalog_actor.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_pool.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/scoped_execution_unit.hpp>
+#include <caf/send.hpp>
+
+namespace doorbuster::actors {
+
+catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
+  caf::scoped_execution_unit ctx{&sys};
+  reads_ = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
+  updates_ = caf::actor_pool::make(&ctx, caf::actor_pool::broadcast());
+  for (size_t i = 0; i < workers; ++i) {
+    auto worker = caf::actor_cast<caf::actor>(spawn_catalog_actor(sys));
+    caf::anon_send(reads_, caf::sys_atom::value, caf::put_atom::value, worker);
+    caf::anon_send(updates_, caf::sys_atom::value, caf::put_atom::value,
+                   worker);
+  }
+}
+
+void catalog_pool::stop() {
+  // An exit message to a pool also ends its workers.
+  caf::anon_send_exit(reads_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(updates_, caf::exit_reason::user_shutdown);
+}
+
+} // namespace doorbuster::actors

@@ -1,0 +1,60 @@
+// The actors layer's entry point: the node's shards, product actors and
+// catalog pool behind plain calls. Every call returns at once and answers
+// through its reply_fn on an actor thread, so callers never block.
+#pragma once
+
+#include "actors/product_types.hpp"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace caf {
+class actor_system;
+}
+
+namespace doorbuster::actors {
+
+struct inventory_options {
+  size_t shards = 256;
+  size_t catalog_workers = 2;
+  size_t idempotency_keys = 100000;
+  uint32_t generation = 1; // boot generation, for order ids
+};
+
+class inventory {
+public:
+  inventory(caf::actor_system& sys, const inventory_options& opts);
+  ~inventory();
+
+  inventory(const inventory&) = delete;
+  inventory& operator=(const inventory&) = delete;
+
+  // Reads: served by the catalog pool, never by product actors.
+  void get_product(std::string sku, reply_fn<product_doc_ptr> reply);
+  void list_products(listing_query query, reply_fn<listing> reply);
+  void categories(reply_fn<std::string> reply);
+
+  // Writes: routed by SKU to the owning shard and product actor.
+  void purchase(purchase_request req, reply_fn<purchase_result> reply);
+  void put_product(std::string sku, product_fields fields,
+                   reply_fn<write_result> reply);
+  void patch_product(std::string sku, product_patch patch,
+                     reply_fn<write_result> reply);
+
+  using product_entry = std::pair<std::string, product_fields>;
+
+  /// Puts every entry; answers once with the results in the entries' order.
+  void put_many(std::vector<product_entry> entries,
+                reply_fn<std::vector<write_result>> reply);
+
+  /// Ends every actor of the inventory; pending replies are dropped.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace doorbuster::actors

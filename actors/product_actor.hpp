@@ -1,0 +1,24 @@
+// The actor that owns one product. Its mailbox serializes every change of the
+// product, so stock needs no lock: only this actor changes it. Each change is
+// published to the catalog before the caller is answered, so a read issued
+// after the answer sees it.
+#pragma once
+
+#include "actors/protocol.hpp"
+
+#include <caf/fwd.hpp>
+
+namespace doorbuster::actors {
+
+class order_ids;
+
+struct product_actor_deps {
+  caf::actor catalog_updates; // broadcasts to every catalog actor
+  order_ids* ids;             // outlives the actor system's actors
+  size_t idempotency_keys;
+};
+
+product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
+                                  const product_actor_deps& deps);
+
+} // namespace doorbuster::actors

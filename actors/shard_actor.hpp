@@ -1,0 +1,13 @@
+// A virtual shard: owns (spawns, links, routes to) the product actors of the
+// SKUs that hash to it. Speaks the product protocol and forwards by SKU; a
+// put for an unknown SKU creates its product actor.
+#pragma once
+
+#include "actors/product_actor.hpp"
+
+namespace doorbuster::actors {
+
+shard_actor spawn_shard_actor(caf::actor_system& sys,
+                              const product_actor_deps& deps);
+
+} // namespace doorbuster::actors

@@ -1,0 +1,63 @@
+#include "config/node_config.hpp"
+
+#include <caf/config_option_adder.hpp>
+
+namespace doorbuster::config {
+
+node_config::node_config() {
+  opt_group{custom_options_, "http"}
+    .add(opts.http.address, "address", "address to listen on for the JSON API")
+    .add(opts.http.port, "port", "port for the JSON API (0: any free port)")
+    .add(opts.http.port_file, "port-file",
+         "write the bound port to this file once listening")
+    .add(opts.http.threads, "threads", "number of HTTP io threads")
+    .add(opts.http.max_connections, "max-connections",
+         "open connections above this are refused with 503")
+    .add(opts.http.max_header_bytes, "max-header-bytes",
+         "largest accepted request head (431 above)")
+    .add(opts.http.max_body_bytes, "max-body-bytes",
+         "largest accepted request body (413 above)")
+    .add(opts.http.max_bulk_body_bytes, "max-bulk-body-bytes",
+         "largest accepted body of POST /v1/admin/products:bulk")
+    .add(opts.http.idle_timeout_ms, "idle-timeout-ms",
+         "close a connection that sends no complete request for this long");
+  opt_group{custom_options_, "products"}
+    .add(opts.products.shards, "shards", "number of virtual shards")
+    .add(opts.products.max_quantity, "max-quantity",
+         "largest quantity one purchase may ask for")
+    .add(opts.products.idempotency_keys, "idempotency-keys",
+         "idempotency keys remembered per product (oldest forgotten first)");
+  opt_group{custom_options_, "catalog"}
+    .add(opts.catalog.workers, "workers", "catalog actors serving reads");
+  opt_group{custom_options_, "admin"}
+    .add(opts.admin.token_file, "token-file",
+         "file holding the admin token (DOORBUSTER_ADMIN_TOKEN wins)");
+  opt_group{custom_options_, "demo"}
+    .add(opts.demo.products, "products",
+         "size of the generated demo catalog (0: none)")
+    .add(opts.demo.categories, "categories", "categories of the demo catalog")
+    .add(opts.demo.seed, "seed", "seed of the demo catalog");
+  opt_group{custom_options_, "persistence"}
+    .add(opts.persistence.data_dir, "data-dir", "directory for node state");
+  opt_group{custom_options_, "log"}
+    .add(opts.log.level, "level",
+         "trace, debug, info, warn, error, critical or off");
+}
+
+std::string validate(const options& opts) {
+  if (opts.http.threads == 0)
+    return "http.threads must be at least 1";
+  if (opts.http.max_connections == 0)
+    return "http.max-connections must be at least 1";
+  if (opts.products.shards == 0 || opts.products.shards > 65536)
+    return "products.shards must be between 1 and 65536";
+  if (opts.products.max_quantity < 1)
+    return "products.max-quantity must be at least 1";
+  if (opts.catalog.workers == 0)
+    return "catalog.workers must be at least 1";
+  if (opts.demo.products > 0 && opts.demo.categories == 0)
+    return "demo.categories must be at least 1";
+  return {};
+}
+
+} // namespace doorbuster::config

@@ -1,0 +1,60 @@
+// Every tunable of a node, as plain values. Declared once (names, defaults,
+// help) in node_config.cpp; the other layers read these structs only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace doorbuster::config {
+
+struct http_options {
+  std::string address = "0.0.0.0";
+  uint16_t port = 8080;
+  std::string port_file;  // written with the bound port once listening
+  size_t threads = 1;
+  size_t max_connections = 10000;
+  size_t max_header_bytes = 8 * 1024;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_bulk_body_bytes = 64 * 1024 * 1024;
+  size_t idle_timeout_ms = 30000;
+};
+
+struct product_options {
+  size_t shards = 256;
+  int64_t max_quantity = 1000;
+  size_t idempotency_keys = 100000;  // per product
+};
+
+struct catalog_options {
+  size_t workers = 2;
+};
+
+struct admin_options {
+  std::string token_file;  // DOORBUSTER_ADMIN_TOKEN wins over this
+};
+
+struct demo_options {
+  size_t products = 10000;
+  size_t categories = 20;
+  uint64_t seed = 42;
+};
+
+struct persistence_options {
+  std::string data_dir = "data";
+};
+
+struct log_options {
+  std::string level = "info";
+};
+
+struct options {
+  http_options http;
+  product_options products;
+  catalog_options catalog;
+  admin_options admin;
+  demo_options demo;
+  persistence_options persistence;
+  log_options log;
+};
+
+} // namespace doorbuster::config

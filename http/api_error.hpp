@@ -1,0 +1,31 @@
+// A refused request: status, stable machine-readable code, human message.
+// Rendered as {"error":{"code":...,"message":...}} by to_response().
+#pragma once
+
+#include "actors/errc.hpp"
+#include "http/message.hpp"
+
+#include <optional>
+#include <string>
+
+namespace doorbuster::http {
+
+struct api_error {
+  bhttp::status status;
+  std::string code;
+  std::string message;
+  std::optional<int64_t> available; // for insufficient_stock
+};
+
+/// The one mapping from domain errors to HTTP.
+api_error from_errc(actors::errc e, const std::string& sku);
+
+response to_response(const api_error& err);
+
+/// Also counts the error in the metrics.
+inline response error_response(bhttp::status status, std::string code,
+                               std::string message) {
+  return to_response(api_error{status, std::move(code), std::move(message), {}});
+}
+
+} // namespace doorbuster::http

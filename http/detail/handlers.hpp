@@ -1,0 +1,28 @@
+// The route handlers behind http::api, one function per endpoint.
+#pragma once
+
+#include "http/api.hpp"
+
+#include <string>
+
+namespace doorbuster::http::detail {
+
+struct context {
+  actors::inventory& inv;
+  const api_options& opts;
+};
+
+void get_product(const context& ctx, const request& req, std::string sku,
+                 responder send);
+void list_products(const context& ctx, std::string_view query,
+                   responder send);
+void list_categories(const context& ctx, responder send);
+void purchase(const context& ctx, const request& req, std::string sku,
+              responder send);
+void put_product(const context& ctx, const request& req, std::string sku,
+                 responder send);
+void patch_product(const context& ctx, const request& req, std::string sku,
+                   responder send);
+void bulk_load(const context& ctx, const request& req, responder send);
+
+} // namespace doorbuster::http::detail

@@ -1,0 +1,176 @@
+#include "http/detail/session.hpp"
+
+#include "http/api_error.hpp"
+#include "http/metrics.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+#include <optional>
+
+namespace doorbuster::http::detail {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(net::ip::tcp::socket socket, const server_options& opts,
+          api& handler)
+    : stream_(std::move(socket)), opts_(opts), api_(handler) {
+    ++metrics::open_connections;
+  }
+
+  ~session() { --metrics::open_connections; }
+
+  /// Serves requests, or answers 503 and closes when `refuse`.
+  void run(bool refuse) {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), refuse] {
+      if (!refuse) {
+        self->do_read();
+        return;
+      }
+      self->keep_alive_ = false;
+      self->write(error_response(bhttp::status::service_unavailable,
+                                 "too_many_connections",
+                                 "the server is at its connection limit"));
+    });
+  }
+
+private:
+  std::chrono::milliseconds idle() const {
+    return std::chrono::milliseconds{opts_.idle_timeout_ms};
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(opts_.max_header_bytes));
+    stream_.expires_after(idle());
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](
+                               beast::error_code ec, size_t) {
+                               self->on_header(ec);
+                             });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec)
+      return on_read_error(ec);
+    parser_->body_limit(api_.body_limit(parser_->get().target()));
+    if (parser_->get()[bhttp::field::expect] == "100-continue") {
+      // Clients such as curl wait for this before sending a large body.
+      continue_.emplace(bhttp::status::continue_, parser_->get().version());
+      bhttp::async_write(stream_, *continue_,
+                         [self = shared_from_this()](beast::error_code ec,
+                                                     size_t) {
+                           if (ec)
+                             return self->close();
+                           self->read_body();
+                         });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec,
+                                                  size_t) {
+                        self->on_read(ec);
+                      });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec)
+      return on_read_error(ec);
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    // The answer may come from an actor thread: hop back to this
+    // connection's io thread before touching the stream.
+    api_.handle(std::move(req), [self = shared_from_this()](response res) {
+      auto ex = self->stream_.get_executor();
+      net::dispatch(ex, [self, res = std::move(res)]() mutable {
+        self->write(std::move(res));
+      });
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
+        || ec == net::error::connection_reset || ec == net::error::eof
+        || ec == bhttp::error::partial_message) {
+      close();
+      return;
+    }
+    keep_alive_ = false;
+    if (ec == bhttp::error::header_limit)
+      write(error_response(bhttp::status::request_header_fields_too_large,
+                           "headers_too_large",
+                           "request head exceeds "
+                             + std::to_string(opts_.max_header_bytes)
+                             + " bytes"));
+    else if (ec == bhttp::error::body_limit)
+      write(error_response(bhttp::status::payload_too_large, "body_too_large",
+                           "request body exceeds the limit of this path"));
+    else
+      write(error_response(bhttp::status::bad_request, "bad_request",
+                           "malformed HTTP request: " + ec.message()));
+  }
+
+  void write(response res) {
+    res.version(version_);
+    res.keep_alive(keep_alive_);
+    res.prepare_payload();
+    response_.emplace(std::move(res));
+    stream_.expires_after(idle());
+    bhttp::async_write(stream_, *response_,
+                       [self = shared_from_this()](beast::error_code ec,
+                                                   size_t) {
+                         self->on_write(ec);
+                       });
+  }
+
+  void on_write(beast::error_code ec) {
+    response_.reset();
+    if (ec || !keep_alive_)
+      return close();
+    do_read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<response> response_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  const server_options& opts_;
+  api& api_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+} // namespace
+
+void start_session(net::ip::tcp::socket socket, const server_options& opts,
+                   api& handler, bool over_limit) {
+  std::make_shared<session>(std::move(socket), opts, handler)
+    ->run(over_limit);
+}
+
+} // namespace doorbuster::http::detail

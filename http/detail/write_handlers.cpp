@@ -1,0 +1,158 @@
+// POST /v1/products/{sku}/purchase and the admin writes: validated here,
+// applied by the owning product actor.
+#include "http/detail/handlers.hpp"
+
+#include "actors/inventory.hpp"
+#include "http/product_input.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace doorbuster::http::detail {
+
+namespace {
+
+constexpr size_t max_idempotency_key = 255;
+
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+std::string text_of(const rapidjson::StringBuffer& buf) {
+  return {buf.GetString(), buf.GetSize()};
+}
+
+std::string render_order(const actors::purchase_result& res) {
+  rapidjson::StringBuffer buf;
+  json_writer w{buf};
+  w.StartObject();
+  w.Key("order_id");
+  w.Uint64(res.order_id);
+  w.Key("sku");
+  w.String(res.sku.c_str(), static_cast<rapidjson::SizeType>(res.sku.size()));
+  w.Key("quantity");
+  w.Int64(res.quantity);
+  w.Key("remaining");
+  w.Int64(res.remaining);
+  w.EndObject();
+  return text_of(buf);
+}
+
+/// Answers a put or patch: the product's document, or the domain error.
+actors::reply_fn<actors::write_result> answer_write(std::string sku,
+                                              responder send) {
+  return [sku = std::move(sku), send = std::move(send)](
+           actors::write_result res) {
+    if (res.error != actors::errc::ok) {
+      auto err = from_errc(res.error, sku);
+      if (res.error == actors::errc::insufficient_stock)
+        err.available = res.available;
+      send(to_response(err));
+      return;
+    }
+    auto out = json_response(res.created ? bhttp::status::created
+                                         : bhttp::status::ok,
+                             res.doc->json);
+    out.set(bhttp::field::etag, "\"" + std::to_string(res.doc->version) + "\"");
+    send(std::move(out));
+  };
+}
+
+} // namespace
+
+void purchase(const context& ctx, const request& req, std::string sku,
+              responder send) {
+  actors::purchase_request order;
+  if (auto err = decode_purchase(req.body(), ctx.opts.max_quantity, order)) {
+    send(to_response(*err));
+    return;
+  }
+  auto key = req["Idempotency-Key"];
+  if (key.size() > max_idempotency_key) {
+    send(error_response(bhttp::status::bad_request, "invalid_header",
+                        "Idempotency-Key must be at most 255 bytes"));
+    return;
+  }
+  order.sku = std::move(sku);
+  order.idempotency_key.assign(key.data(), key.size());
+  ctx.inv.purchase(std::move(order), [send = std::move(send)](
+                                       actors::purchase_result res) {
+    if (res.error != actors::errc::ok) {
+      auto err = from_errc(res.error, res.sku);
+      if (res.error == actors::errc::insufficient_stock)
+        err.available = res.remaining;
+      send(to_response(err));
+      return;
+    }
+    send(json_response(bhttp::status::created, render_order(res)));
+  });
+}
+
+void put_product(const context& ctx, const request& req, std::string sku,
+                 responder send) {
+  actors::product_fields fields;
+  if (auto err = decode_product(req.body(), fields)) {
+    send(to_response(*err));
+    return;
+  }
+  ctx.inv.put_product(sku, std::move(fields),
+                      answer_write(sku, std::move(send)));
+}
+
+void patch_product(const context& ctx, const request& req, std::string sku,
+                   responder send) {
+  actors::product_patch patch;
+  if (auto err = decode_patch(req.body(), patch)) {
+    send(to_response(*err));
+    return;
+  }
+  ctx.inv.patch_product(sku, std::move(patch),
+                        answer_write(sku, std::move(send)));
+}
+
+void bulk_load(const context& ctx, const request& req, responder send) {
+  std::vector<actors::inventory::product_entry> entries;
+  std::vector<std::pair<size_t, api_error>> rejected;
+  std::string_view body = req.body();
+  for (size_t line_no = 1; !body.empty(); ++line_no) {
+    auto eol = body.find('\n');
+    auto line = body.substr(0, eol);
+    body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos)
+      continue;
+    actors::inventory::product_entry entry;
+    if (auto err = decode_bulk_line(line, entry.first, entry.second))
+      rejected.emplace_back(line_no, std::move(*err));
+    else
+      entries.push_back(std::move(entry));
+  }
+  ctx.inv.put_many(std::move(entries),
+                   [rejected = std::move(rejected), send = std::move(send)](
+                     std::vector<actors::write_result> results) {
+                     rapidjson::StringBuffer buf;
+                     json_writer w{buf};
+                     w.StartObject();
+                     w.Key("loaded");
+                     w.Uint64(results.size());
+                     w.Key("rejected");
+                     w.StartArray();
+                     for (const auto& [line_no, err] : rejected) {
+                       w.StartObject();
+                       w.Key("line");
+                       w.Uint64(line_no);
+                       w.Key("error");
+                       w.StartObject();
+                       w.Key("code");
+                       w.String(err.code.c_str());
+                       w.Key("message");
+                       w.String(err.message.c_str());
+                       w.EndObject();
+                       w.EndObject();
+                     }
+                     w.EndArray();
+                     w.EndObject();
+                     send(json_response(bhttp::status::ok, text_of(buf)));
+                   });
+}
+
+} // namespace doorbuster::http::detail

@@ -1,0 +1,92 @@
+#include "http/json_input.hpp"
+
+#include <rapidjson/error/en.h>
+
+#include <set>
+
+namespace doorbuster::http {
+
+namespace {
+
+api_error bad_field(std::string code, std::string message) {
+  return {bhttp::status::bad_request, std::move(code), std::move(message), {}};
+}
+
+} // namespace
+
+std::optional<api_error> json_input::parse(std::string_view text,
+                                           json_input& out) {
+  out.doc_.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(),
+                                                        text.size());
+  if (out.doc_.HasParseError())
+    return bad_field("malformed_json",
+                     std::string{"invalid JSON at offset "}
+                       + std::to_string(out.doc_.GetErrorOffset()) + ": "
+                       + rapidjson::GetParseError_En(out.doc_.GetParseError()));
+  if (!out.doc_.IsObject())
+    return bad_field("malformed_json", "the body must be a JSON object");
+  return std::nullopt;
+}
+
+std::optional<api_error>
+json_input::only(std::initializer_list<std::string_view> allowed) const {
+  std::set<std::string_view> seen;
+  for (const auto& member : doc_.GetObject()) {
+    std::string_view name{member.name.GetString(),
+                          member.name.GetStringLength()};
+    bool known = false;
+    for (auto candidate : allowed)
+      known = known || candidate == name;
+    if (!known)
+      return bad_field("unknown_field",
+                       "unknown field \"" + std::string{name} + "\"");
+    if (!seen.insert(name).second)
+      return bad_field("duplicate_field",
+                       "field \"" + std::string{name} + "\" given twice");
+  }
+  return std::nullopt;
+}
+
+std::optional<api_error> json_input::text(const char* name, bool required,
+                                          size_t max_len,
+                                          std::optional<std::string>& out)
+  const {
+  auto i = doc_.FindMember(name);
+  if (i == doc_.MemberEnd()) {
+    if (required)
+      return bad_field("missing_field",
+                       std::string{"field \""} + name + "\" is required");
+    return std::nullopt;
+  }
+  const auto& value = i->value;
+  if (!value.IsString() || value.GetStringLength() == 0
+      || value.GetStringLength() > max_len)
+    return bad_field("invalid_field", std::string{"field \""} + name
+                                        + "\" must be a string of 1 to "
+                                        + std::to_string(max_len) + " bytes");
+  out.emplace(value.GetString(), value.GetStringLength());
+  return std::nullopt;
+}
+
+std::optional<api_error> json_input::integer(const char* name, bool required,
+                                             int64_t min, int64_t max,
+                                             std::optional<int64_t>& out)
+  const {
+  auto i = doc_.FindMember(name);
+  if (i == doc_.MemberEnd()) {
+    if (required)
+      return bad_field("missing_field",
+                       std::string{"field \""} + name + "\" is required");
+    return std::nullopt;
+  }
+  const auto& value = i->value;
+  if (!value.IsInt64() || value.GetInt64() < min || value.GetInt64() > max)
+    return bad_field("invalid_field", std::string{"field \""} + name
+                                        + "\" must be an integer from "
+                                        + std::to_string(min) + " to "
+                                        + std::to_string(max));
+  out = value.GetInt64();
+  return std::nullopt;
+}
+
+} // namespace doorbuster::http

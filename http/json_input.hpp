@@ -1,0 +1,41 @@
+// Reads a request's JSON object field by field with precise errors: wrong
+// type, out of range, missing, unknown or repeated field. RapidJSON parses;
+// this only checks what the API accepts.
+#pragma once
+
+#include "http/api_error.hpp"
+
+#include <rapidjson/document.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace doorbuster::http {
+
+class json_input {
+public:
+  /// Parses `text` as one JSON object (UTF-8 validated).
+  static std::optional<api_error> parse(std::string_view text,
+                                        json_input& out);
+
+  /// Rejects fields not in `allowed` and fields given twice.
+  std::optional<api_error>
+  only(std::initializer_list<std::string_view> allowed) const;
+
+  /// A string of 1..max_len bytes.
+  std::optional<api_error> text(const char* name, bool required,
+                                size_t max_len,
+                                std::optional<std::string>& out) const;
+
+  /// An integer in [min, max]; 1.0, 1e3 and numbers beyond int64 are refused.
+  std::optional<api_error> integer(const char* name, bool required,
+                                   int64_t min, int64_t max,
+                                   std::optional<int64_t>& out) const;
+
+private:
+  rapidjson::Document doc_;
+};
+
+} // namespace doorbuster::http

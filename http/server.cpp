@@ -1,0 +1,91 @@
+#include "http/server.hpp"
+
+#include "http/detail/session.hpp"
+#include "http/metrics.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace doorbuster::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct server::impl {
+  using work_guard = net::executor_work_guard<net::io_context::executor_type>;
+
+  impl(const server_options& opts, api& handler)
+    : opts(opts), handler(handler) {
+    for (size_t i = 0; i < opts.threads; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(1));
+      guards.emplace_back(contexts.back()->get_executor());
+    }
+    acceptor.emplace(*contexts.front());
+  }
+
+  void do_accept() {
+    auto& target = *contexts[next_context++ % contexts.size()];
+    acceptor->async_accept(target, [this](boost::system::error_code ec,
+                                          tcp::socket socket) {
+      if (ec == net::error::operation_aborted)
+        return; // stopping
+      if (ec) {
+        spdlog::warn("http: accept failed: {}", ec.message());
+      } else {
+        socket.set_option(tcp::no_delay{true});
+        bool over = metrics::open_connections.load()
+                    >= static_cast<int64_t>(opts.max_connections);
+        detail::start_session(std::move(socket), opts, handler, over);
+      }
+      do_accept();
+    });
+  }
+
+  server_options opts;
+  api& handler;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<work_guard> guards;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  size_t next_context = 0;
+};
+
+server::server(const server_options& opts, api& handler)
+  : impl_(std::make_unique<impl>(opts, handler)) {}
+
+server::~server() {
+  stop();
+}
+
+uint16_t server::start() {
+  auto& acc = *impl_->acceptor;
+  tcp::endpoint endpoint{net::ip::make_address(impl_->opts.address),
+                         impl_->opts.port};
+  acc.open(endpoint.protocol());
+  acc.set_option(net::socket_base::reuse_address{true});
+  acc.bind(endpoint);
+  acc.listen(net::socket_base::max_listen_connections);
+  impl_->do_accept();
+  for (auto& ctx : impl_->contexts)
+    impl_->threads.emplace_back([&ctx] { ctx->run(); });
+  return acc.local_endpoint().port();
+}
+
+void server::stop() {
+  if (impl_->threads.empty())
+    return;
+  for (auto& ctx : impl_->contexts)
+    ctx->stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->threads.clear();
+}
+
+} // namespace doorbuster::http

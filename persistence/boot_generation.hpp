@@ -1,0 +1,14 @@
+// The node's boot generation: a counter in <data-dir>/generation, bumped and
+// fsync'd at every start, so ids minted per boot never repeat.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace doorbuster::persistence {
+
+/// Increments and durably stores the generation; returns the new value.
+/// Throws std::runtime_error when the directory or file cannot be used.
+uint32_t next_boot_generation(const std::string& data_dir);
+
+} // namespace doorbuster::persistence
