@@ -6,6 +6,7 @@
 #include "http/admin_auth.hpp"
 #include "http/message.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -31,6 +32,11 @@ public:
 
   /// The largest body accepted for `target` (bulk loads get more).
   size_t body_limit(std::string_view target) const;
+
+  /// The largest body_limit() of any path.
+  size_t body_limit_max() const {
+    return std::max(opts_.max_body_bytes, opts_.max_bulk_body_bytes);
+  }
 
   /// /readyz answers 200 only while ready.
   void set_ready(bool ready) { ready_ = ready; }

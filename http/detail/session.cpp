@@ -55,6 +55,8 @@ private:
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(opts_.max_header_bytes));
+    // The largest limit of any path; narrowed once the head names the path.
+    parser_->body_limit(api_.body_limit_max());
     stream_.expires_after(idle());
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](
@@ -66,7 +68,12 @@ private:
   void on_header(beast::error_code ec) {
     if (ec)
       return on_read_error(ec);
-    parser_->body_limit(api_.body_limit(parser_->get().target()));
+    // Beast checks Content-Length against the limit in force when the head
+    // completes; the limit depends on the path, so check it here.
+    auto limit = api_.body_limit(parser_->get().target());
+    parser_->body_limit(limit);
+    if (auto length = parser_->content_length(); length && *length > limit)
+      return on_read_error(bhttp::error::body_limit);
     if (parser_->get()[bhttp::field::expect] == "100-continue") {
       // Clients such as curl wait for this before sending a large body.
       continue_.emplace(bhttp::status::continue_, parser_->get().version());

@@ -1,0 +1,148 @@
+// The inventory with its real actors: routing, catalog updates, and many
+// threads purchasing one SKU at once.
+#include "actors/inventory.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+#include <thread>
+
+namespace doorbuster::actors {
+namespace {
+
+/// Waits for a reply_fn's value; tests only (blocks the calling thread).
+template <class T>
+struct awaited {
+  std::promise<T> promise;
+  reply_fn<T> fn() {
+    return [this](T value) { promise.set_value(std::move(value)); };
+  }
+  T get() {
+    auto future = promise.get_future();
+    EXPECT_EQ(future.wait_for(std::chrono::seconds{10}),
+              std::future_status::ready);
+    return future.get();
+  }
+};
+
+product_fields fields(int64_t stock, std::string category = "toys") {
+  return {"Ball", "round", std::move(category), 500, "EUR", stock};
+}
+
+class inventory_test : public ::testing::Test {
+protected:
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  inventory inv{sys, {8, 2, 100, 3}};
+
+  ~inventory_test() override {
+    inv.stop();
+    sys.await_all_actors_done();
+  }
+
+  write_result put(const std::string& sku, product_fields f) {
+    awaited<write_result> w;
+    inv.put_product(sku, std::move(f), w.fn());
+    return w.get();
+  }
+
+  purchase_result buy(const std::string& sku, int64_t q,
+                      std::string key = {}) {
+    awaited<purchase_result> w;
+    inv.purchase({sku, q, "c", std::move(key)}, w.fn());
+    return w.get();
+  }
+
+  product_doc_ptr read(const std::string& sku) {
+    awaited<product_doc_ptr> w;
+    inv.get_product(sku, w.fn());
+    return w.get();
+  }
+};
+
+TEST_F(inventory_test, put_creates_then_replaces) {
+  auto first = put("A", fields(3));
+  EXPECT_TRUE(first.created);
+  auto second = put("A", fields(4));
+  EXPECT_FALSE(second.created);
+  EXPECT_EQ(second.doc->version, 2u);
+}
+
+TEST_F(inventory_test, purchase_of_unknown_sku_is_refused) {
+  EXPECT_EQ(buy("NOPE", 1).error, errc::unknown_sku);
+  awaited<write_result> w;
+  inv.patch_product("NOPE", {}, w.fn());
+  EXPECT_EQ(w.get().error, errc::unknown_sku);
+}
+
+TEST_F(inventory_test, read_after_write_sees_the_new_stock_at_once) {
+  put("A", fields(10));
+  for (int i = 1; i <= 5; ++i) {
+    auto res = buy("A", 1);
+    ASSERT_EQ(res.error, errc::ok);
+    auto doc = read("A");
+    ASSERT_NE(doc, nullptr);
+    EXPECT_NE(doc->json.find("\"stock\":" + std::to_string(10 - i)),
+              std::string::npos)
+      << doc->json;
+  }
+}
+
+TEST_F(inventory_test, order_ids_carry_the_boot_generation_and_are_distinct) {
+  put("A", fields(10));
+  put("B", fields(10));
+  auto a = buy("A", 1);
+  auto b = buy("B", 1);
+  EXPECT_EQ(a.order_id >> 32, 3u);
+  EXPECT_NE(a.order_id, b.order_id);
+}
+
+TEST_F(inventory_test, concurrent_purchases_never_oversell) {
+  constexpr int64_t stock = 500;
+  put("HOT", fields(stock));
+  std::atomic<int64_t> sold{0};
+  std::mutex ids_mtx;
+  std::set<uint64_t> ids;
+  std::vector<std::thread> buyers;
+  for (int t = 0; t < 8; ++t)
+    buyers.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        auto q = (t + i) % 3 + 1;
+        auto res = buy("HOT", q);
+        if (res.error == errc::ok) {
+          sold += q;
+          std::lock_guard<std::mutex> guard{ids_mtx};
+          EXPECT_TRUE(ids.insert(res.order_id).second);
+        } else {
+          EXPECT_EQ(res.error, errc::insufficient_stock);
+        }
+      }
+    });
+  for (auto& b : buyers)
+    b.join();
+  auto doc = read("HOT");
+  EXPECT_EQ(sold.load(), stock) << "4x demand must sell out exactly";
+  EXPECT_NE(doc->json.find("\"stock\":0"), std::string::npos);
+}
+
+TEST_F(inventory_test, put_many_answers_once_with_every_result) {
+  std::vector<inventory::product_entry> entries;
+  for (int i = 0; i < 300; ++i)
+    entries.emplace_back("P" + std::to_string(i), fields(i));
+  awaited<std::vector<write_result>> w;
+  inv.put_many(std::move(entries), w.fn());
+  auto results = w.get();
+  ASSERT_EQ(results.size(), 300u);
+  for (const auto& r : results)
+    EXPECT_TRUE(r.created);
+  awaited<std::string> cats;
+  inv.categories(cats.fn());
+  EXPECT_EQ(cats.get(), R"([{"name":"toys","count":300}])");
+}
+
+} // namespace
+} // namespace doorbuster::actors

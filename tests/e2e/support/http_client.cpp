@@ -1,0 +1,90 @@
+#include "support/http_client.hpp"
+
+#include "support/node_process.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <poll.h>
+
+namespace doorbuster::testing {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+http_client::http_client(uint16_t port) : port_(port), stream_(ioc_) {}
+
+void http_client::connect() {
+  stream_.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port_});
+  connected_ = true;
+  ++connects_;
+}
+
+reply http_client::request(bhttp::verb method, const std::string& target,
+                           const std::string& body,
+                           const std::map<std::string, std::string>& headers) {
+  bhttp::request<bhttp::string_body> req{method, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers)
+    req.set(name, value);
+  req.body() = body;
+  if (!body.empty() || method == bhttp::verb::post
+      || method == bhttp::verb::put || method == bhttp::verb::patch)
+    req.prepare_payload();
+  // One retry on a fresh connection if the server closed an idle one.
+  for (int attempt = 0;; ++attempt) {
+    if (!connected_)
+      connect();
+    boost::beast::error_code ec;
+    bhttp::write(stream_, req, ec);
+    reply out;
+    boost::beast::flat_buffer buffer;
+    if (!ec)
+      bhttp::read(stream_, buffer, out.raw, ec);
+    if (ec) {
+      stream_.close();
+      connected_ = false;
+      if (attempt == 0)
+        continue;
+      throw boost::system::system_error{ec};
+    }
+    if (!out.raw.keep_alive()) {
+      stream_.close();
+      connected_ = false;
+    }
+    out.status = out.raw.result_int();
+    out.body = out.raw.body();
+    return out;
+  }
+}
+
+reply http_client::admin(bhttp::verb method, const std::string& target,
+                         const std::string& body) {
+  return request(method, target, body,
+                 {{"Authorization", std::string{"Bearer "} + admin_token}});
+}
+
+std::string raw_exchange(uint16_t port, const std::string& bytes,
+                         int timeout_ms) {
+  net::io_context ioc;
+  tcp::socket socket{ioc};
+  socket.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  net::write(socket, net::buffer(bytes), ec);
+  std::string answer;
+  char chunk[4096];
+  pollfd pfd{socket.native_handle(), POLLIN, 0};
+  while (poll(&pfd, 1, timeout_ms) > 0) {
+    auto n = socket.read_some(net::buffer(chunk), ec);
+    if (ec || n == 0)
+      break;
+    answer.append(chunk, n);
+  }
+  return answer;
+}
+
+} // namespace doorbuster::testing

@@ -1,0 +1,66 @@
+// A blocking HTTP/1.1 keep-alive client over loopback for tests (Beast),
+// plus raw socket helpers for requests no well-behaved client would send.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace doorbuster::testing {
+
+namespace bhttp = boost::beast::http;
+
+struct reply {
+  unsigned status = 0;
+  std::string body;
+  bhttp::response<bhttp::string_body> raw;
+
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  std::string error_code() const { return json()["error"]["code"]; }
+  std::string header(const std::string& name) const {
+    return std::string{raw[name]};
+  }
+};
+
+class http_client {
+public:
+  explicit http_client(uint16_t port);
+
+  reply request(bhttp::verb method, const std::string& target,
+                const std::string& body = {},
+                const std::map<std::string, std::string>& headers = {});
+
+  reply get(const std::string& target,
+            const std::map<std::string, std::string>& headers = {}) {
+    return request(bhttp::verb::get, target, {}, headers);
+  }
+
+  /// Admin call with the test node's token.
+  reply admin(bhttp::verb method, const std::string& target,
+              const std::string& body);
+
+  /// How many TCP connections this client opened so far.
+  int connects() const { return connects_; }
+
+private:
+  void connect();
+
+  uint16_t port_;
+  boost::asio::io_context ioc_;
+  boost::beast::tcp_stream stream_;
+  bool connected_ = false;
+  int connects_ = 0;
+};
+
+/// Sends `bytes` on a fresh connection and returns everything the server
+/// answers until it closes (or `timeout_ms` passes).
+std::string raw_exchange(uint16_t port, const std::string& bytes,
+                         int timeout_ms = 5000);
+
+} // namespace doorbuster::testing
