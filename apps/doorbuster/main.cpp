@@ -18,6 +18,8 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #ifndef DOORBUSTER_DEFAULT_CONFIG
 #define DOORBUSTER_DEFAULT_CONFIG "config/doorbuster.conf"
@@ -112,8 +114,14 @@ int run(config::node_config& cfg) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // CAF's --help lists only its global options; ours live in groups, which
+  // its --long-help lists.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h" || arg == "-?")
+      arg = "--long-help";
   config::node_config cfg;
-  if (auto err = cfg.parse(argc, argv, DOORBUSTER_DEFAULT_CONFIG)) {
+  if (auto err = cfg.parse(std::move(args), DOORBUSTER_DEFAULT_CONFIG)) {
     std::cerr << "doorbuster: " << cfg.render(err) << "\n";
     return EXIT_FAILURE;
   }
