@@ -13,14 +13,17 @@
 namespace doorbuster::actors {
 
 struct inventory::impl {
-  impl(caf::actor_system& sys, const inventory_options& opts)
+  impl(caf::actor_system& sys, const caf::actor& journal,
+       const inventory_options& opts)
     : ids(opts.generation),
       catalog(sys, opts.catalog_workers),
-      shards(make_shards(sys, opts)) {}
+      shards(make_shards(sys, journal, opts)) {}
 
   std::vector<shard_actor> make_shards(caf::actor_system& sys,
+                                       const caf::actor& journal,
                                        const inventory_options& opts) {
-    product_actor_deps deps{catalog.updates(), &ids, opts.idempotency_keys};
+    product_actor_deps deps{catalog.updates(), journal, &ids,
+                            opts.idempotency_keys};
     std::vector<shard_actor> result;
     result.reserve(opts.shards);
     for (size_t i = 0; i < opts.shards; ++i)
@@ -33,8 +36,9 @@ struct inventory::impl {
   shard_map shards;
 };
 
-inventory::inventory(caf::actor_system& sys, const inventory_options& opts)
-  : impl_(std::make_unique<impl>(sys, opts)) {}
+inventory::inventory(caf::actor_system& sys, const caf::actor& journal,
+                     const inventory_options& opts)
+  : impl_(std::make_unique<impl>(sys, journal, opts)) {}
 
 inventory::~inventory() = default;
 
@@ -73,31 +77,59 @@ void inventory::patch_product(std::string sku, product_patch patch,
                  std::move(reply));
 }
 
+namespace {
+
+/// Collects one reply per element from many actor threads; the last reply
+/// answers with all of them, in the elements' order.
+template <class T>
+struct gather {
+  gather(size_t n, reply_fn<std::vector<T>> done)
+    : results(n), pending(n), done(std::move(done)) {}
+
+  reply_fn<T> slot(size_t i, std::shared_ptr<gather> self) {
+    return [self = std::move(self), i](T value) {
+      self->results[i] = std::move(value);
+      if (self->pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        self->done(std::move(self->results));
+    };
+  }
+
+  std::vector<T> results;
+  std::atomic<size_t> pending;
+  reply_fn<std::vector<T>> done;
+};
+
+} // namespace
+
 void inventory::put_many(std::vector<product_entry> entries,
                          reply_fn<std::vector<write_result>> reply) {
-  // Replies arrive on several actor threads; the last one answers.
-  struct gather {
-    std::vector<write_result> results;
-    std::atomic<size_t> pending;
-    reply_fn<std::vector<write_result>> reply;
-  };
-  auto state = std::make_shared<gather>();
-  state->results.resize(entries.size());
-  state->pending = entries.size();
-  state->reply = std::move(reply);
   if (entries.empty()) {
-    state->reply({});
+    reply({});
     return;
   }
+  auto all = std::make_shared<gather<write_result>>(entries.size(),
+                                                    std::move(reply));
   for (size_t i = 0; i < entries.size(); ++i) {
     auto& [sku, fields] = entries[i];
-    put_product(std::move(sku), std::move(fields),
-                [state, i](write_result res) {
-                  state->results[i] = std::move(res);
-                  if (state->pending.fetch_sub(1, std::memory_order_acq_rel)
-                      == 1)
-                    state->reply(std::move(state->results));
-                });
+    put_product(std::move(sku), std::move(fields), all->slot(i, all));
+  }
+}
+
+void inventory::restore(std::vector<restored_product> products,
+                        reply_fn<size_t> reply) {
+  auto count = products.size();
+  if (count == 0) {
+    reply(0);
+    return;
+  }
+  auto all = std::make_shared<gather<uint64_t>>(
+    count, [count, reply = std::move(reply)](std::vector<uint64_t>) {
+      reply(count);
+    });
+  for (size_t i = 0; i < count; ++i) {
+    const auto& shard = impl_->shards.route(products[i].sku);
+    caf::anon_send(shard, restore_atom::value, std::move(products[i]),
+                   all->slot(i, all));
   }
 }
 

@@ -11,8 +11,9 @@
 #include <vector>
 
 namespace caf {
+class actor;
 class actor_system;
-}
+} // namespace caf
 
 namespace doorbuster::actors {
 
@@ -25,7 +26,9 @@ struct inventory_options {
 
 class inventory {
 public:
-  inventory(caf::actor_system& sys, const inventory_options& opts);
+  /// `journal` speaks the persistence::journal_actor protocol.
+  inventory(caf::actor_system& sys, const caf::actor& journal,
+            const inventory_options& opts);
   ~inventory();
 
   inventory(const inventory&) = delete;
@@ -48,6 +51,11 @@ public:
   /// Puts every entry; answers once with the results in the entries' order.
   void put_many(std::vector<product_entry> entries,
                 reply_fn<std::vector<write_result>> reply);
+
+  /// Recreates recovered products without journaling them again; answers
+  /// once all are in place and visible to reads.
+  void restore(std::vector<restored_product> products,
+               reply_fn<size_t> reply);
 
   /// Ends every actor of the inventory; pending replies are dropped.
   void stop();

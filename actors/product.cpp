@@ -46,6 +46,14 @@ void product::replace(product_fields fields) {
   ++version_;
 }
 
+void product::restore(const restored_product& saved) {
+  fields_ = saved.fields;
+  version_ = saved.version;
+  for (const auto& o : saved.orders)
+    idempotency_.insert(o.key, purchase_key{o.quantity, o.customer_id},
+                        o.answer);
+}
+
 errc product::apply(const product_patch& patch) {
   int64_t stock = fields_.stock;
   if (patch.stock)

@@ -28,6 +28,9 @@ public:
 
   void replace(product_fields fields);
 
+  /// Takes back a state recovered from storage, version and keys included.
+  void restore(const restored_product& saved);
+
   /// Applies all of `patch` or nothing.
   errc apply(const product_patch& patch);
 

@@ -1,6 +1,8 @@
 #include "actors/product_actor.hpp"
 
 #include "actors/product.hpp"
+#include "persistence/journal_actor.hpp"
+#include "persistence/status.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -13,6 +15,8 @@ namespace doorbuster::actors {
 
 namespace {
 
+using persistence::durable_fn;
+
 struct product_state {
   std::optional<product> item; // set before the first message
   product_actor_deps deps;
@@ -20,10 +24,36 @@ struct product_state {
 
 using self_ptr = product_actor::stateful_pointer<product_state>;
 
-product_doc_ptr publish(self_ptr self) {
-  auto doc = self->state.item->render();
-  caf::anon_send(self->state.deps.catalog_updates, update_atom::value, doc);
-  return doc;
+persistence::product_record state_record(const product& p) {
+  const auto& f = p.fields();
+  return {p.sku(), f.name,  f.description, f.category,
+          f.price, f.currency, f.stock,    p.version()};
+}
+
+persistence::order_record order_of(const product& p,
+                                   const purchase_request& req,
+                                   const purchase_result& res) {
+  return {res.order_id,        p.sku(),
+          req.quantity,        req.customer_id,
+          req.idempotency_key, p.fields().price,
+          p.fields().currency, persistence::now_ms(),
+          res.remaining,       p.version()};
+}
+
+/// Journals `entry`; once it is durable, the new view goes to the catalog
+/// and then `answer` runs, so a read after the answer sees the change. The
+/// actor goes on with its mailbox meanwhile (pipelined acks).
+void commit(self_ptr self, persistence::journal_entry entry,
+            std::function<void()> answer) {
+  auto& deps = self->state.deps;
+  caf::anon_send(deps.journal, persistence::append_atom::value,
+                 std::move(entry),
+                 durable_fn{[catalog = deps.catalog_updates,
+                             doc = self->state.item->render(),
+                             answer = std::move(answer)] {
+                   caf::anon_send(catalog, update_atom::value, doc);
+                   answer();
+                 }});
 }
 
 product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
@@ -43,9 +73,15 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       }
       bool changed = false;
       auto res = st.item->purchase(req, *st.deps.ids, changed);
-      if (changed)
-        publish(self);
-      reply(std::move(res));
+      if (changed) {
+        commit(self, order_of(*st.item, req, res), [reply, res] { reply(res); });
+      } else if (res.error == errc::ok) {
+        // A replayed key: answer only once the original is durable too.
+        caf::anon_send(st.deps.journal, persistence::barrier_atom::value,
+                       durable_fn{[reply, res] { reply(res); }});
+      } else {
+        reply(std::move(res));
+      }
     },
     [=](put_atom, const std::string&, product_fields& fields,
         const reply_fn<write_result>& reply) {
@@ -53,8 +89,8 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       write_result res;
       res.created = st.item->empty();
       st.item->replace(std::move(fields));
-      res.doc = publish(self);
-      reply(std::move(res));
+      res.doc = st.item->render();
+      commit(self, state_record(*st.item), [reply, res] { reply(res); });
     },
     [=](patch_atom, const std::string&, const product_patch& patch,
         const reply_fn<write_result>& reply) {
@@ -64,12 +100,22 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         res.error = errc::unknown_sku;
       } else {
         res.error = st.item->apply(patch);
-        if (res.error == errc::ok)
-          res.doc = publish(self);
-        else
-          res.available = st.item->fields().stock;
+        if (res.error == errc::ok) {
+          res.doc = st.item->render();
+          commit(self, state_record(*st.item), [reply, res] { reply(res); });
+          return;
+        }
+        res.available = st.item->fields().stock;
       }
       reply(std::move(res));
+    },
+    [=](restore_atom, const restored_product& saved,
+        const reply_fn<uint64_t>& reply) {
+      auto& st = self->state;
+      st.item->restore(saved);
+      caf::anon_send(st.deps.catalog_updates, update_atom::value,
+                     st.item->render());
+      reply(st.item->version());
     },
   };
 }

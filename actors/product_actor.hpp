@@ -1,7 +1,7 @@
 // The actor that owns one product. Its mailbox serializes every change of the
 // product, so stock needs no lock: only this actor changes it. Each change is
-// published to the catalog before the caller is answered, so a read issued
-// after the answer sees it.
+// journaled; once durable it is published to the catalog and then answered,
+// so a read issued after the answer sees it.
 #pragma once
 
 #include "actors/protocol.hpp"
@@ -14,6 +14,7 @@ class order_ids;
 
 struct product_actor_deps {
   caf::actor catalog_updates; // broadcasts to every catalog actor
+  caf::actor journal;         // persistence::journal_actor protocol
   order_ids* ids;             // outlives the actor system's actors
   size_t idempotency_keys;
 };

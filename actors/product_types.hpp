@@ -52,6 +52,22 @@ struct purchase_result {
   int64_t remaining = 0; // stock after the purchase, or available on error
 };
 
+/// A purchase answer kept under its Idempotency-Key.
+struct remembered_purchase {
+  std::string key;
+  int64_t quantity = 0;
+  std::string customer_id;
+  purchase_result answer;
+};
+
+/// A product's state as recovered from storage at start-up.
+struct restored_product {
+  std::string sku;
+  product_fields fields;
+  uint64_t version = 0;
+  std::vector<remembered_purchase> orders; // oldest first
+};
+
 /// What readers see of a product: rendered once per change, shared by all
 /// catalog actors, never modified after creation.
 struct product_doc {

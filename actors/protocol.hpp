@@ -19,13 +19,15 @@ using update_atom = caf::atom_constant<caf::atom("update")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using categ_atom = caf::atom_constant<caf::atom("categories")>;
+using restore_atom = caf::atom_constant<caf::atom("restore")>;
 
 /// Spoken by product actors and by the shards that route to them by SKU.
 using product_actor = caf::typed_actor<
   caf::reacts_to<purchase_atom, purchase_request, reply_fn<purchase_result>>,
   caf::reacts_to<put_atom, std::string, product_fields, reply_fn<write_result>>,
   caf::reacts_to<patch_atom, std::string, product_patch,
-                 reply_fn<write_result>>>;
+                 reply_fn<write_result>>,
+  caf::reacts_to<restore_atom, restored_product, reply_fn<uint64_t>>>;
 
 using shard_actor = product_actor;
 
@@ -43,6 +45,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::purchase_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::product_fields)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::product_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::listing_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::restored_product)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reply_fn<uint64_t>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::product_doc_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
   doorbuster::actors::reply_fn<doorbuster::actors::purchase_result>)

@@ -23,6 +23,13 @@ product_actor* find(self_ptr self, const std::string& sku) {
   return i == self->state.products.end() ? nullptr : &i->second;
 }
 
+const product_actor& find_or_spawn(self_ptr self, const std::string& sku) {
+  if (auto product = find(self, sku))
+    return *product;
+  auto spawned = spawn_product_actor(self, sku, self->state.deps);
+  return self->state.products.emplace(sku, spawned).first->second;
+}
+
 shard_actor::behavior_type shard_behavior(self_ptr self,
                                           product_actor_deps deps) {
   self->state.deps = std::move(deps);
@@ -40,13 +47,12 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
     },
     [=](put_atom atm, std::string& sku, product_fields& fields,
         reply_fn<write_result>& reply) {
-      auto product = find(self, sku);
-      if (!product) {
-        auto spawned = spawn_product_actor(self, sku, self->state.deps);
-        product = &self->state.products.emplace(sku, spawned).first->second;
-      }
-      self->send(*product, atm, std::move(sku), std::move(fields),
-                 std::move(reply));
+      self->send(find_or_spawn(self, sku), atm, std::move(sku),
+                 std::move(fields), std::move(reply));
+    },
+    [=](restore_atom atm, restored_product& saved, reply_fn<uint64_t>& reply) {
+      const auto& product = find_or_spawn(self, saved.sku);
+      self->send(product, atm, std::move(saved), std::move(reply));
     },
     [=](patch_atom atm, std::string& sku, product_patch& patch,
         reply_fn<write_result>& reply) {

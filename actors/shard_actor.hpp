@@ -1,6 +1,6 @@
 // A virtual shard: owns (spawns, links, routes to) the product actors of the
 // SKUs that hash to it. Speaks the product protocol and forwards by SKU; a
-// put for an unknown SKU creates its product actor.
+// put or restore for an unknown SKU creates its product actor.
 #pragma once
 
 #include "actors/product_actor.hpp"

@@ -38,7 +38,38 @@ node_config::node_config() {
     .add(opts.demo.categories, "categories", "categories of the demo catalog")
     .add(opts.demo.seed, "seed", "seed of the demo catalog");
   opt_group{custom_options_, "persistence"}
-    .add(opts.persistence.data_dir, "data-dir", "directory for node state");
+    .add(opts.persistence.data_dir, "data-dir",
+         "directory for the journal, snapshots and node state")
+    .add(opts.persistence.pg_uri, "pg-uri",
+         "PostgreSQL connection URI (DOORBUSTER_PG_URI wins; empty: "
+         "journal-only mode with snapshots)")
+    .add(opts.persistence.node_id, "node-id",
+         "this node's name in PostgreSQL's flush_watermark table")
+    .add(opts.persistence.fsync, "fsync",
+         "fdatasync every group commit before acknowledging (see README)")
+    .add(opts.persistence.segment_bytes, "segment-bytes",
+         "journal segment size before rolling to a new file")
+    .add(opts.persistence.group_commit_records, "group-commit-records",
+         "most records in one group commit")
+    .add(opts.persistence.group_commit_delay_us, "group-commit-delay-us",
+         "wait this long to gather a group commit (0: commit when the "
+         "journal's mailbox is drained)")
+    .add(opts.persistence.flush_interval_ms, "flush-interval-ms",
+         "write-behind period")
+    .add(opts.persistence.flush_batch_records, "flush-batch-records",
+         "most records in one PostgreSQL transaction")
+    .add(opts.persistence.max_backoff_ms, "max-backoff-ms",
+         "longest wait between write-behind retries")
+    .add(opts.persistence.snapshot_interval_ms, "snapshot-interval-ms",
+         "journal-only mode: period of compacted snapshots")
+    .add(opts.persistence.max_ready_lag_s, "max-ready-lag-s",
+         "/readyz fails while write-behind is further behind than this")
+    .add(opts.persistence.shutdown_flush_ms, "shutdown-flush-ms",
+         "on SIGTERM, time allowed to write the backlog behind");
+  opt_group{custom_options_, "global"}
+    .add(opts.persistence.repair, "repair",
+         "cut a corrupt journal at the corruption instead of refusing to "
+         "start (drops the records after it)");
   opt_group{custom_options_, "log"}
     .add(opts.log.level, "level",
          "trace, debug, info, warn, error, critical or off");
@@ -55,6 +86,11 @@ std::string validate(const options& opts) {
     return "products.max-quantity must be at least 1";
   if (opts.catalog.workers == 0)
     return "catalog.workers must be at least 1";
+  if (opts.persistence.group_commit_records == 0
+      || opts.persistence.flush_batch_records == 0)
+    return "persistence batch sizes must be at least 1";
+  if (opts.persistence.flush_interval_ms == 0)
+    return "persistence.flush-interval-ms must be at least 1";
   if (opts.demo.products > 0 && opts.demo.categories == 0)
     return "demo.categories must be at least 1";
   return {};

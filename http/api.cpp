@@ -5,6 +5,9 @@
 #include "http/metrics.hpp"
 #include "http/product_input.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -108,6 +111,37 @@ size_t api::body_limit(std::string_view target) const {
                              : opts_.max_body_bytes;
 }
 
+response api::readiness() const {
+  std::vector<std::string> reasons;
+  auto now = phase_.load();
+  if (now == phase::starting)
+    reasons.emplace_back("starting: recovery or catalog load not finished");
+  else if (now == phase::stopping)
+    reasons.emplace_back("stopping");
+  if (opts_.not_ready_reasons)
+    for (auto& r : opts_.not_ready_reasons())
+      reasons.push_back(std::move(r));
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("ready");
+  w.Bool(reasons.empty());
+  w.Key("reasons");
+  w.StartArray();
+  for (const auto& r : reasons)
+    w.String(r.c_str(), static_cast<rapidjson::SizeType>(r.size()));
+  w.EndArray();
+  if (opts_.readiness_details) {
+    auto details = opts_.readiness_details();
+    w.Key("persistence");
+    w.RawValue(details.c_str(), details.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  return json_response(reasons.empty() ? bhttp::status::ok
+                                       : bhttp::status::service_unavailable,
+                       {buf.GetString(), buf.GetSize()});
+}
+
 void api::handle(request&& req, responder send) {
   std::string_view target = req.target();
   auto qmark = target.find('?');
@@ -144,16 +178,14 @@ void api::handle(request&& req, responder send) {
       counted(json_response(bhttp::status::ok, R"({"status":"ok"})"));
       break;
     case route_id::readyz:
-      if (ready_)
-        counted(json_response(bhttp::status::ok, R"({"ready":true})"));
-      else
-        counted(json_response(bhttp::status::service_unavailable,
-                              R"({"ready":false,"reasons":["starting"]})"));
+      counted(readiness());
       break;
     case route_id::metrics: {
       response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
       res.body() = metrics::scrape();
+      if (opts_.extra_metrics)
+        res.body() += opts_.extra_metrics();
       counted(std::move(res));
       break;
     }

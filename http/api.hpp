@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace doorbuster::actors {
 class inventory;
@@ -18,6 +20,12 @@ namespace doorbuster::http {
 
 struct api_options {
   std::string admin_token;
+  /// Why the node is not ready (empty: ready), beyond starting/stopping.
+  std::function<std::vector<std::string>()> not_ready_reasons;
+  /// A JSON object with details for /readyz, e.g. write-behind lag.
+  std::function<std::string()> readiness_details;
+  /// More Prometheus text for /metrics.
+  std::function<std::string()> extra_metrics;
   int64_t max_quantity = 1000;
   size_t max_body_bytes = 64 * 1024;
   size_t max_bulk_body_bytes = 64 * 1024 * 1024;
@@ -38,14 +46,18 @@ public:
     return std::max(opts_.max_body_bytes, opts_.max_bulk_body_bytes);
   }
 
-  /// /readyz answers 200 only while ready.
-  void set_ready(bool ready) { ready_ = ready; }
+  /// /readyz answers 200 only after start() and before stopping().
+  void start() { phase_ = phase::serving; }
+  void stopping() { phase_ = phase::stopping; }
 
 private:
   actors::inventory& inv_;
   api_options opts_;
   admin_auth auth_;
-  std::atomic<bool> ready_{false};
+  enum class phase { starting, serving, stopping };
+  std::atomic<phase> phase_{phase::starting};
+
+  response readiness() const;
 };
 
 } // namespace doorbuster::http

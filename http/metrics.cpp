@@ -5,6 +5,7 @@
 namespace doorbuster::http::metrics {
 
 std::atomic<int64_t> open_connections{0};
+std::atomic<int64_t> requests_in_flight{0};
 
 namespace {
 
@@ -65,6 +66,11 @@ std::string scrape() {
   out += "# TYPE doorbuster_http_open_connections gauge\n";
   out += "doorbuster_http_open_connections "
          + std::to_string(open_connections.load()) + "\n";
+  out += "# HELP doorbuster_http_requests_in_flight Requests not yet "
+         "answered.\n";
+  out += "# TYPE doorbuster_http_requests_in_flight gauge\n";
+  out += "doorbuster_http_requests_in_flight "
+         + std::to_string(requests_in_flight.load()) + "\n";
   return out;
 }
 

@@ -30,6 +30,7 @@ block& local();
 
 /// Gauges owned by the server.
 extern std::atomic<int64_t> open_connections;
+extern std::atomic<int64_t> requests_in_flight; // handed to the api, unanswered
 
 /// Every thread's counters, summed, in the Prometheus text format.
 std::string scrape();

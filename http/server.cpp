@@ -4,11 +4,13 @@
 #include "http/metrics.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -76,6 +78,19 @@ uint16_t server::start() {
   for (auto& ctx : impl_->contexts)
     impl_->threads.emplace_back([&ctx] { ctx->run(); });
   return acc.local_endpoint().port();
+}
+
+void server::stop_accepting() {
+  if (impl_->threads.empty())
+    return;
+  std::promise<void> closed;
+  net::post(*impl_->contexts.front(), [this, &closed] {
+    boost::system::error_code ignored;
+    impl_->acceptor->close(ignored);
+    closed.set_value();
+  });
+  // Shutdown only: the io thread closes the socket it owns.
+  closed.get_future().wait();
 }
 
 void server::stop() {

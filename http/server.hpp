@@ -29,6 +29,9 @@ public:
   /// boost::system::system_error when the address cannot be bound.
   uint16_t start();
 
+  /// Closes the listening socket; open connections go on being served.
+  void stop_accepting();
+
   /// Stops accepting and joins the io threads. Replies still owed by actors
   /// are dropped with the io contexts when the server is destroyed.
   void stop();

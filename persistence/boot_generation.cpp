@@ -1,5 +1,6 @@
 #include "persistence/boot_generation.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -30,7 +31,7 @@ void fsync_path(const std::string& path, int flags) {
 
 } // namespace
 
-uint32_t next_boot_generation(const std::string& data_dir) {
+uint32_t next_boot_generation(const std::string& data_dir, uint32_t at_least) {
   namespace fs = std::filesystem;
   fs::create_directories(data_dir);
   auto path = (fs::path{data_dir} / "generation").string();
@@ -39,7 +40,7 @@ uint32_t next_boot_generation(const std::string& data_dir) {
     if (!(in >> generation))
       throw std::runtime_error("corrupt boot generation file " + path);
   }
-  ++generation;
+  generation = std::max(generation + 1, at_least);
   // Write a temporary file and rename it, so a crash leaves either the old
   // or the new value, never a torn one.
   auto tmp = path + ".tmp";

@@ -7,8 +7,10 @@
 
 namespace doorbuster::persistence {
 
-/// Increments and durably stores the generation; returns the new value.
-/// Throws std::runtime_error when the directory or file cannot be used.
-uint32_t next_boot_generation(const std::string& data_dir);
+/// Increments and durably stores the generation, at least `at_least`;
+/// returns the new value. Throws std::runtime_error when the directory or
+/// file cannot be used.
+uint32_t next_boot_generation(const std::string& data_dir,
+                              uint32_t at_least = 1);
 
 } // namespace doorbuster::persistence

@@ -1,16 +1,20 @@
-// The Doorbuster node: parses the configuration, starts the actors, loads
-// the catalog, serves HTTP until SIGINT or SIGTERM, then stops everything in
-// reverse order.
+// The Doorbuster node: parses the configuration, recovers the stored state,
+// starts the actors, serves HTTP until SIGINT or SIGTERM, then stops in
+// reverse order: stop accepting, drain requests, stop the product actors,
+// commit the journal, write the backlog behind.
 #include "actors/inventory.hpp"
 #include "config/node_config.hpp"
 #include "http/admin_auth.hpp"
 #include "http/api.hpp"
+#include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "persistence/boot_generation.hpp"
 #include "persistence/demo_catalog.hpp"
+#include "persistence/storage.hpp"
 
 #include <caf/actor_system.hpp>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -19,6 +23,7 @@
 #include <future>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef DOORBUSTER_DEFAULT_CONFIG
@@ -47,19 +52,55 @@ std::string admin_token(const config::options& opts) {
   return token;
 }
 
+persistence::storage_options storage_options(const config::options& opts) {
+  const auto& p = opts.persistence;
+  persistence::storage_options s;
+  s.data_dir = p.data_dir;
+  s.pg_uri = p.pg_uri;
+  if (const char* env = std::getenv("DOORBUSTER_PG_URI"); env && *env)
+    s.pg_uri = env;
+  s.node_id = p.node_id;
+  s.fsync = p.fsync;
+  s.repair = p.repair;
+  s.segment_bytes = p.segment_bytes;
+  s.group_commit_records = p.group_commit_records;
+  s.group_commit_delay_us = p.group_commit_delay_us;
+  s.flush_interval_ms = p.flush_interval_ms;
+  s.flush_batch_records = p.flush_batch_records;
+  s.max_backoff_ms = p.max_backoff_ms;
+  s.snapshot_interval_ms = p.snapshot_interval_ms;
+  s.keys_per_product = opts.products.idempotency_keys;
+  return s;
+}
+
+/// Start-up only: the main thread is neither an io nor a scheduler thread,
+/// so it may wait for the actors here.
+template <class T, class Call>
+T wait_for(Call call) {
+  std::promise<T> done;
+  call([&done](T value) { done.set_value(std::move(value)); });
+  return done.get_future().get();
+}
+
 size_t load_demo_catalog(actors::inventory& inv,
                          const config::demo_options& demo) {
-  if (demo.products == 0)
-    return 0;
   auto entries = persistence::make_demo_catalog(
     {demo.products, demo.categories, demo.seed});
-  std::promise<size_t> loaded;
-  inv.put_many(std::move(entries),
-               [&loaded](std::vector<actors::write_result> results) {
-                 loaded.set_value(results.size());
-               });
-  // Start-up only: the main thread is neither an io nor a scheduler thread.
-  return loaded.get_future().get();
+  return wait_for<std::vector<actors::write_result>>([&](auto reply) {
+           inv.put_many(std::move(entries), std::move(reply));
+         })
+    .size();
+}
+
+std::string persistence_details(const persistence::storage& store) {
+  const auto& st = store.stat();
+  return std::string{"{\"mode\":\""}
+         + (store.uses_postgres() ? "postgres" : "journal") + "\","
+         + "\"durable_seq\":" + std::to_string(st.durable_seq) + ","
+         + "\"applied_seq\":" + std::to_string(st.applied_seq) + ","
+         + "\"lag_records\":" + std::to_string(st.lag_records()) + ","
+         + "\"lag_seconds\":" + std::to_string(st.lag_seconds()) + ","
+         + "\"sink_up\":" + (st.sink_up ? "true" : "false") + "}";
 }
 
 int run(config::node_config& cfg) {
@@ -77,43 +118,77 @@ int run(config::node_config& cfg) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto generation
-    = persistence::next_boot_generation(opts.persistence.data_dir);
   caf::actor_system sys{cfg};
-  actors::inventory inv{sys,
+  persistence::storage store{sys, storage_options(opts)};
+  auto generation = persistence::next_boot_generation(
+    opts.persistence.data_dir,
+    static_cast<uint32_t>(store.max_order_id() >> 32) + 1);
+  actors::inventory inv{sys, store.journal(),
                         {opts.products.shards, opts.catalog.workers,
                          opts.products.idempotency_keys, generation}};
-  http::api api{inv,
-                {admin_token(opts), opts.products.max_quantity,
-                 opts.http.max_body_bytes, opts.http.max_bulk_body_bytes}};
+  auto recovered = wait_for<size_t>([&](auto reply) {
+    inv.restore(store.take_recovered(), std::move(reply));
+  });
+  size_t demo = 0;
+  if (recovered == 0 && opts.demo.products > 0)
+    demo = load_demo_catalog(inv, opts.demo);
+
+  http::api_options api_opts;
+  api_opts.admin_token = admin_token(opts);
+  api_opts.max_quantity = opts.products.max_quantity;
+  api_opts.max_body_bytes = opts.http.max_body_bytes;
+  api_opts.max_bulk_body_bytes = opts.http.max_bulk_body_bytes;
+  const auto max_lag = static_cast<double>(opts.persistence.max_ready_lag_s);
+  api_opts.not_ready_reasons = [&store, max_lag] {
+    std::vector<std::string> reasons;
+    auto lag = store.stat().lag_seconds();
+    if (lag > max_lag)
+      reasons.push_back("write-behind is " + std::to_string(lag)
+                        + " s behind (limit "
+                        + std::to_string(static_cast<int>(max_lag)) + " s)");
+    return reasons;
+  };
+  api_opts.readiness_details = [&store] { return persistence_details(store); };
+  api_opts.extra_metrics = [&store] { return store.stat().metrics(); };
+  http::api api{inv, api_opts};
   http::server server{{opts.http.address, opts.http.port, opts.http.threads,
                        opts.http.max_connections, opts.http.max_header_bytes,
                        opts.http.idle_timeout_ms},
                       api};
-  auto products = load_demo_catalog(inv, opts.demo);
   auto port = server.start();
   if (!opts.http.port_file.empty())
     std::ofstream{opts.http.port_file} << port << '\n';
-  api.set_ready(true);
+  api.start();
   spdlog::info("doorbuster listening on {}:{} ({} io threads, {} shards, "
-               "{} catalog actors, {} products loaded, boot generation {})",
+               "{} catalog actors, {} products recovered, {} demo products, "
+               "{} storage, boot generation {})",
                opts.http.address, port, opts.http.threads,
-               opts.products.shards, opts.catalog.workers, products,
+               opts.products.shards, opts.catalog.workers, recovered, demo,
+               store.uses_postgres() ? "postgres" : "journal-only",
                generation);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {} received, stopping", sig);
-  api.set_ready(false);
-  server.stop();
+  api.stopping();
+  server.stop_accepting();
+  auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (http::metrics::requests_in_flight > 0
+         && std::chrono::steady_clock::now() < drain_until)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
   inv.stop();
+  store.stop(std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
+  server.stop();
   sys.await_all_actors_done();
+  spdlog::info("stopped");
   return EXIT_SUCCESS;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  // Logs go to stderr; stdout stays free for --help and --dump-config.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("doorbuster"));
   // CAF's --help lists only its global options; ours live in groups, which
   // its --long-help lists.
   std::vector<std::string> args(argv + 1, argv + argc);

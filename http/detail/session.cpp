@@ -103,6 +103,8 @@ private:
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
+    ++metrics::requests_in_flight;
+    answering_ = true;
     // The answer may come from an actor thread: hop back to this
     // connection's io thread before touching the stream.
     api_.handle(std::move(req), [self = shared_from_this()](response res) {
@@ -136,6 +138,10 @@ private:
   }
 
   void write(response res) {
+    if (answering_) {
+      answering_ = false;
+      --metrics::requests_in_flight;
+    }
     res.version(version_);
     res.keep_alive(keep_alive_);
     res.prepare_payload();
@@ -169,6 +175,7 @@ private:
   const server_options& opts_;
   api& api_;
   bool keep_alive_ = true;
+  bool answering_ = false; // a request is with the api
   unsigned version_ = 11;
 };
 

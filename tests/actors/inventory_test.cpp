@@ -1,12 +1,17 @@
-// The inventory with its real actors: routing, catalog updates, and many
-// threads purchasing one SKU at once.
+// The inventory with its real actors and a real journal on disk: routing,
+// catalog updates, durability before answers, and many threads purchasing
+// one SKU at once.
 #include "actors/inventory.hpp"
+#include "persistence/journal_actor.hpp"
+#include "persistence/journal_files.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
 #include <set>
 #include <thread>
@@ -33,15 +38,36 @@ product_fields fields(int64_t stock, std::string category = "toys") {
   return {"Ball", "round", std::move(category), 500, "EUR", stock};
 }
 
+std::string temp_dir() {
+  std::string tmpl = (std::filesystem::temp_directory_path()
+                      / "doorbuster-inv-XXXXXX")
+                       .string();
+  return mkdtemp(tmpl.data());
+}
+
 class inventory_test : public ::testing::Test {
 protected:
+  std::string dir = temp_dir();
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  inventory inv{sys, {8, 2, 100, 3}};
+  persistence::status stat;
+  caf::actor journal = persistence::spawn_journal(sys, {dir}, 1, {}, &stat);
+  inventory inv{sys, journal, {8, 2, 100, 3}};
 
   ~inventory_test() override {
     inv.stop();
+    caf::anon_send(journal, persistence::stop_atom::value);
     sys.await_all_actors_done();
+    std::filesystem::remove_all(dir);
+  }
+
+  /// Every record in the journal files, in order.
+  std::vector<persistence::journal_record> journaled() {
+    std::vector<persistence::journal_record> out;
+    persistence::scan_journal(dir, false, [&](persistence::journal_record& r) {
+      out.push_back(r);
+    });
+    return out;
   }
 
   write_result put(const std::string& sku, product_fields f) {
@@ -90,6 +116,42 @@ TEST_F(inventory_test, read_after_write_sees_the_new_stock_at_once) {
               std::string::npos)
       << doc->json;
   }
+}
+
+TEST_F(inventory_test, every_answered_change_is_already_in_the_journal) {
+  put("A", fields(10));
+  auto res = buy("A", 3, "key-1");
+  ASSERT_EQ(res.error, errc::ok);
+  EXPECT_GE(stat.durable_seq.load(), 2u);
+  auto records = journaled();
+  ASSERT_EQ(records.size(), 2u);
+  const auto& order = std::get<persistence::order_record>(records[1].entry);
+  EXPECT_EQ(order.order_id, res.order_id);
+  EXPECT_EQ(order.quantity, 3);
+  EXPECT_EQ(order.stock_after, 7);
+  EXPECT_EQ(order.idempotency_key, "key-1");
+  auto again = buy("A", 3, "key-1");
+  EXPECT_EQ(again.order_id, res.order_id);
+  EXPECT_EQ(journaled().size(), 2u) << "a replayed key is not journaled again";
+}
+
+TEST_F(inventory_test, restore_brings_back_state_version_and_keys) {
+  restored_product saved;
+  saved.sku = "R";
+  saved.fields = fields(9);
+  saved.version = 41;
+  purchase_result answer;
+  answer.order_id = 77;
+  answer.sku = "R";
+  answer.quantity = 2;
+  answer.remaining = 9;
+  saved.orders.push_back({"k", 2, "c", answer});
+  awaited<size_t> done;
+  inv.restore({saved}, done.fn());
+  EXPECT_EQ(done.get(), 1u);
+  EXPECT_EQ(read("R")->version, 41u);
+  EXPECT_EQ(buy("R", 2, "k").order_id, 77u);
+  EXPECT_EQ(journaled().size(), 0u) << "restoring journals nothing";
 }
 
 TEST_F(inventory_test, order_ids_carry_the_boot_generation_and_are_distinct) {

@@ -1,0 +1,216 @@
+#include "persistence/journal_actor.hpp"
+
+#include "persistence/journal_files.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace doorbuster::persistence {
+
+namespace {
+
+struct journal_state {
+  journal_options opts;
+  status* stat = nullptr;
+  caf::actor consumer;
+  uint64_t next_seq = 1;
+  int fd = -1;
+  size_t segment_size = 0;
+  std::vector<char> pending;        // encoded, not yet written
+  std::vector<durable_fn> waiting;  // in sequence order
+  uint64_t pending_first_seq = 0;   // 0: nothing pending
+  size_t pending_records = 0;
+  bool commit_scheduled = false;
+  uint64_t last_confirmed = 0;
+  uint64_t records_since_nudge = 0;
+
+  ~journal_state() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+using self_ptr = caf::stateful_actor<journal_state>*;
+
+/// The journal cannot keep its promise: stop the node rather than answer
+/// requests whose records may not be on disk. Restart recovers from disk.
+[[noreturn]] void fail_stop(const std::string& what) {
+  spdlog::critical("journal: {}: {}; stopping the node", what,
+                   std::strerror(errno));
+  spdlog::shutdown();
+  std::abort();
+}
+
+void sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0)
+    fail_stop("cannot sync directory " + dir);
+  ::close(fd);
+}
+
+void open_segment(journal_state& st, uint64_t first_seq) {
+  if (st.fd >= 0)
+    ::close(st.fd);
+  auto path = segment_path(st.opts.dir, first_seq);
+  st.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (st.fd < 0)
+    fail_stop("cannot open " + path);
+  st.segment_size = static_cast<size_t>(::lseek(st.fd, 0, SEEK_END));
+  sync_dir(st.opts.dir); // the new file's name must survive a crash too
+}
+
+/// Deletes segments whose every record is safe elsewhere (confirmed).
+void drop_confirmed_segments(journal_state& st) {
+  auto confirmed = st.stat->confirmed_seq.load();
+  if (confirmed == st.last_confirmed)
+    return;
+  st.last_confirmed = confirmed;
+  auto segments = list_segments(st.opts.dir);
+  // Segment i ends right before segment i+1 starts; never drop the newest.
+  for (size_t i = 0; i + 1 < segments.size(); ++i)
+    if (segments[i + 1].first_seq - 1 <= confirmed)
+      std::filesystem::remove(segments[i].path);
+  st.stat->segments = list_segments(st.opts.dir).size();
+}
+
+void commit(self_ptr self) {
+  auto& st = self->state;
+  st.commit_scheduled = false;
+  if (st.pending_records == 0) {
+    for (auto& fn : st.waiting)
+      fn();
+    st.waiting.clear();
+    return;
+  }
+  auto started = std::chrono::steady_clock::now();
+  if (st.fd < 0 || (st.segment_size > 0
+                    && st.segment_size + st.pending.size()
+                         > st.opts.segment_bytes)) {
+    open_segment(st, st.pending_first_seq);
+    st.stat->segments = list_segments(st.opts.dir).size();
+  }
+  const char* data = st.pending.data();
+  size_t left = st.pending.size();
+  while (left > 0) {
+    auto n = ::write(st.fd, data, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      fail_stop("write failed");
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (st.opts.fsync && ::fdatasync(st.fd) != 0)
+    fail_stop("fdatasync failed");
+  st.segment_size += st.pending.size();
+  auto last = st.next_seq - 1;
+  st.stat->durable_seq = last;
+  st.stat->syncs += 1;
+  st.stat->sync_micros += static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started)
+      .count());
+  st.records_since_nudge += st.pending_records;
+  st.pending.clear();
+  st.pending_records = 0;
+  st.pending_first_seq = 0;
+  auto waiting = std::move(st.waiting);
+  st.waiting.clear();
+  for (auto& fn : waiting)
+    fn();
+  if (st.consumer && st.records_since_nudge >= st.opts.max_batch_records) {
+    st.records_since_nudge = 0;
+    caf::anon_send(st.consumer, nudge_atom::value);
+  }
+  drop_confirmed_segments(st);
+}
+
+void schedule_commit(self_ptr self) {
+  auto& st = self->state;
+  if (st.pending_records >= st.opts.max_batch_records) {
+    commit(self);
+    return;
+  }
+  if (st.commit_scheduled)
+    return;
+  st.commit_scheduled = true;
+  // Queued behind every append already in the mailbox: they all join this
+  // group commit.
+  if (st.opts.max_delay_us == 0)
+    self->send(self, commit_atom::value);
+  else
+    self->delayed_send(self, std::chrono::microseconds{st.opts.max_delay_us},
+                       commit_atom::value);
+}
+
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+
+/// How often segments are checked for deletion between commits.
+constexpr auto sweep_interval = std::chrono::seconds{1};
+
+caf::behavior journal_behavior(self_ptr self, journal_options opts,
+                               uint64_t next_seq, caf::actor consumer,
+                               status* stat) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.next_seq = next_seq;
+  st.consumer = std::move(consumer);
+  st.stat = stat;
+  std::filesystem::create_directories(st.opts.dir);
+  stat->durable_seq = next_seq - 1;
+  stat->segments = list_segments(st.opts.dir).size();
+  self->delayed_send(self, sweep_interval, sweep_atom::value);
+  return {
+    [=](append_atom, const journal_entry& entry, durable_fn& fn) {
+      auto& st = self->state;
+      if (st.pending_records == 0)
+        st.pending_first_seq = st.next_seq;
+      append_frame(st.pending, st.next_seq++, entry);
+      ++st.pending_records;
+      st.waiting.push_back(std::move(fn));
+      st.stat->appends += 1;
+      schedule_commit(self);
+    },
+    [=](barrier_atom, durable_fn& fn) {
+      auto& st = self->state;
+      if (st.pending_records == 0 && st.waiting.empty()) {
+        fn();
+        return;
+      }
+      st.waiting.push_back(std::move(fn));
+      schedule_commit(self);
+    },
+    [=](commit_atom) { commit(self); },
+    [=](sweep_atom) {
+      drop_confirmed_segments(self->state);
+      self->delayed_send(self, sweep_interval, sweep_atom::value);
+    },
+    [=](stop_atom) {
+      commit(self);
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_journal(caf::actor_system& sys, const journal_options& opts,
+                         uint64_t next_seq, caf::actor consumer,
+                         status* stat) {
+  return sys.spawn<caf::detached>(journal_behavior, opts, next_seq,
+                                  std::move(consumer), stat);
+}
+
+} // namespace doorbuster::persistence

@@ -1,0 +1,75 @@
+// The journal's files: segments named by the first sequence number they
+// hold, checked and replayed at start-up, and read behind the writer by the
+// write-behind consumers.
+#pragma once
+
+#include "persistence/journal_record.hpp"
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace doorbuster::persistence {
+
+struct segment_info {
+  std::string path;
+  uint64_t first_seq = 0;
+};
+
+/// The segments in `dir`, oldest first.
+std::vector<segment_info> list_segments(const std::string& dir);
+
+std::string segment_path(const std::string& dir, uint64_t first_seq);
+
+/// Corruption that is not a torn tail: start-up stops unless repairing.
+class journal_corrupt : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct scan_result {
+  uint64_t last_seq = 0; // 0: empty journal
+  size_t records = 0;
+  size_t truncated_bytes = 0; // cut off a torn tail (or by repair)
+};
+
+/// Reads every record of every segment in order, calling `visit` for each.
+/// A torn or corrupt tail of the newest segment (no valid record after it)
+/// is cut at the last good record and logged. Corruption followed by valid
+/// records, a gap in sequence numbers, or a bad older segment throws
+/// journal_corrupt, unless `repair`: then the journal is cut there (later
+/// records and segments are dropped, and logged).
+scan_result scan_journal(const std::string& dir, bool repair,
+                         const std::function<void(journal_record&)>& visit);
+
+/// Reads records behind the journal writer, in order, never past a sequence
+/// number the writer reported durable. One consumer owns one cursor.
+class journal_cursor {
+public:
+  /// Starts after `after_seq`.
+  journal_cursor(std::string dir, uint64_t after_seq);
+  ~journal_cursor();
+
+  journal_cursor(const journal_cursor&) = delete;
+  journal_cursor& operator=(const journal_cursor&) = delete;
+
+  /// Appends up to `max_records` records with seq <= `durable_seq` to `out`.
+  /// Throws std::runtime_error when the files do not hold them.
+  void read(uint64_t durable_seq, size_t max_records,
+            std::vector<journal_record>& out);
+
+  uint64_t position() const { return last_seq_; }
+
+private:
+  bool open_segment_after(uint64_t seq);
+
+  std::string dir_;
+  uint64_t last_seq_;
+  int fd_ = -1;
+  uint64_t segment_first_ = 0;
+  uint64_t offset_ = 0;
+  std::vector<char> buffer_; // bytes read but not yet consumed
+};
+
+} // namespace doorbuster::persistence

@@ -1,0 +1,95 @@
+#include "persistence/journal_record.hpp"
+
+#include "persistence/crc32c.hpp"
+
+#include <boost/endian/conversion.hpp>
+
+#include <cstring>
+
+namespace doorbuster::persistence {
+
+namespace {
+
+enum kind : uint8_t { product_kind = 1, order_kind = 2 };
+
+void put_u32(std::vector<char>& out, size_t at, uint32_t value) {
+  boost::endian::native_to_little_inplace(value);
+  std::memcpy(out.data() + at, &value, sizeof(value));
+}
+
+uint32_t get_u32(const char* at) {
+  uint32_t value;
+  std::memcpy(&value, at, sizeof(value));
+  return boost::endian::little_to_native(value);
+}
+
+/// Lets msgpack pack straight into the frame buffer.
+struct vector_writer {
+  std::vector<char>& out;
+  void write(const char* data, size_t size) {
+    out.insert(out.end(), data, data + size);
+  }
+};
+
+} // namespace
+
+void append_frame(std::vector<char>& out, uint64_t seq,
+                  const journal_entry& entry) {
+  auto start = out.size();
+  out.resize(start + frame_header_size);
+  vector_writer writer{out};
+  msgpack::packer<vector_writer> pk{writer};
+  pk.pack_array(3);
+  pk.pack(seq);
+  if (auto* p = std::get_if<product_record>(&entry)) {
+    pk.pack(static_cast<uint8_t>(product_kind));
+    pk.pack(*p);
+  } else {
+    pk.pack(static_cast<uint8_t>(order_kind));
+    pk.pack(std::get<order_record>(entry));
+  }
+  auto payload = out.size() - start - frame_header_size;
+  put_u32(out, start, static_cast<uint32_t>(payload));
+  put_u32(out, start + 4,
+          crc32c(out.data() + start + frame_header_size, payload));
+}
+
+frame_status read_frame(const char* data, size_t size, journal_record& out,
+                        size_t& frame_size) {
+  if (size < frame_header_size)
+    return frame_status::truncated;
+  auto length = get_u32(data);
+  if (length == 0 || length > max_frame_payload)
+    return frame_status::corrupt;
+  if (size - frame_header_size < length)
+    return frame_status::truncated;
+  const char* payload = data + frame_header_size;
+  if (crc32c(payload, length) != get_u32(data + 4))
+    return frame_status::corrupt;
+  try {
+    auto handle = msgpack::unpack(payload, length);
+    const auto& obj = handle.get();
+    if (obj.type != msgpack::type::ARRAY || obj.via.array.size != 3)
+      return frame_status::corrupt;
+    const auto* items = obj.via.array.ptr;
+    out.seq = items[0].as<uint64_t>();
+    switch (items[1].as<uint8_t>()) {
+      case product_kind:
+        out.entry = items[2].as<product_record>();
+        break;
+      case order_kind:
+        out.entry = items[2].as<order_record>();
+        break;
+      default:
+        return frame_status::corrupt;
+    }
+  } catch (const msgpack::type_error&) {
+    return frame_status::corrupt;
+  } catch (const msgpack::unpack_error&) {
+    return frame_status::corrupt;
+  }
+  frame_size = frame_header_size + length;
+  return frame_status::ok;
+}
+
+} // namespace doorbuster::persistence

@@ -1,0 +1,76 @@
+// What the journal stores: every change a client was told succeeded, as a
+// msgpack record with a sequence number. A product record carries the whole
+// resulting state, so replaying one is idempotent.
+#pragma once
+
+#include <msgpack.hpp>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace doorbuster::persistence {
+
+/// A product created, replaced or changed: its full state afterwards.
+struct product_record {
+  std::string sku;
+  std::string name;
+  std::string description;
+  std::string category;
+  int64_t price = 0;
+  std::string currency;
+  int64_t stock = 0;
+  uint64_t version = 0;
+  MSGPACK_DEFINE(sku, name, description, category, price, currency, stock,
+                 version)
+};
+
+/// A purchase: the order and the product's stock and version afterwards.
+struct order_record {
+  uint64_t order_id = 0;
+  std::string sku;
+  int64_t quantity = 0;
+  std::string customer_id;
+  std::string idempotency_key; // empty: none
+  int64_t unit_price = 0;
+  std::string currency;
+  int64_t created_at_ms = 0; // Unix time
+  int64_t stock_after = 0;
+  uint64_t version_after = 0;
+  MSGPACK_DEFINE(order_id, sku, quantity, customer_id, idempotency_key,
+                 unit_price, currency, created_at_ms, stock_after,
+                 version_after)
+};
+
+using journal_entry = std::variant<product_record, order_record>;
+
+struct journal_record {
+  uint64_t seq = 0;
+  journal_entry entry;
+};
+
+/// Appends one framed record to `out`:
+///   u32 payload length | u32 CRC32C of payload | payload (msgpack)
+/// with the payload a msgpack array [seq, kind, entry].
+void append_frame(std::vector<char>& out, uint64_t seq,
+                  const journal_entry& entry);
+
+enum class frame_status {
+  ok,        // a whole, valid record
+  truncated, // the bytes end inside the frame
+  corrupt,   // bad length, checksum or content
+};
+
+/// Decodes the frame at the start of [data, data + size). On ok, `out` holds
+/// the record and `frame_size` the bytes it took.
+frame_status read_frame(const char* data, size_t size, journal_record& out,
+                        size_t& frame_size);
+
+/// Bytes of the frame header.
+constexpr size_t frame_header_size = 8;
+
+/// Frames larger than this are taken as corrupt.
+constexpr uint32_t max_frame_payload = 16 * 1024 * 1024;
+
+} // namespace doorbuster::persistence

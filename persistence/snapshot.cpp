@@ -1,0 +1,136 @@
+#include "persistence/snapshot.hpp"
+
+#include "persistence/crc32c.hpp"
+
+#include <boost/endian/conversion.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace doorbuster::persistence {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* prefix = "snapshot-";
+constexpr const char* suffix = ".msgpack";
+
+std::string snapshot_path(const std::string& dir, uint64_t seq) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "%s%020" PRIu64 "%s", prefix, seq, suffix);
+  return (fs::path{dir} / name).string();
+}
+
+/// Snapshots in `dir`, newest first.
+std::vector<std::pair<uint64_t, std::string>> list_snapshots(
+  const std::string& dir) {
+  std::vector<std::pair<uint64_t, std::string>> result;
+  if (!fs::exists(dir))
+    return result;
+  for (const auto& entry : fs::directory_iterator{dir}) {
+    auto name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() <= std::strlen(prefix) + 8
+        || name.substr(name.size() - std::strlen(suffix)) != suffix)
+      continue;
+    auto digits = name.substr(std::strlen(prefix), 20);
+    if (digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    result.emplace_back(std::stoull(digits), entry.path().string());
+  }
+  std::sort(result.rbegin(), result.rend());
+  return result;
+}
+
+void write_all_and_sync(const std::string& path, const char* data,
+                        size_t size) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error("cannot create " + path + ": "
+                             + std::strerror(errno));
+  while (size > 0) {
+    auto n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot write " + path + ": "
+                               + std::strerror(errno));
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot fsync " + path);
+  }
+  ::close(fd);
+}
+
+void sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+} // namespace
+
+void write_snapshot(const std::string& dir, const recovered_state& state) {
+  fs::create_directories(dir);
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk{buf};
+  pk.pack(state.seq);
+  pk.pack(static_cast<uint64_t>(state.products().size()));
+  for (const auto& [sku, product] : state.products())
+    pk.pack(product);
+  uint32_t crc = crc32c(buf.data(), buf.size());
+  boost::endian::native_to_little_inplace(crc);
+  buf.write(reinterpret_cast<const char*>(&crc), sizeof(crc));
+  auto path = snapshot_path(dir, state.seq);
+  write_all_and_sync(path + ".tmp", buf.data(), buf.size());
+  fs::rename(path + ".tmp", path);
+  sync_dir(dir);
+  for (const auto& [seq, old] : list_snapshots(dir))
+    if (seq < state.seq)
+      fs::remove(old);
+}
+
+uint64_t read_latest_snapshot(const std::string& dir,
+                              recovered_state& state) {
+  auto snapshots = list_snapshots(dir);
+  if (snapshots.empty())
+    return 0;
+  const auto& path = snapshots.front().second;
+  std::ifstream in{path, std::ios::binary};
+  std::vector<char> data{std::istreambuf_iterator<char>{in},
+                         std::istreambuf_iterator<char>{}};
+  if (data.size() < 4)
+    throw std::runtime_error("snapshot " + path + " is truncated");
+  uint32_t stored;
+  std::memcpy(&stored, data.data() + data.size() - 4, 4);
+  boost::endian::little_to_native_inplace(stored);
+  auto size = data.size() - 4;
+  if (crc32c(data.data(), size) != stored)
+    throw std::runtime_error("snapshot " + path + " fails its checksum");
+  size_t offset = 0;
+  auto next = [&] { return msgpack::unpack(data.data(), size, offset); };
+  state.seq = next()->as<uint64_t>();
+  auto count = next()->as<uint64_t>();
+  for (uint64_t i = 0; i < count; ++i)
+    state.put(next()->as<recovered_product>());
+  spdlog::info("snapshot {}: {} products up to record {}", path, count,
+               state.seq);
+  return state.seq;
+}
+
+} // namespace doorbuster::persistence

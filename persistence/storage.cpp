@@ -1,0 +1,157 @@
+#include "persistence/storage.hpp"
+
+#include "persistence/journal_actor.hpp"
+#include "persistence/journal_files.hpp"
+#include "persistence/pg_store.hpp"
+#include "persistence/snapshot.hpp"
+#include "persistence/writebehind_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace doorbuster::persistence {
+
+namespace fs = std::filesystem;
+
+struct storage::impl {
+  storage_options opts;
+  status stat;
+  caf::actor journal;
+  caf::actor writebehind;
+  std::vector<actors::restored_product> recovered;
+  size_t replayed = 0;
+  double seconds = 0;
+  uint64_t max_order_id = 0;
+
+  std::string journal_dir() const {
+    return (fs::path{opts.data_dir} / "journal").string();
+  }
+  std::string snapshot_dir() const {
+    return (fs::path{opts.data_dir} / "snapshots").string();
+  }
+};
+
+storage::storage(caf::actor_system& sys, const storage_options& opts)
+  : impl_(std::make_unique<impl>()) {
+  auto& d = *impl_;
+  d.opts = opts;
+  auto started = std::chrono::steady_clock::now();
+  recovered_state state{opts.keys_per_product};
+  uint64_t base = 0;
+  if (!opts.pg_uri.empty()) {
+    pg_store store{opts.pg_uri, opts.node_id};
+    spdlog::info("postgres: connected as {}", store.describe());
+    store.migrate();
+    base = store.load(state, opts.keys_per_product);
+    d.max_order_id = store.max_order_id();
+  } else {
+    base = read_latest_snapshot(d.snapshot_dir(), state);
+  }
+  // Replay what the base has not seen. Records at or below it may still be
+  // on disk (not yet deleted); records above it must follow without a gap.
+  uint64_t first_replayed = 0;
+  auto scan = scan_journal(d.journal_dir(), opts.repair,
+                           [&](journal_record& rec) {
+                             if (rec.seq <= base)
+                               return;
+                             if (first_replayed == 0)
+                               first_replayed = rec.seq;
+                             if (auto* o = std::get_if<order_record>(&rec.entry))
+                               d.max_order_id = std::max(d.max_order_id,
+                                                         o->order_id);
+                             state.apply(rec);
+                             ++d.replayed;
+                           });
+  if (first_replayed > base + 1)
+    throw journal_corrupt("journal records " + std::to_string(base + 1)
+                          + " to " + std::to_string(first_replayed - 1)
+                          + " are missing: the journal does not continue "
+                            "where the stored state ends");
+  auto last = std::max(scan.last_seq, base);
+  d.recovered = state.to_restore();
+  d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                            - started)
+                .count();
+  spdlog::info("recovery: {} products from {}, {} journal records replayed "
+               "in {:.3f} s, next record {}",
+               d.recovered.size(),
+               opts.pg_uri.empty() ? "snapshot" : "postgres", d.replayed,
+               d.seconds, last + 1);
+
+  std::unique_ptr<writebehind_sink> sink;
+  uint64_t consume_after = base;
+  if (!opts.pg_uri.empty()) {
+    sink = std::make_unique<pg_sink>(opts.pg_uri, opts.node_id, base);
+  } else {
+    // The snapshot sink continues from the state just recovered.
+    sink = std::make_unique<snapshot_sink>(
+      d.snapshot_dir(), std::move(state),
+      std::chrono::milliseconds{opts.snapshot_interval_ms});
+    consume_after = last;
+  }
+  d.stat.durable_seq = last;
+  d.writebehind = spawn_writebehind(
+    sys,
+    {d.journal_dir(), opts.flush_interval_ms, opts.flush_batch_records,
+     opts.max_backoff_ms},
+    std::move(sink), consume_after, &d.stat);
+  d.journal = spawn_journal(sys,
+                            {d.journal_dir(), opts.fsync, opts.segment_bytes,
+                             opts.group_commit_records,
+                             opts.group_commit_delay_us},
+                            last + 1, d.writebehind, &d.stat);
+}
+
+storage::~storage() = default;
+
+std::vector<actors::restored_product> storage::take_recovered() {
+  return std::move(impl_->recovered);
+}
+
+size_t storage::replayed() const {
+  return impl_->replayed;
+}
+
+double storage::recovery_seconds() const {
+  return impl_->seconds;
+}
+
+uint64_t storage::max_order_id() const {
+  return impl_->max_order_id;
+}
+
+bool storage::uses_postgres() const {
+  return !impl_->opts.pg_uri.empty();
+}
+
+const caf::actor& storage::journal() const {
+  return impl_->journal;
+}
+
+const status& storage::stat() const {
+  return impl_->stat;
+}
+
+void storage::stop(std::chrono::milliseconds deadline) {
+  auto& d = *impl_;
+  if (!d.journal)
+    return;
+  // Shutdown only: wait for each actor to finish its last work.
+  caf::scoped_actor self{d.journal->home_system()};
+  self->monitor(d.journal);
+  self->send(d.journal, stop_atom::value);
+  self->receive([](const caf::down_msg&) {});
+  self->monitor(d.writebehind);
+  self->send(d.writebehind, stop_atom::value,
+             static_cast<uint64_t>(deadline.count()));
+  self->receive([](const caf::down_msg&) {});
+  d.journal = nullptr;
+  d.writebehind = nullptr;
+}
+
+} // namespace doorbuster::persistence

@@ -1,0 +1,64 @@
+// The persistence layer's entry point: recovers the node's state at start
+// (PostgreSQL or the latest snapshot, then the journal), then runs the
+// journal writer and the write-behind actor until stop().
+#pragma once
+
+#include "actors/product_types.hpp"
+#include "persistence/status.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace doorbuster::persistence {
+
+struct storage_options {
+  std::string data_dir = "data";
+  std::string pg_uri; // empty: journal-only (snapshots) mode
+  std::string node_id = "node-1";
+  bool fsync = true;
+  bool repair = false;
+  size_t segment_bytes = 64 * 1024 * 1024;
+  size_t group_commit_records = 4096;
+  size_t group_commit_delay_us = 0;
+  size_t flush_interval_ms = 100;
+  size_t flush_batch_records = 5000;
+  size_t max_backoff_ms = 5000;
+  size_t snapshot_interval_ms = 60000;
+  size_t keys_per_product = 100000;
+};
+
+class storage {
+public:
+  /// Recovers (blocking; start-up only) and starts the actors. Throws
+  /// journal_corrupt, or std::exception when a store cannot be used.
+  storage(caf::actor_system& sys, const storage_options& opts);
+  ~storage();
+
+  /// The recovered products, handed over once.
+  std::vector<actors::restored_product> take_recovered();
+
+  /// Records replayed from the journal at start, and how long recovery took.
+  size_t replayed() const;
+  double recovery_seconds() const;
+
+  /// The highest order id found in storage (0: none).
+  uint64_t max_order_id() const;
+
+  bool uses_postgres() const;
+  const caf::actor& journal() const;
+  const status& stat() const;
+
+  /// Commits the journal, then lets write-behind drain for up to `deadline`.
+  void stop(std::chrono::milliseconds deadline);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace doorbuster::persistence

@@ -1,0 +1,203 @@
+// The journal's format, group commit, segments, and recovery from torn and
+// corrupt files, on real files.
+#include "persistence/journal_actor.hpp"
+#include "persistence/journal_files.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iterator>
+
+namespace doorbuster::persistence {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "doorbuster-journal-XXXXXX")
+                       .string();
+  return mkdtemp(tmpl.data());
+}
+
+journal_entry order(uint64_t id, int64_t stock_after) {
+  return order_record{id,  "SKU-1", 1,          "customer", "key-" + std::to_string(id),
+                      250, "EUR",   1700000000, stock_after, id + 1};
+}
+
+journal_entry product(const std::string& sku, uint64_t version) {
+  return product_record{sku, "Name", "Desc", "cat", 100, "USD", 10, version};
+}
+
+/// Writes records 1..n as one segment; returns the frames' end offsets.
+std::vector<size_t> write_segment(const std::string& dir, size_t n) {
+  std::vector<char> bytes;
+  std::vector<size_t> ends;
+  for (size_t seq = 1; seq <= n; ++seq) {
+    append_frame(bytes, seq, seq % 2 ? product("P" + std::to_string(seq), seq)
+                                     : order(seq, 5));
+    ends.push_back(bytes.size());
+  }
+  std::ofstream out{segment_path(dir, 1), std::ios::binary};
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return ends;
+}
+
+std::vector<journal_record> scan_all(const std::string& dir, bool repair,
+                                     scan_result* result = nullptr) {
+  std::vector<journal_record> out;
+  auto r = scan_journal(dir, repair, [&](journal_record& rec) {
+    out.push_back(rec);
+  });
+  if (result)
+    *result = r;
+  return out;
+}
+
+class journal_test : public ::testing::Test {
+protected:
+  std::string dir = temp_dir();
+  ~journal_test() override { fs::remove_all(dir); }
+};
+
+TEST_F(journal_test, frames_round_trip_both_record_kinds) {
+  std::vector<char> bytes;
+  append_frame(bytes, 7, product("A", 3));
+  append_frame(bytes, 8, order(42, 9));
+  journal_record first, second;
+  size_t size1 = 0, size2 = 0;
+  ASSERT_EQ(read_frame(bytes.data(), bytes.size(), first, size1),
+            frame_status::ok);
+  ASSERT_EQ(read_frame(bytes.data() + size1, bytes.size() - size1, second,
+                       size2),
+            frame_status::ok);
+  EXPECT_EQ(size1 + size2, bytes.size());
+  EXPECT_EQ(first.seq, 7u);
+  EXPECT_EQ(std::get<product_record>(first.entry).sku, "A");
+  EXPECT_EQ(std::get<product_record>(first.entry).version, 3u);
+  const auto& o = std::get<order_record>(second.entry);
+  EXPECT_EQ(second.seq, 8u);
+  EXPECT_EQ(o.order_id, 42u);
+  EXPECT_EQ(o.idempotency_key, "key-42");
+  EXPECT_EQ(o.stock_after, 9);
+}
+
+TEST_F(journal_test, torn_tail_at_every_byte_of_the_last_record_is_cut) {
+  auto ends = write_segment(dir, 5);
+  auto path = segment_path(dir, 1);
+  std::ifstream in{path, std::ios::binary};
+  std::vector<char> full{std::istreambuf_iterator<char>{in},
+                         std::istreambuf_iterator<char>{}};
+  for (size_t cut = ends[3] + 1; cut < ends[4]; ++cut) {
+    std::ofstream out{path, std::ios::binary | std::ios::trunc};
+    out.write(full.data(), static_cast<std::streamsize>(cut));
+    out.close();
+    scan_result result;
+    auto records = scan_all(dir, false, &result);
+    ASSERT_EQ(records.size(), 4u) << "cut at " << cut;
+    EXPECT_EQ(result.last_seq, 4u);
+    EXPECT_EQ(fs::file_size(path), ends[3]) << "torn tail cut at " << cut;
+  }
+}
+
+TEST_F(journal_test, flipped_bit_in_the_middle_stops_recovery) {
+  auto ends = write_segment(dir, 5);
+  auto path = segment_path(dir, 1);
+  {
+    std::fstream f{path, std::ios::binary | std::ios::in | std::ios::out};
+    f.seekp(static_cast<std::streamoff>(ends[1] + 12));
+    char c;
+    f.read(&c, 1);
+    c ^= 0x10;
+    f.seekp(static_cast<std::streamoff>(ends[1] + 12));
+    f.write(&c, 1);
+  }
+  EXPECT_THROW(scan_all(dir, false), journal_corrupt);
+  EXPECT_EQ(fs::file_size(path), ends[4]) << "nothing cut without --repair";
+  auto repaired = scan_all(dir, true);
+  EXPECT_EQ(repaired.size(), 2u);
+  EXPECT_EQ(fs::file_size(path), ends[1]);
+}
+
+TEST_F(journal_test, group_commit_batches_appends_and_acks_after_sync) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  status stat;
+  auto journal = spawn_journal(sys, {dir}, 1, {}, &stat);
+  constexpr int n = 2000;
+  std::atomic<int> acked{0};
+  std::atomic<bool> ack_before_durable{false};
+  std::promise<void> all;
+  for (int i = 1; i <= n; ++i)
+    caf::anon_send(journal, append_atom::value, order(i, n - i),
+                   durable_fn{[&, i] {
+                     if (stat.durable_seq.load() < static_cast<uint64_t>(i))
+                       ack_before_durable = true;
+                     if (++acked == n)
+                       all.set_value();
+                   }});
+  ASSERT_EQ(all.get_future().wait_for(std::chrono::seconds{20}),
+            std::future_status::ready);
+  caf::anon_send(journal, stop_atom::value);
+  sys.await_all_actors_done();
+  EXPECT_FALSE(ack_before_durable);
+  EXPECT_EQ(stat.appends.load(), static_cast<uint64_t>(n));
+  EXPECT_LT(stat.syncs.load(), static_cast<uint64_t>(n))
+    << "appends queued during a sync must share the next one";
+  EXPECT_EQ(scan_all(dir, false).size(), static_cast<size_t>(n));
+}
+
+TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  status stat;
+  journal_options opts{dir};
+  opts.segment_bytes = 2048;
+  opts.max_batch_records = 8;
+  auto journal = spawn_journal(sys, opts, 1, {}, &stat);
+  auto append_many = [&](int from, int to) {
+    std::promise<void> done;
+    for (int i = from; i <= to; ++i)
+      caf::anon_send(journal, append_atom::value, order(i, 1),
+                     durable_fn{[&, i] {
+                       if (i == to)
+                         done.set_value();
+                     }});
+    done.get_future().wait();
+  };
+  append_many(1, 200);
+  auto segments = list_segments(dir);
+  EXPECT_GT(segments.size(), 3u);
+  // The cursor reads behind the writer across every segment.
+  journal_cursor cursor{dir, 0};
+  std::vector<journal_record> read;
+  while (read.size() < 200) {
+    auto before = read.size();
+    cursor.read(200, 64, read);
+    ASSERT_GT(read.size(), before);
+  }
+  EXPECT_EQ(read.back().seq, 200u);
+  stat.confirmed_seq = 150;
+  append_many(201, 210);
+  auto left = list_segments(dir);
+  for (size_t i = 0; i + 1 < left.size(); ++i)
+    EXPECT_GT(left[i + 1].first_seq - 1, 150u)
+      << "a segment holding only confirmed records was kept";
+  EXPECT_LE(left.front().first_seq, 151u) << "unconfirmed records are kept";
+  caf::anon_send(journal, stop_atom::value);
+  sys.await_all_actors_done();
+  scan_result result;
+  std::vector<journal_record> rest;
+  result = scan_journal(dir, false,
+                        [&](journal_record& r) { rest.push_back(r); });
+  EXPECT_EQ(result.last_seq, 210u);
+  EXPECT_EQ(rest.back().seq, 210u);
+}
+
+} // namespace
+} // namespace doorbuster::persistence

@@ -1,0 +1,123 @@
+#include "support/node_process.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace doorbuster::testing {
+
+namespace fs = std::filesystem;
+
+std::string make_temp_dir(const std::string& prefix) {
+  std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!mkdtemp(tmpl.data()))
+    throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+namespace {
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
+    if (!err_file.empty()) {
+      auto f = std::fopen(err_file.c_str(), "w");
+      if (f)
+        dup2(fileno(f), STDERR_FILENO);
+    }
+    std::vector<char*> cargs;
+    for (const auto& a : argv)
+      cargs.push_back(const_cast<char*>(a.c_str()));
+    cargs.push_back(nullptr);
+    execv(cargs[0], cargs.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+} // namespace
+
+node_process::node_process(std::vector<std::string> args, std::string data_dir)
+  : dir_(make_temp_dir("doorbuster-e2e")), data_dir_(std::move(data_dir)) {
+  if (data_dir_.empty()) {
+    data_dir_ = dir_ + "/data";
+    owns_data_ = true;
+  }
+  auto port_file = dir_ + "/port";
+  std::vector<std::string> argv{DOORBUSTER_BINARY,
+                                "--http.address=127.0.0.1",
+                                "--http.port=0",
+                                "--http.port-file=" + port_file,
+                                "--persistence.data-dir=" + data_dir_,
+                                "--log.level=warn"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = spawn(argv, {});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in{port_file};
+    unsigned port = 0;
+    if (in >> port && port > 0) {
+      port_ = static_cast<uint16_t>(port);
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("doorbuster exited during start-up");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  stop();
+  throw std::runtime_error("doorbuster did not start within 60 s");
+}
+
+node_process::~node_process() {
+  stop();
+  std::error_code ignored;
+  fs::remove_all(dir_, ignored);
+  if (owns_data_)
+    fs::remove_all(data_dir_, ignored);
+}
+
+int node_process::stop() {
+  if (pid_ <= 0)
+    return 0;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void node_process::kill_hard() {
+  if (pid_ <= 0)
+    return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int run_node_to_exit(std::vector<std::string> args, std::string& output) {
+  auto dir = make_temp_dir("doorbuster-run");
+  auto err_file = dir + "/stderr";
+  args.insert(args.begin(), DOORBUSTER_BINARY);
+  auto pid = spawn(args, err_file);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in{err_file};
+  output.append(std::istreambuf_iterator<char>{in},
+                std::istreambuf_iterator<char>{});
+  fs::remove_all(dir);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace doorbuster::testing

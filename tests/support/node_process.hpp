@@ -1,0 +1,51 @@
+// A real doorbuster process for end-to-end tests: started on a free port
+// with its own data directory (kept across restarts), stopped with SIGTERM
+// or killed with SIGKILL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace doorbuster::testing {
+
+inline constexpr const char* admin_token = "test-admin-token";
+
+/// A fresh directory under the system's temporary directory.
+std::string make_temp_dir(const std::string& prefix);
+
+class node_process {
+public:
+  /// Starts the node with `args` added and waits until it listens. With an
+  /// empty `data_dir` the node gets a fresh one, deleted with this object.
+  explicit node_process(std::vector<std::string> args = {},
+                        std::string data_dir = {});
+  ~node_process();
+
+  node_process(const node_process&) = delete;
+  node_process& operator=(const node_process&) = delete;
+
+  uint16_t port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+  /// SIGTERM, then waits; returns the exit status (-1 if killed by signal).
+  int stop();
+
+  /// SIGKILL: no chance to flush anything.
+  void kill_hard();
+
+private:
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string dir_;      // port file, owned
+  std::string data_dir_;
+  bool owns_data_ = false;
+};
+
+/// Runs the node binary with `args` to completion; returns its exit status
+/// and appends its stderr to `output`.
+int run_node_to_exit(std::vector<std::string> args, std::string& output);
+
+} // namespace doorbuster::testing
