@@ -103,6 +103,12 @@ scan_result scan_journal(const std::string& dir, bool repair,
           at += size;
           continue;
         }
+      } else if (newest && std::all_of(data.begin() + static_cast<long>(at),
+                                       data.end(),
+                                       [](char c) { return c == 0; })) {
+        // The preallocated, never written rest of the active segment.
+        truncate_file(seg.path, at);
+        break;
       } else if (newest && !valid_record_after(data, at)) {
         spdlog::warn("journal: torn tail in {} at offset {} ({} bytes): cut "
                      "at the last good record",
@@ -172,8 +178,16 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
                                + std::to_string(last_seq_ + 1));
     // Consume whole frames from the buffer.
     size_t at = 0;
+    bool written_end = false; // reached the zeroed, unwritten part
     while (at < buffer_.size() && last_seq_ < durable_seq
            && taken < max_records) {
+      if (buffer_.size() - at >= 4
+          && std::all_of(buffer_.begin() + static_cast<long>(at),
+                         buffer_.begin() + static_cast<long>(at) + 4,
+                         [](char c) { return c == 0; })) {
+        written_end = true;
+        break;
+      }
       journal_record rec;
       size_t size = 0;
       auto status = read_frame(buffer_.data() + at, buffer_.size() - at, rec,
@@ -190,6 +204,17 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
       last_seq_ = rec.seq;
       out.push_back(std::move(rec));
       ++taken;
+    }
+    if (written_end) {
+      // Bytes from here on were zeros when read; never keep them. The next
+      // durable record is in a newer segment (the writer rolled over).
+      offset_ -= buffer_.size() - at;
+      buffer_.clear();
+      if (last_seq_ < durable_seq && taken < max_records
+          && !open_segment_after(last_seq_))
+        throw std::runtime_error("journal ends before durable record "
+                                 + std::to_string(durable_seq));
+      continue;
     }
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(at));
     if (last_seq_ >= durable_seq || taken >= max_records)
