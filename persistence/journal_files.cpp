@@ -199,6 +199,7 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
                                  + std::to_string(last_seq_)
                                  + " is corrupt");
       at += size;
+      zeros_at_ = no_zeros;
       if (rec.seq <= last_seq_)
         continue; // before the start position
       last_seq_ = rec.seq;
@@ -206,12 +207,18 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
       ++taken;
     }
     if (written_end) {
-      // Bytes from here on were zeros when read; never keep them. The next
-      // durable record is in a newer segment (the writer rolled over).
-      offset_ -= buffer_.size() - at;
+      // Zeros are the preallocated, unwritten rest of a segment: never keep
+      // them, read that spot again. Zeros found again by a fresh read mean
+      // the writer moved on to a newer segment.
+      auto zero_offset = offset_ - (buffer_.size() - at);
       buffer_.clear();
-      if (last_seq_ < durable_seq && taken < max_records
-          && !open_segment_after(last_seq_))
+      offset_ = zero_offset;
+      if (zero_offset != zeros_at_) {
+        zeros_at_ = zero_offset;
+        continue;
+      }
+      zeros_at_ = no_zeros;
+      if (!open_segment_after(last_seq_))
         throw std::runtime_error("journal ends before durable record "
                                  + std::to_string(durable_seq));
       continue;

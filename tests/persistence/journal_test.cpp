@@ -152,6 +152,33 @@ TEST_F(journal_test, group_commit_batches_appends_and_acks_after_sync) {
   EXPECT_EQ(scan_all(dir, false).size(), static_cast<size_t>(n));
 }
 
+TEST_F(journal_test, cursor_follows_the_writer_through_preallocated_space) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  status stat;
+  auto journal = spawn_journal(sys, {dir}, 1, {}, &stat);
+  auto append = [&](int from, int to) {
+    std::promise<void> done;
+    for (int i = from; i <= to; ++i)
+      caf::anon_send(journal, append_atom::value, order(i, 1),
+                     durable_fn{[&, i] {
+                       if (i == to)
+                         done.set_value();
+                     }});
+    done.get_future().wait();
+  };
+  journal_cursor cursor{dir, 0};
+  std::vector<journal_record> read;
+  for (int round = 0; round < 5; ++round) {
+    append(round * 10 + 1, round * 10 + 10);
+    cursor.read(stat.durable_seq, 1000, read);
+    ASSERT_EQ(read.size(), static_cast<size_t>(round * 10 + 10));
+    EXPECT_EQ(read.back().seq, static_cast<uint64_t>(round * 10 + 10));
+  }
+  caf::anon_send(journal, stop_atom::value);
+  sys.await_all_actors_done();
+}
+
 TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
