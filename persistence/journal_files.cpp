@@ -178,14 +178,14 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
                                + std::to_string(last_seq_ + 1));
     // Consume whole frames from the buffer.
     size_t at = 0;
-    bool written_end = false; // reached the zeroed, unwritten part
+    enum { more, zeros, corrupt } stop = more;
     while (at < buffer_.size() && last_seq_ < durable_seq
            && taken < max_records) {
       if (buffer_.size() - at >= 4
           && std::all_of(buffer_.begin() + static_cast<long>(at),
                          buffer_.begin() + static_cast<long>(at) + 4,
                          [](char c) { return c == 0; })) {
-        written_end = true;
+        stop = zeros;
         break;
       }
       journal_record rec;
@@ -194,31 +194,37 @@ void journal_cursor::read(uint64_t durable_seq, size_t max_records,
                                size);
       if (status == frame_status::truncated)
         break;
-      if (status == frame_status::corrupt)
-        throw std::runtime_error("journal record after "
-                                 + std::to_string(last_seq_)
-                                 + " is corrupt");
+      if (status == frame_status::corrupt) {
+        stop = corrupt;
+        break;
+      }
       at += size;
-      zeros_at_ = no_zeros;
+      suspect_at_ = no_suspect;
       if (rec.seq <= last_seq_)
         continue; // before the start position
       last_seq_ = rec.seq;
       out.push_back(std::move(rec));
       ++taken;
     }
-    if (written_end) {
-      // Zeros are the preallocated, unwritten rest of a segment: never keep
-      // them, read that spot again. Zeros found again by a fresh read mean
-      // the writer moved on to a newer segment.
-      auto zero_offset = offset_ - (buffer_.size() - at);
+    if (stop != more) {
+      // Bytes read while the writer was still writing them (the zeroed,
+      // preallocated rest of a segment, or a batch half written) are never
+      // kept: read that spot again. Only a fresh read that shows the same
+      // means the writer moved to a newer segment (zeros) or real damage.
+      auto spot = offset_ - (buffer_.size() - at);
       buffer_.clear();
-      offset_ = zero_offset;
-      if (zero_offset != zeros_at_) {
-        zeros_at_ = zero_offset;
+      offset_ = spot;
+      if (spot != suspect_at_) {
+        suspect_at_ = spot;
         continue;
       }
-      zeros_at_ = no_zeros;
-      if (!open_segment_after(last_seq_))
+      suspect_at_ = no_suspect;
+      if (stop == corrupt)
+        throw std::runtime_error("journal record after "
+                                 + std::to_string(last_seq_)
+                                 + " is corrupt");
+      if (last_seq_ < durable_seq && taken < max_records
+          && !open_segment_after(last_seq_))
         throw std::runtime_error("journal ends before durable record "
                                  + std::to_string(durable_seq));
       continue;

@@ -70,8 +70,8 @@ private:
   uint64_t segment_first_ = 0;
   uint64_t offset_ = 0;
   std::vector<char> buffer_; // bytes read but not yet consumed
-  static constexpr uint64_t no_zeros = ~uint64_t{0};
-  uint64_t zeros_at_ = no_zeros; // offset where a read last found zeros
+  static constexpr uint64_t no_suspect = ~uint64_t{0};
+  uint64_t suspect_at_ = no_suspect; // where a read last found no record
 };
 
 } // namespace doorbuster::persistence

@@ -62,6 +62,9 @@ TEST(durability, restart_recovers_exactly_and_keeps_idempotency_keys) {
     first_body = first.body;
     product_before = client.get("/v1/products/TV-2").body;
     EXPECT_EQ(node.stop(), 0);
+    // SIGTERM drains write-behind before exit.
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 1);
+    EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = 'TV-2'"), 97);
   }
   node_process node{args, data};
   http_client client{node.port()};

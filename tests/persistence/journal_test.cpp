@@ -179,6 +179,34 @@ TEST_F(journal_test, cursor_follows_the_writer_through_preallocated_space) {
   sys.await_all_actors_done();
 }
 
+TEST_F(journal_test, cursor_never_keeps_bytes_read_while_being_written) {
+  // Records 1-3 written, record 4 half written, the rest preallocated zeros:
+  // what a reader may see while the writer is inside a pwrite.
+  std::vector<char> bytes;
+  for (uint64_t seq = 1; seq <= 4; ++seq)
+    append_frame(bytes, seq, order(seq, 1));
+  auto full = bytes;
+  auto fourth = full.size() - 40;
+  std::fill(bytes.begin() + static_cast<long>(fourth), bytes.end(), '\0');
+  bytes.resize(bytes.size() + 4096, '\0');
+  auto path = segment_path(dir, 1);
+  auto write = [&](const std::vector<char>& b) {
+    std::ofstream out{path, std::ios::binary | std::ios::trunc};
+    out.write(b.data(), static_cast<std::streamsize>(b.size()));
+  };
+  write(bytes);
+  journal_cursor cursor{dir, 0};
+  std::vector<journal_record> read;
+  cursor.read(3, 100, read);
+  ASSERT_EQ(read.size(), 3u);
+  // The writer finishes record 4 and reports it durable.
+  std::copy(full.begin(), full.end(), bytes.begin());
+  write(bytes);
+  cursor.read(4, 100, read);
+  ASSERT_EQ(read.size(), 4u);
+  EXPECT_EQ(read.back().seq, 4u);
+}
+
 TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
