@@ -1,6 +1,7 @@
 #include "actors/catalog_actor.hpp"
 
 #include "actors/catalog_index.hpp"
+#include "actors/stats.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -12,18 +13,24 @@ namespace {
 
 struct catalog_state {
   catalog_index index;
+  catalog_stats* stats = nullptr;
 };
 
 using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
 
-catalog_actor::behavior_type catalog_behavior(self_ptr self) {
+catalog_actor::behavior_type catalog_behavior(self_ptr self,
+                                              catalog_stats* stats) {
+  self->state.stats = stats;
   return {
     [=](update_atom, product_doc_ptr& doc) {
       self->state.index.upsert(std::move(doc));
+      self->state.stats->size = self->state.index.size();
     },
     [=](get_atom, const std::string& sku,
         const reply_fn<product_doc_ptr>& reply) {
-      reply(self->state.index.find(sku));
+      auto doc = self->state.index.find(sku);
+      ++(doc ? self->state.stats->hits : self->state.stats->misses);
+      reply(std::move(doc));
     },
     [=](list_atom, const listing_query& query,
         const reply_fn<listing>& reply) {
@@ -37,8 +44,9 @@ catalog_actor::behavior_type catalog_behavior(self_ptr self) {
 
 } // namespace
 
-catalog_actor spawn_catalog_actor(caf::actor_system& sys) {
-  return sys.spawn(catalog_behavior);
+catalog_actor spawn_catalog_actor(caf::actor_system& sys,
+                                  catalog_stats* stats) {
+  return sys.spawn(catalog_behavior, stats);
 }
 
 } // namespace doorbuster::actors

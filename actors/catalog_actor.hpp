@@ -8,6 +8,9 @@
 
 namespace doorbuster::actors {
 
-catalog_actor spawn_catalog_actor(caf::actor_system& sys);
+struct catalog_stats;
+
+/// `stats` must outlive the actor.
+catalog_actor spawn_catalog_actor(caf::actor_system& sys, catalog_stats* stats);
 
 } // namespace doorbuster::actors

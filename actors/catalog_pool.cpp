@@ -15,7 +15,9 @@ catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
   reads_ = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
   updates_ = caf::actor_pool::make(&ctx, caf::actor_pool::broadcast());
   for (size_t i = 0; i < workers; ++i) {
-    auto worker = caf::actor_cast<caf::actor>(spawn_catalog_actor(sys));
+    stats_.push_back(std::make_unique<catalog_stats>());
+    auto worker = caf::actor_cast<caf::actor>(
+      spawn_catalog_actor(sys, stats_.back().get()));
     caf::anon_send(reads_, caf::sys_atom::value, caf::put_atom::value, worker);
     caf::anon_send(updates_, caf::sys_atom::value, caf::put_atom::value,
                    worker);

@@ -3,8 +3,13 @@
 // broadcasts each product change to all of them.
 #pragma once
 
+#include "actors/stats.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+
+#include <memory>
+#include <vector>
 
 namespace doorbuster::actors {
 
@@ -18,9 +23,15 @@ public:
   /// Stops both pools and their workers.
   void stop();
 
+  /// Every worker's counters.
+  const std::vector<std::unique_ptr<catalog_stats>>& stats() const {
+    return stats_;
+  }
+
 private:
   caf::actor reads_;
   caf::actor updates_;
+  std::vector<std::unique_ptr<catalog_stats>> stats_;
 };
 
 } // namespace doorbuster::actors

@@ -14,6 +14,10 @@ std::string_view to_code(errc e) {
       return "idempotency_key_reused";
     case errc::stock_out_of_range:
       return "stock_out_of_range";
+    case errc::overloaded:
+      return "overloaded";
+    case errc::deadline_exceeded:
+      return "deadline_exceeded";
   }
   return "unknown";
 }

@@ -12,6 +12,8 @@ enum class errc {
   insufficient_stock,     // purchase or stock change needs more than on hand
   idempotency_key_reused, // same Idempotency-Key, different request
   stock_out_of_range,     // a stock change would leave [0, max_stock]
+  overloaded,             // the product's queue is full; retry later
+  deadline_exceeded,      // the request waited past its deadline; not applied
 };
 
 /// Stable machine-readable name, used as the error code on the wire.

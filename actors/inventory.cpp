@@ -4,6 +4,7 @@
 #include "actors/order_ids.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_map.hpp"
+#include "actors/stats.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -17,22 +18,25 @@ struct inventory::impl {
        const inventory_options& opts)
     : ids(opts.generation),
       catalog(sys, opts.catalog_workers),
+      stats(std::make_unique<shard_stats[]>(opts.shards)),
       shards(make_shards(sys, journal, opts)) {}
 
   std::vector<shard_actor> make_shards(caf::actor_system& sys,
                                        const caf::actor& journal,
                                        const inventory_options& opts) {
-    product_actor_deps deps{catalog.updates(), journal, &ids,
-                            opts.idempotency_keys};
     std::vector<shard_actor> result;
     result.reserve(opts.shards);
-    for (size_t i = 0; i < opts.shards; ++i)
-      result.push_back(spawn_shard_actor(sys, deps));
+    for (size_t i = 0; i < opts.shards; ++i) {
+      product_actor_deps deps{catalog.updates(), journal, &ids,
+                              opts.idempotency_keys, &stats[i]};
+      result.push_back(spawn_shard_actor(sys, deps, opts.max_mailbox));
+    }
     return result;
   }
 
   order_ids ids;
   catalog_pool catalog;
+  std::unique_ptr<shard_stats[]> stats; // one per shard, index = shard
   shard_map shards;
 };
 
@@ -131,6 +135,64 @@ void inventory::restore(std::vector<restored_product> products,
     caf::anon_send(shard, restore_atom::value, std::move(products[i]),
                    all->slot(i, all));
   }
+}
+
+std::string inventory::metrics() const {
+  const auto& d = *impl_;
+  uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
+  int64_t max_depth = 0;
+  std::string per_shard;
+  for (size_t i = 0; i < d.shards.size(); ++i) {
+    const auto& s = d.stats[i];
+    purchases += s.purchases;
+    orders += s.orders;
+    overloaded += s.overloaded;
+    expired += s.expired;
+    max_depth = std::max(max_depth, s.depth.load());
+    per_shard += "doorbuster_shard_queue_depth{shard=\"" + std::to_string(i)
+                 + "\"} " + std::to_string(s.depth.load()) + "\n";
+  }
+  uint64_t size = 0, hits = 0, misses = 0;
+  for (const auto& c : d.catalog.stats()) {
+    size = std::max(size, c->size.load());
+    hits += c->hits;
+    misses += c->misses;
+  }
+  auto family = [](const char* name, const char* type, const char* help,
+                   const std::string& samples) {
+    return std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name
+           + " " + type + "\n" + samples;
+  };
+  auto one = [](const char* name, auto value) {
+    return std::string{name} + " " + std::to_string(value) + "\n";
+  };
+  std::string out;
+  out += family("doorbuster_purchases_total", "counter",
+                "Purchase requests taken up by product actors.",
+                one("doorbuster_purchases_total", purchases));
+  out += family("doorbuster_orders_total", "counter", "Orders created.",
+                one("doorbuster_orders_total", orders));
+  out += family("doorbuster_purchases_overloaded_total", "counter",
+                "Purchases refused because the product's queue was full.",
+                one("doorbuster_purchases_overloaded_total", overloaded));
+  out += family("doorbuster_purchases_expired_total", "counter",
+                "Purchases dropped unapplied: deadline passed in the queue.",
+                one("doorbuster_purchases_expired_total", expired));
+  out += family("doorbuster_shard_queue_depth", "gauge",
+                "Purchases queued at the products of each shard.", per_shard);
+  out += family("doorbuster_queue_depth_max", "gauge",
+                "The deepest shard queue.",
+                one("doorbuster_queue_depth_max", max_depth));
+  out += family("doorbuster_catalog_products", "gauge",
+                "Products in the catalog.",
+                one("doorbuster_catalog_products", size));
+  out += family("doorbuster_catalog_lookups_total", "counter",
+                "Catalog lookups by SKU, by result.",
+                "doorbuster_catalog_lookups_total{result=\"hit\"} "
+                  + std::to_string(hits)
+                  + "\ndoorbuster_catalog_lookups_total{result=\"miss\"} "
+                  + std::to_string(misses) + "\n");
+  return out;
 }
 
 void inventory::stop() {

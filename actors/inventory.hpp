@@ -22,6 +22,7 @@ struct inventory_options {
   size_t catalog_workers = 2;
   size_t idempotency_keys = 100000;
   uint32_t generation = 1; // boot generation, for order ids
+  size_t max_mailbox = 1000; // queued purchases per product before 503
 };
 
 class inventory {
@@ -56,6 +57,10 @@ public:
   /// once all are in place and visible to reads.
   void restore(std::vector<restored_product> products,
                reply_fn<size_t> reply);
+
+  /// Queue depths, purchases, orders and catalog counters, as Prometheus
+  /// text.
+  std::string metrics() const;
 
   /// Ends every actor of the inventory; pending replies are dropped.
   void stop();

@@ -1,6 +1,7 @@
 #include "actors/product_actor.hpp"
 
 #include "actors/product.hpp"
+#include "actors/stats.hpp"
 #include "persistence/journal_actor.hpp"
 #include "persistence/status.hpp"
 
@@ -9,6 +10,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <chrono>
 #include <optional>
 
 namespace doorbuster::actors {
@@ -20,6 +22,7 @@ using persistence::durable_fn;
 struct product_state {
   std::optional<product> item; // set before the first message
   product_actor_deps deps;
+  queue_depth depth;
 };
 
 using self_ptr = product_actor::stateful_pointer<product_state>;
@@ -56,17 +59,31 @@ void commit(self_ptr self, persistence::journal_entry entry,
                  }});
 }
 
+bool expired(const purchase_request& req) {
+  return req.deadline_ns != 0
+         && std::chrono::steady_clock::now().time_since_epoch().count()
+              > req.deadline_ns;
+}
+
 product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
+                                              queue_depth depth,
                                               product_actor_deps deps) {
   self->state.item.emplace(std::move(sku), deps.idempotency_keys);
   self->state.deps = deps;
+  self->state.depth = std::move(depth);
   return {
     [=](purchase_atom, const purchase_request& req,
         const reply_fn<purchase_result>& reply) {
       auto& st = self->state;
-      if (st.item->empty()) {
+      --*st.depth;
+      --st.deps.stats->depth;
+      ++st.deps.stats->purchases;
+      if (st.item->empty() || expired(req)) {
         purchase_result res;
-        res.error = errc::unknown_sku;
+        res.error = st.item->empty() ? errc::unknown_sku
+                                     : errc::deadline_exceeded;
+        if (res.error == errc::deadline_exceeded)
+          ++st.deps.stats->expired;
         res.sku = req.sku;
         reply(std::move(res));
         return;
@@ -74,6 +91,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       bool changed = false;
       auto res = st.item->purchase(req, *st.deps.ids, changed);
       if (changed) {
+        ++st.deps.stats->orders;
         commit(self, order_of(*st.item, req, res), [reply, res] { reply(res); });
       } else if (res.error == errc::ok) {
         // A replayed key: answer only once the original is durable too.
@@ -123,8 +141,10 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
 } // namespace
 
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
+                                  queue_depth depth,
                                   const product_actor_deps& deps) {
-  return parent->spawn<caf::linked>(product_behavior, std::move(sku), deps);
+  return parent->spawn<caf::linked>(product_behavior, std::move(sku),
+                                    std::move(depth), deps);
 }
 
 } // namespace doorbuster::actors

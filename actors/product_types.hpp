@@ -42,6 +42,7 @@ struct purchase_request {
   int64_t quantity = 0;
   std::string customer_id;
   std::string idempotency_key; // empty: not idempotent
+  int64_t deadline_ns = 0;     // steady_clock; 0: none. Not applied after it
 };
 
 struct purchase_result {

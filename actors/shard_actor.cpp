@@ -1,5 +1,7 @@
 #include "actors/shard_actor.hpp"
 
+#include "actors/stats.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -10,54 +12,73 @@ namespace doorbuster::actors {
 
 namespace {
 
+struct product_slot {
+  product_actor actor;
+  queue_depth depth;
+};
+
 struct shard_state {
-  std::unordered_map<std::string, product_actor> products;
+  std::unordered_map<std::string, product_slot> products;
   product_actor_deps deps;
+  size_t max_mailbox = 0;
 };
 
 using self_ptr = shard_actor::stateful_pointer<shard_state>;
 
-/// Returns the product's actor, or nullptr for an unknown SKU.
-product_actor* find(self_ptr self, const std::string& sku) {
+/// Returns the product's slot, or nullptr for an unknown SKU.
+product_slot* find(self_ptr self, const std::string& sku) {
   auto i = self->state.products.find(sku);
   return i == self->state.products.end() ? nullptr : &i->second;
 }
 
-const product_actor& find_or_spawn(self_ptr self, const std::string& sku) {
-  if (auto product = find(self, sku))
-    return *product;
-  auto spawned = spawn_product_actor(self, sku, self->state.deps);
-  return self->state.products.emplace(sku, spawned).first->second;
+product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
+  if (auto slot = find(self, sku))
+    return *slot;
+  auto depth = std::make_shared<std::atomic<int64_t>>(0);
+  auto actor = spawn_product_actor(self, sku, depth, self->state.deps);
+  return self->state.products.emplace(sku, product_slot{actor, depth})
+    .first->second;
 }
 
 shard_actor::behavior_type shard_behavior(self_ptr self,
-                                          product_actor_deps deps) {
+                                          product_actor_deps deps,
+                                          size_t max_mailbox) {
   self->state.deps = std::move(deps);
+  self->state.max_mailbox = max_mailbox;
   return {
     [=](purchase_atom atm, purchase_request& req,
         reply_fn<purchase_result>& reply) {
-      if (auto product = find(self, req.sku)) {
-        self->send(*product, atm, std::move(req), std::move(reply));
+      auto& st = self->state;
+      auto slot = find(self, req.sku);
+      if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
+        // Unknown, or admission control: refused before it queues, so a
+        // hot SKU's backlog never delays other SKUs' purchases.
+        purchase_result res;
+        res.error = slot ? errc::overloaded : errc::unknown_sku;
+        if (slot)
+          ++st.deps.stats->overloaded;
+        res.sku = std::move(req.sku);
+        reply(std::move(res));
         return;
       }
-      purchase_result res;
-      res.error = errc::unknown_sku;
-      res.sku = std::move(req.sku);
-      reply(std::move(res));
+      ++*slot->depth;
+      ++st.deps.stats->depth;
+      self->send(slot->actor, atm, std::move(req), std::move(reply));
     },
     [=](put_atom atm, std::string& sku, product_fields& fields,
         reply_fn<write_result>& reply) {
-      self->send(find_or_spawn(self, sku), atm, std::move(sku),
+      self->send(find_or_spawn(self, sku).actor, atm, std::move(sku),
                  std::move(fields), std::move(reply));
     },
-    [=](restore_atom atm, restored_product& saved, reply_fn<uint64_t>& reply) {
-      const auto& product = find_or_spawn(self, saved.sku);
-      self->send(product, atm, std::move(saved), std::move(reply));
+    [=](restore_atom atm, restored_product& saved,
+        reply_fn<uint64_t>& reply) {
+      const auto& slot = find_or_spawn(self, saved.sku);
+      self->send(slot.actor, atm, std::move(saved), std::move(reply));
     },
     [=](patch_atom atm, std::string& sku, product_patch& patch,
         reply_fn<write_result>& reply) {
-      if (auto product = find(self, sku)) {
-        self->send(*product, atm, std::move(sku), std::move(patch),
+      if (auto slot = find(self, sku)) {
+        self->send(slot->actor, atm, std::move(sku), std::move(patch),
                    std::move(reply));
         return;
       }
@@ -71,8 +92,9 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
 } // namespace
 
 shard_actor spawn_shard_actor(caf::actor_system& sys,
-                              const product_actor_deps& deps) {
-  return sys.spawn(shard_behavior, deps);
+                              const product_actor_deps& deps,
+                              size_t max_mailbox) {
+  return sys.spawn(shard_behavior, deps, max_mailbox);
 }
 
 } // namespace doorbuster::actors

@@ -20,13 +20,30 @@ node_config::node_config() {
     .add(opts.http.max_bulk_body_bytes, "max-bulk-body-bytes",
          "largest accepted body of POST /v1/admin/products:bulk")
     .add(opts.http.idle_timeout_ms, "idle-timeout-ms",
-         "close a connection that sends no complete request for this long");
+         "close a connection that sends no complete request for this long")
+    .add(opts.http.request_timeout_ms, "request-timeout-ms",
+         "answer 504 to a request not answered in this time")
+    .add(opts.http.cache_max_age_s, "cache-max-age-s",
+         "Cache-Control max-age of catalog reads");
+  opt_group{custom_options_, "limits"}
+    .add(opts.limits.write_rate_per_min, "write-rate-per-min",
+         "purchases per minute per client (X-Api-Key or address; 0: no limit)")
+    .add(opts.limits.write_burst, "write-burst",
+         "purchases a client may make at once")
+    .add(opts.limits.read_rate_per_s, "read-rate-per-s",
+         "catalog reads per second per client (0: no limit)")
+    .add(opts.limits.read_burst, "read-burst",
+         "catalog reads a client may make at once")
+    .add(opts.limits.max_clients, "max-clients",
+         "clients whose budgets are remembered");
   opt_group{custom_options_, "products"}
     .add(opts.products.shards, "shards", "number of virtual shards")
     .add(opts.products.max_quantity, "max-quantity",
          "largest quantity one purchase may ask for")
     .add(opts.products.idempotency_keys, "idempotency-keys",
-         "idempotency keys remembered per product (oldest forgotten first)");
+         "idempotency keys remembered per product (oldest forgotten first)")
+    .add(opts.products.max_mailbox, "max-mailbox",
+         "purchases queued for one product before new ones get 503");
   opt_group{custom_options_, "catalog"}
     .add(opts.catalog.workers, "workers", "catalog actors serving reads");
   opt_group{custom_options_, "admin"}
@@ -72,7 +89,9 @@ node_config::node_config() {
          "start (drops the records after it)");
   opt_group{custom_options_, "log"}
     .add(opts.log.level, "level",
-         "trace, debug, info, warn, error, critical or off");
+         "trace, debug, info, warn, error, critical or off")
+    .add(opts.log.access, "access",
+         "log every request (also switchable at run time)");
 }
 
 std::string validate(const options& opts) {
@@ -84,6 +103,10 @@ std::string validate(const options& opts) {
     return "products.shards must be between 1 and 65536";
   if (opts.products.max_quantity < 1)
     return "products.max-quantity must be at least 1";
+  if (opts.http.request_timeout_ms == 0)
+    return "http.request-timeout-ms must be at least 1";
+  if (opts.products.max_mailbox == 0)
+    return "products.max-mailbox must be at least 1";
   if (opts.catalog.workers == 0)
     return "catalog.workers must be at least 1";
   if (opts.persistence.group_commit_records == 0

@@ -17,12 +17,23 @@ struct http_options {
   size_t max_body_bytes = 64 * 1024;
   size_t max_bulk_body_bytes = 64 * 1024 * 1024;
   size_t idle_timeout_ms = 30000;
+  size_t request_timeout_ms = 5000;
+  size_t cache_max_age_s = 1;
+};
+
+struct limit_options {
+  double write_rate_per_min = 100; // per client; 0: unlimited
+  double write_burst = 20;
+  double read_rate_per_s = 0; // per client; 0: unlimited
+  double read_burst = 100;
+  size_t max_clients = 100000; // buckets kept
 };
 
 struct product_options {
   size_t shards = 256;
   int64_t max_quantity = 1000;
   size_t idempotency_keys = 100000;  // per product
+  size_t max_mailbox = 1000; // queued purchases per product before 503
 };
 
 struct catalog_options {
@@ -58,10 +69,12 @@ struct persistence_options {
 
 struct log_options {
   std::string level = "info";
+  bool access = false;
 };
 
 struct options {
   http_options http;
+  limit_options limits;
   product_options products;
   catalog_options catalog;
   admin_options admin;

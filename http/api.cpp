@@ -2,13 +2,17 @@
 
 #include "http/api_error.hpp"
 #include "http/detail/handlers.hpp"
+#include "http/json_input.hpp"
 #include "http/metrics.hpp"
 #include "http/product_input.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -33,11 +37,13 @@ enum class route_id {
   purchase,
   admin_product,
   admin_bulk,
+  admin_logging,
 };
 
 const std::vector<verb> get_only{verb::get};
 const std::vector<verb> post_only{verb::post};
 const std::vector<verb> put_or_patch{verb::put, verb::patch};
+const std::vector<verb> put_only{verb::put};
 
 /// A matched path: which route, its name for metrics, its methods, the SKU.
 struct route {
@@ -47,7 +53,12 @@ struct route {
   std::string sku;
 
   bool is_admin() const {
-    return id == route_id::admin_product || id == route_id::admin_bulk;
+    return id == route_id::admin_product || id == route_id::admin_bulk
+           || id == route_id::admin_logging;
+  }
+  bool is_read() const {
+    return id == route_id::product || id == route_id::products_list
+           || id == route_id::categories;
   }
 };
 
@@ -64,6 +75,8 @@ std::optional<route> match(std::string_view path) {
     return route{route_id::categories, "categories", &get_only, {}};
   if (path == bulk_path)
     return route{route_id::admin_bulk, "admin_bulk", &post_only, {}};
+  if (path == "/v1/admin/logging")
+    return route{route_id::admin_logging, "admin_logging", &put_only, {}};
   if (path.substr(0, admin_prefix.size()) == admin_prefix) {
     auto sku = path.substr(admin_prefix.size());
     if (valid_sku(sku))
@@ -104,7 +117,58 @@ response method_not_allowed(const route& r) {
 } // namespace
 
 api::api(actors::inventory& inv, const api_options& opts)
-  : inv_(inv), opts_(opts), auth_(opts.admin_token) {}
+  : inv_(inv),
+    opts_(opts),
+    auth_(opts.admin_token),
+    writes_(opts.write_rate_per_s, opts.write_burst, opts.max_clients),
+    reads_(opts.read_rate_per_s, opts.read_burst, opts.max_clients),
+    access_log_(opts.access_log) {}
+
+response api::set_logging(const request& req) {
+  json_input in;
+  std::optional<std::string> level;
+  std::optional<bool> access;
+  if (auto err = json_input::parse(req.body(), in))
+    return to_response(*err);
+  if (auto err = in.only({"level", "access_log"}))
+    return to_response(*err);
+  if (auto err = in.text("level", false, 16, level))
+    return to_response(*err);
+  if (auto err = in.boolean("access_log", false, access))
+    return to_response(*err);
+  if (level) {
+    auto parsed = spdlog::level::from_str(*level);
+    if (parsed == spdlog::level::off && *level != "off")
+      return error_response(bhttp::status::bad_request, "invalid_field",
+                            "level must be one of trace, debug, info, warn, "
+                            "error, critical, off");
+    spdlog::set_level(parsed);
+  }
+  if (access)
+    access_log_ = *access;
+  auto now = spdlog::level::to_string_view(spdlog::get_level());
+  return json_response(bhttp::status::ok,
+                       std::string{R"({"level":")"}
+                         + std::string{now.data(), now.size()}
+                         + R"(","access_log":)"
+                         + (access_log_ ? "true" : "false") + "}");
+}
+
+namespace {
+
+response rate_limited(const rate_limiter::decision& d) {
+  auto res = error_response(bhttp::status::too_many_requests, "rate_limited",
+                            "this client is over its request budget");
+  auto up = [](double s) { return std::to_string(static_cast<long>(std::ceil(s))); };
+  res.set(bhttp::field::retry_after, up(d.retry_after_s));
+  res.set("RateLimit-Limit", std::to_string(static_cast<long>(d.limit)));
+  res.set("RateLimit-Remaining",
+          std::to_string(static_cast<long>(std::floor(d.remaining))));
+  res.set("RateLimit-Reset", up(d.reset_s));
+  return res;
+}
+
+} // namespace
 
 size_t api::body_limit(std::string_view target) const {
   return target == bulk_path ? opts_.max_bulk_body_bytes
@@ -142,7 +206,7 @@ response api::readiness() const {
                        {buf.GetString(), buf.GetSize()});
 }
 
-void api::handle(request&& req, responder send) {
+void api::handle(request&& req, const request_context& ctx, responder send) {
   std::string_view target = req.target();
   auto qmark = target.find('?');
   auto path = target.substr(0, qmark);
@@ -150,8 +214,21 @@ void api::handle(request&& req, responder send) {
                                                : target.substr(qmark + 1);
   auto found = match(path);
   const char* name = found ? found->name : "unknown";
-  responder counted = [name, send = std::move(send)](response res) {
-    metrics::local().count_request(name, res.result_int());
+  responder counted = [this, name, method = req.method(),
+                       target = std::string{target}, ctx,
+                       send = std::move(send)](response res) {
+    auto seconds = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - ctx.received)
+                     .count();
+    metrics::local().count_request(name, res.result_int(), seconds);
+    tag_response(res, ctx.request_id);
+    if (res.result_int() >= 500)
+      spdlog::warn("request {}: {} {} answered {}", ctx.request_id,
+                   bhttp::to_string(method), target, res.result_int());
+    if (access_log_)
+      spdlog::info("access {} {} {} {} {:.3f} ms id={}", ctx.client,
+                   bhttp::to_string(method), target, res.result_int(),
+                   seconds * 1000, ctx.request_id);
     send(std::move(res));
   };
   if (!found) {
@@ -172,7 +249,19 @@ void api::handle(request&& req, responder send) {
     counted(std::move(res));
     return;
   }
-  detail::context ctx{inv_, opts_};
+  if (r.id == route_id::purchase || r.is_read()) {
+    auto& limiter = r.is_read() ? reads_ : writes_;
+    if (limiter.enabled()) {
+      auto key = req["X-Api-Key"];
+      auto d = limiter.take(key.empty() ? std::string_view{ctx.client}
+                                        : key);
+      if (!d.allowed) {
+        counted(rate_limited(d));
+        return;
+      }
+    }
+  }
+  detail::context hctx{inv_, opts_, ctx};
   switch (r.id) {
     case route_id::healthz:
       counted(json_response(bhttp::status::ok, R"({"status":"ok"})"));
@@ -190,25 +279,29 @@ void api::handle(request&& req, responder send) {
       break;
     }
     case route_id::products_list:
-      detail::list_products(ctx, query, std::move(counted));
+      detail::list_products(hctx, query, std::move(counted));
       break;
     case route_id::categories:
-      detail::list_categories(ctx, std::move(counted));
+      detail::list_categories(hctx, std::move(counted));
       break;
     case route_id::product:
-      detail::get_product(ctx, req, std::move(r.sku), std::move(counted));
+      detail::get_product(hctx, req, std::move(r.sku), std::move(counted));
       break;
     case route_id::purchase:
-      detail::purchase(ctx, req, std::move(r.sku), std::move(counted));
+      detail::purchase(hctx, req, std::move(r.sku), std::move(counted));
       break;
     case route_id::admin_bulk:
-      detail::bulk_load(ctx, req, std::move(counted));
+      detail::bulk_load(hctx, req, std::move(counted));
+      break;
+    case route_id::admin_logging:
+      counted(set_logging(req));
       break;
     case route_id::admin_product:
       if (req.method() == verb::put)
-        detail::put_product(ctx, req, std::move(r.sku), std::move(counted));
+        detail::put_product(hctx, req, std::move(r.sku), std::move(counted));
       else
-        detail::patch_product(ctx, req, std::move(r.sku), std::move(counted));
+        detail::patch_product(hctx, req, std::move(r.sku),
+                              std::move(counted));
       break;
   }
 }

@@ -5,6 +5,8 @@
 
 #include "http/admin_auth.hpp"
 #include "http/message.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/request_context.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +31,13 @@ struct api_options {
   int64_t max_quantity = 1000;
   size_t max_body_bytes = 64 * 1024;
   size_t max_bulk_body_bytes = 64 * 1024 * 1024;
+  size_t cache_max_age_s = 1;
+  double write_rate_per_s = 0; // per client; 0: unlimited
+  double write_burst = 20;
+  double read_rate_per_s = 0;
+  double read_burst = 100;
+  size_t max_clients = 100000;
+  bool access_log = false;
 };
 
 class api {
@@ -36,7 +45,7 @@ public:
   api(actors::inventory& inv, const api_options& opts);
 
   /// Answers through `send`, now or later, from any thread.
-  void handle(request&& req, responder send);
+  void handle(request&& req, const request_context& ctx, responder send);
 
   /// The largest body accepted for `target` (bulk loads get more).
   size_t body_limit(std::string_view target) const;
@@ -54,10 +63,14 @@ private:
   actors::inventory& inv_;
   api_options opts_;
   admin_auth auth_;
+  rate_limiter writes_;
+  rate_limiter reads_;
+  std::atomic<bool> access_log_;
   enum class phase { starting, serving, stopping };
   std::atomic<phase> phase_{phase::starting};
 
   response readiness() const;
+  response set_logging(const request& req);
 };
 
 } // namespace doorbuster::http

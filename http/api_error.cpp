@@ -32,6 +32,12 @@ api_error from_errc(errc e, const std::string& sku) {
     case errc::stock_out_of_range:
       return {bhttp::status::unprocessable_entity, code,
               "the stock of " + sku + " would leave its allowed range", {}};
+    case errc::overloaded:
+      return {bhttp::status::service_unavailable, code,
+              sku + " has too many purchases queued; retry shortly", {}};
+    case errc::deadline_exceeded:
+      return {bhttp::status::gateway_timeout, code,
+              "the request waited past its deadline and was not applied", {}};
   }
   return {bhttp::status::internal_server_error, "internal",
           "unexpected result", {}};
@@ -54,7 +60,10 @@ response to_response(const api_error& err) {
   }
   w.EndObject();
   w.EndObject();
-  return json_response(err.status, {buf.GetString(), buf.GetSize()});
+  auto res = json_response(err.status, {buf.GetString(), buf.GetSize()});
+  if (err.status == bhttp::status::service_unavailable)
+    res.set(bhttp::field::retry_after, "1");
+  return res;
 }
 
 } // namespace doorbuster::http

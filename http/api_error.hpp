@@ -20,6 +20,7 @@ struct api_error {
 /// The one mapping from domain errors to HTTP.
 api_error from_errc(actors::errc e, const std::string& sku);
 
+/// Also counts the error in the metrics. A 503 carries Retry-After: 1.
 response to_response(const api_error& err);
 
 /// Also counts the error in the metrics.

@@ -68,6 +68,22 @@ std::optional<api_error> json_input::text(const char* name, bool required,
   return std::nullopt;
 }
 
+std::optional<api_error> json_input::boolean(const char* name, bool required,
+                                             std::optional<bool>& out) const {
+  auto i = doc_.FindMember(name);
+  if (i == doc_.MemberEnd()) {
+    if (required)
+      return bad_field("missing_field",
+                       std::string{"field \""} + name + "\" is required");
+    return std::nullopt;
+  }
+  if (!i->value.IsBool())
+    return bad_field("invalid_field",
+                     std::string{"field \""} + name + "\" must be true or false");
+  out = i->value.GetBool();
+  return std::nullopt;
+}
+
 std::optional<api_error> json_input::integer(const char* name, bool required,
                                              int64_t min, int64_t max,
                                              std::optional<int64_t>& out)

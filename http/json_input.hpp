@@ -29,6 +29,10 @@ public:
                                 size_t max_len,
                                 std::optional<std::string>& out) const;
 
+  /// true or false.
+  std::optional<api_error> boolean(const char* name, bool required,
+                                   std::optional<bool>& out) const;
+
   /// An integer in [min, max]; 1.0, 1e3 and numbers beyond int64 are refused.
   std::optional<api_error> integer(const char* name, bool required,
                                    int64_t min, int64_t max,

@@ -2,6 +2,7 @@
 // thread counts into its own block, so the hot path takes no shared lock.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -11,16 +12,30 @@
 
 namespace doorbuster::http::metrics {
 
+/// Upper bounds (seconds) of the request latency histogram's buckets.
+inline constexpr std::array<double, 12> latency_buckets{
+  0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5};
+
+struct histogram {
+  std::array<uint64_t, latency_buckets.size()> counts{}; // not cumulative
+  uint64_t count = 0;
+  double sum = 0;
+
+  void observe(double seconds);
+  histogram& operator+=(const histogram& other);
+};
+
 /// One thread's counters. The mutex is only ever contended by a scrape.
 class block {
 public:
-  void count_request(const char* route, unsigned status);
+  void count_request(const char* route, unsigned status, double seconds);
   void count_error(const std::string& code);
 
 private:
   friend std::string scrape();
   std::mutex mtx_;
   std::map<std::pair<std::string, unsigned>, uint64_t> requests_;
+  std::map<std::string, histogram> latency_;
   std::map<std::string, uint64_t> errors_;
 };
 

@@ -18,6 +18,7 @@ struct server_options {
   size_t max_connections = 10000;
   size_t max_header_bytes = 8 * 1024;
   size_t idle_timeout_ms = 30000;
+  size_t request_timeout_ms = 5000;
 };
 
 class server {

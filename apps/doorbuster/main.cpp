@@ -125,7 +125,8 @@ int run(config::node_config& cfg) {
     static_cast<uint32_t>(store.max_order_id() >> 32) + 1);
   actors::inventory inv{sys, store.journal(),
                         {opts.products.shards, opts.catalog.workers,
-                         opts.products.idempotency_keys, generation}};
+                         opts.products.idempotency_keys, generation,
+                         opts.products.max_mailbox}};
   auto recovered = wait_for<size_t>([&](auto reply) {
     inv.restore(store.take_recovered(), std::move(reply));
   });
@@ -138,6 +139,13 @@ int run(config::node_config& cfg) {
   api_opts.max_quantity = opts.products.max_quantity;
   api_opts.max_body_bytes = opts.http.max_body_bytes;
   api_opts.max_bulk_body_bytes = opts.http.max_bulk_body_bytes;
+  api_opts.cache_max_age_s = opts.http.cache_max_age_s;
+  api_opts.write_rate_per_s = opts.limits.write_rate_per_min / 60.0;
+  api_opts.write_burst = opts.limits.write_burst;
+  api_opts.read_rate_per_s = opts.limits.read_rate_per_s;
+  api_opts.read_burst = opts.limits.read_burst;
+  api_opts.max_clients = opts.limits.max_clients;
+  api_opts.access_log = opts.log.access;
   const auto max_lag = static_cast<double>(opts.persistence.max_ready_lag_s);
   api_opts.not_ready_reasons = [&store, max_lag] {
     std::vector<std::string> reasons;
@@ -149,11 +157,13 @@ int run(config::node_config& cfg) {
     return reasons;
   };
   api_opts.readiness_details = [&store] { return persistence_details(store); };
-  api_opts.extra_metrics = [&store] { return store.stat().metrics(); };
+  api_opts.extra_metrics = [&store, &inv] {
+    return inv.metrics() + store.stat().metrics();
+  };
   http::api api{inv, api_opts};
   http::server server{{opts.http.address, opts.http.port, opts.http.threads,
                        opts.http.max_connections, opts.http.max_header_bytes,
-                       opts.http.idle_timeout_ms},
+                       opts.http.idle_timeout_ms, opts.http.request_timeout_ms},
                       api};
   auto port = server.start();
   if (!opts.http.port_file.empty())

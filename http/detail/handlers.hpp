@@ -10,6 +10,7 @@ namespace doorbuster::http::detail {
 struct context {
   actors::inventory& inv;
   const api_options& opts;
+  const request_context& request;
 };
 
 void get_product(const context& ctx, const request& req, std::string sku,

@@ -2,9 +2,11 @@
 
 #include "http/api_error.hpp"
 #include "http/metrics.hpp"
+#include "http/request_context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -27,8 +29,14 @@ class session : public std::enable_shared_from_this<session> {
 public:
   session(net::ip::tcp::socket socket, const server_options& opts,
           api& handler)
-    : stream_(std::move(socket)), opts_(opts), api_(handler) {
+    : stream_(std::move(socket)),
+      deadline_(stream_.get_executor()),
+      opts_(opts),
+      api_(handler) {
     ++metrics::open_connections;
+    boost::system::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    client_ = ec ? "unknown" : peer.address().to_string();
   }
 
   ~session() { --metrics::open_connections; }
@@ -105,14 +113,48 @@ private:
     version_ = req.version();
     ++metrics::requests_in_flight;
     answering_ = true;
+    auto seq = ++request_seq_;
+    request_context ctx;
+    ctx.client = client_;
+    ctx.request_id = request_id_of(req);
+    ctx.received = std::chrono::steady_clock::now();
+    ctx.deadline = ctx.received
+                   + std::chrono::milliseconds{opts_.request_timeout_ms};
+    deadline_.expires_at(ctx.deadline);
+    deadline_.async_wait([self = shared_from_this(), seq,
+                          id = ctx.request_id](beast::error_code ec) {
+      if (!ec)
+        self->on_deadline(seq, id);
+    });
     // The answer may come from an actor thread: hop back to this
     // connection's io thread before touching the stream.
-    api_.handle(std::move(req), [self = shared_from_this()](response res) {
-      auto ex = self->stream_.get_executor();
-      net::dispatch(ex, [self, res = std::move(res)]() mutable {
-        self->write(std::move(res));
-      });
-    });
+    api_.handle(std::move(req), ctx,
+                [self = shared_from_this(), seq](response res) {
+                  auto ex = self->stream_.get_executor();
+                  net::dispatch(ex, [self, seq, res = std::move(res)]() mutable {
+                    self->answer(seq, std::move(res));
+                  });
+                });
+  }
+
+  /// The api's answer; dropped if the request was answered 504 already.
+  void answer(uint64_t seq, response res) {
+    if (seq != request_seq_ || !answering_)
+      return;
+    deadline_.cancel();
+    write(std::move(res));
+  }
+
+  void on_deadline(uint64_t seq, const std::string& request_id) {
+    if (seq != request_seq_ || !answering_)
+      return;
+    auto res = error_response(bhttp::status::gateway_timeout,
+                              "deadline_exceeded",
+                              "no answer within the request deadline");
+    tag_response(res, request_id);
+    metrics::local().count_request("timeout", res.result_int(),
+                                   opts_.request_timeout_ms / 1000.0);
+    write(std::move(res));
   }
 
   void on_read_error(beast::error_code ec) {
@@ -168,6 +210,7 @@ private:
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer deadline_; // of the request with the api
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<response> response_;
@@ -176,6 +219,8 @@ private:
   api& api_;
   bool keep_alive_ = true;
   bool answering_ = false; // a request is with the api
+  uint64_t request_seq_ = 0;
+  std::string client_;
   unsigned version_ = 11;
 };
 

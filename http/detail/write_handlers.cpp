@@ -73,6 +73,7 @@ void purchase(const context& ctx, const request& req, std::string sku,
   }
   order.sku = std::move(sku);
   order.idempotency_key.assign(key.data(), key.size());
+  order.deadline_ns = ctx.request.deadline.time_since_epoch().count();
   ctx.inv.purchase(std::move(order), [send = std::move(send)](
                                        actors::purchase_result res) {
     if (res.error != actors::errc::ok) {

@@ -57,7 +57,10 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir)
                                 "--http.port=0",
                                 "--http.port-file=" + port_file,
                                 "--persistence.data-dir=" + data_dir_,
-                                "--log.level=warn"};
+                                "--log.level=warn",
+                                // Tests buy far more than a shopper would;
+                                // rate-limit tests set their own budget.
+                                "--limits.write-rate-per-min=0"};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = spawn(argv, {});
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};

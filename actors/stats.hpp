@@ -1,0 +1,24 @@
+// Counters the actors keep for /metrics: one block per shard and per catalog
+// actor, each written by its owners only, summed when scraped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace doorbuster::actors {
+
+struct shard_stats {
+  std::atomic<int64_t> depth{0};        // purchases queued at its products
+  std::atomic<uint64_t> purchases{0};   // purchase requests processed
+  std::atomic<uint64_t> orders{0};      // orders created
+  std::atomic<uint64_t> overloaded{0};  // refused: product mailbox full
+  std::atomic<uint64_t> expired{0};     // dropped: deadline passed in queue
+};
+
+struct catalog_stats {
+  std::atomic<uint64_t> size{0};
+  std::atomic<uint64_t> hits{0};
+  std::atomic<uint64_t> misses{0};
+};
+
+} // namespace doorbuster::actors

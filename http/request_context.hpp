@@ -1,0 +1,26 @@
+// What the session knows about a request besides its message: who sent it,
+// its id for logs and error bodies, and until when it may be answered.
+#pragma once
+
+#include "http/message.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace doorbuster::http {
+
+struct request_context {
+  std::string client;     // remote address
+  std::string request_id; // X-Request-Id, or generated
+  std::chrono::steady_clock::time_point received;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+/// The request's X-Request-Id if it is 1-64 of [A-Za-z0-9._-], else a new
+/// one (unique per process).
+std::string request_id_of(const request& req);
+
+/// Sets X-Request-Id and, on an error body, adds "request_id" to it.
+void tag_response(response& res, const std::string& request_id);
+
+} // namespace doorbuster::http
