@@ -1,0 +1,219 @@
+// doorbuster-loadgen: an open-loop (or closed-loop) HTTP load generator that
+// knows Doorbuster's API: product reads over the catalog and purchases of
+// hot SKUs, at a scheduled rate with an optional spike. Prints a live line,
+// then a report; writes a per-second CSV for plots.
+#include "driver.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+namespace po = boost::program_options;
+using namespace doorbuster::loadgen;
+
+namespace {
+
+std::string summary_json(std::map<std::string, route_stats>& totals,
+                         double seconds) {
+  std::ostringstream out;
+  out << "{\"duration_s\":" << seconds << ",\"routes\":{";
+  bool first = true;
+  for (auto& [route, st] : totals) {
+    uint64_t n = 0;
+    for (auto c : st.outcomes)
+      n += c;
+    out << (first ? "" : ",") << '"' << route << "\":{\"requests\":" << n
+        << ",\"per_s\":" << n / seconds;
+    first = false;
+    for (auto [name, q] : {std::pair{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99},
+                           {"p999", 0.999}, {"max", 1.0}})
+      out << ",\"" << name << "_ms\":" << quantile(st.latencies_ms, q);
+    out << ",\"outcomes\":{";
+    for (size_t i = 0; i < outcome_count; ++i)
+      out << (i ? "," : "") << '"' << to_string(static_cast<outcome>(i))
+          << "\":" << st.outcomes[i];
+    out << "}}";
+  }
+  out << "}}";
+  return out.str();
+}
+
+void write_csv(const std::string& path, const recorder& rec) {
+  std::ofstream out{path};
+  out << "second,offered,achieved,read_p50_ms,read_p99_ms,purchase_p50_ms,"
+         "purchase_p99_ms,ok,conflict_409,limited_429,shed_503,other,failed\n";
+  for (size_t s = 0; s < rec.seconds().size(); ++s) {
+    auto sec = rec.seconds()[s];
+    std::array<uint64_t, outcome_count> outcomes{};
+    uint64_t achieved = 0;
+    for (auto& [route, st] : sec.routes)
+      for (size_t i = 0; i < outcome_count; ++i) {
+        outcomes[i] += st.outcomes[i];
+        achieved += st.outcomes[i];
+      }
+    auto q = [&](const char* route, double p) {
+      auto i = sec.routes.find(route);
+      return i == sec.routes.end() ? 0.0 : quantile(i->second.latencies_ms, p);
+    };
+    out << s << ',' << sec.offered << ',' << achieved << ','
+        << q("read", 0.5) << ',' << q("read", 0.99) << ','
+        << q("purchase", 0.5) << ',' << q("purchase", 0.99);
+    for (auto c : outcomes)
+      out << ',' << c;
+    out << '\n';
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  workload w;
+  profile p;
+  size_t connections = 64, threads = 1, hot = 10;
+  std::string csv, scenario = "mixed";
+  bool closed = false, json = false, quiet = false;
+  unsigned seed = 1;
+  po::options_description opts{"doorbuster-loadgen options"};
+  opts.add_options()("help,h", "this help")(
+    "scenario", po::value(&scenario)->default_value(scenario),
+    "browse (reads, Zipf), mixed, spike (mixed with a 20x spike), "
+    "flash-sale (purchases only)")(
+    "host", po::value(&w.host)->default_value(w.host), "node address")(
+    "port", po::value(&w.port)->default_value(w.port), "node port")(
+    "rate", po::value(&p.base_rate)->default_value(p.base_rate),
+    "offered requests per second (open loop; the base rate of a spike)")(
+    "duration", po::value(&p.duration)->default_value(p.duration), "seconds")(
+    "connections", po::value(&connections)->default_value(connections),
+    "keep-alive connections")(
+    "threads", po::value(&threads)->default_value(threads), "load threads")(
+    "closed-loop", po::bool_switch(&closed),
+    "send as fast as answers come back instead of on a schedule")(
+    "read-share", po::value(&w.read_share), "share of product reads")(
+    "products", po::value(&w.products)->default_value(w.products),
+    "catalog size (SKU-000001...)")(
+    "zipf", po::value(&w.zipf), "Zipf exponent of read popularity (0: uniform)")(
+    "hot-skus", po::value(&hot)->default_value(hot),
+    "purchases go to HOT-1..HOT-n")(
+    "customers", po::value(&w.customers)->default_value(w.customers),
+    "distinct buyers (X-Api-Key)")(
+    "spike-factor", po::value(&p.spike_factor), "peak rate / base rate")(
+    "spike-at", po::value(&p.spike_at), "seconds before the ramp")(
+    "ramp", po::value(&p.ramp), "seconds to the peak")(
+    "hold", po::value(&p.hold), "seconds at the peak")(
+    "decay", po::value(&p.decay), "seconds back to base")(
+    "seed", po::value(&seed)->default_value(seed), "random seed")(
+    "csv", po::value(&csv), "write per-second figures to this file")(
+    "json", po::bool_switch(&json), "print the report as JSON")(
+    "quiet", po::bool_switch(&quiet), "no live progress line");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    // Scenario presets; explicit options win.
+    if (scenario == "browse") {
+      w.read_share = 1.0;
+      w.zipf = 1.0;
+    } else if (scenario == "flash-sale") {
+      w.read_share = 0.0;
+    } else if (scenario == "spike") {
+      p.spike_factor = 20;
+      p.spike_at = 10;
+      p.ramp = 5;
+      p.hold = 20;
+      p.decay = 5;
+      p.duration = 50;
+    } else if (scenario != "mixed") {
+      throw po::error("unknown scenario " + scenario);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "doorbuster-loadgen: " << e.what() << "\n";
+    return 2;
+  }
+  for (size_t i = 1; i <= hot; ++i)
+    w.hot_skus.push_back("HOT-" + std::to_string(i));
+  w.hot_skus.erase(w.hot_skus.begin()); // the default placeholder
+  threads = std::max<size_t>(threads, 1);
+  auto share = p;
+  share.base_rate = p.base_rate / static_cast<double>(threads);
+
+  live_counters live;
+  auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds{50};
+  std::vector<recorder> results(threads);
+  std::vector<std::thread> workers;
+  for (size_t t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      auto conns = connections / threads + (t < connections % threads);
+      results[t] = run_driver(w, share, conns, !closed, seed + t, start, live);
+    });
+  std::atomic<bool> running{true};
+  std::thread progress([&] {
+    uint64_t last_offered = 0, last_done = 0;
+    while (running) {
+      std::this_thread::sleep_for(std::chrono::seconds{1});
+      if (quiet || !running)
+        continue;
+      auto elapsed = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+      uint64_t offered = live.offered, done = live.completed;
+      std::fprintf(stderr,
+                   "\r%6.1f s  offered %7llu/s  achieved %7llu/s  not-2xx "
+                   "%llu   ",
+                   elapsed,
+                   static_cast<unsigned long long>(offered - last_offered),
+                   static_cast<unsigned long long>(done - last_done),
+                   static_cast<unsigned long long>(live.not_ok.load()));
+      last_offered = offered;
+      last_done = done;
+    }
+  });
+  for (auto& t : workers)
+    t.join();
+  running = false;
+  progress.join();
+  if (!quiet)
+    std::fprintf(stderr, "\n");
+
+  recorder all;
+  for (const auto& r : results)
+    all.merge(r);
+  if (!csv.empty())
+    write_csv(csv, all);
+  auto totals = all.totals();
+  if (json) {
+    std::cout << summary_json(totals, p.duration) << "\n";
+  } else {
+    std::printf("%-9s %9s %9s %8s %8s %8s %8s %8s  outcomes\n", "route",
+                "requests", "per_s", "p50_ms", "p90_ms", "p99_ms", "p99.9",
+                "max_ms");
+    for (auto& [route, st] : totals) {
+      uint64_t n = 0;
+      for (auto c : st.outcomes)
+        n += c;
+      std::printf("%-9s %9llu %9.0f %8.2f %8.2f %8.2f %8.2f %8.2f ",
+                  route.c_str(), static_cast<unsigned long long>(n),
+                  n / p.duration, quantile(st.latencies_ms, 0.5),
+                  quantile(st.latencies_ms, 0.9),
+                  quantile(st.latencies_ms, 0.99),
+                  quantile(st.latencies_ms, 0.999),
+                  quantile(st.latencies_ms, 1.0));
+      for (size_t i = 0; i < outcome_count; ++i)
+        if (st.outcomes[i])
+          std::printf(" %s=%llu", to_string(static_cast<outcome>(i)),
+                      static_cast<unsigned long long>(st.outcomes[i]));
+      std::printf("\n");
+    }
+  }
+  uint64_t failed = 0;
+  for (auto& [route, st] : totals)
+    failed += st.outcomes[static_cast<size_t>(outcome::failed)];
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,70 @@
+// The load generator's schedule and accounting, without a clock: the
+// profile is a pure function of elapsed time.
+#include "bench/loadgen/profile.hpp"
+#include "bench/loadgen/recorder.hpp"
+
+#include <gtest/gtest.h>
+
+namespace doorbuster::loadgen {
+namespace {
+
+/// Send times of a profile, as the open-loop driver schedules them.
+size_t sends_between(const profile& p, double from, double to) {
+  size_t n = 0;
+  for (double t = 0; t < p.duration; t = p.next_send(t))
+    n += t >= from && t < to;
+  return n;
+}
+
+TEST(profile, a_steady_rate_sends_that_many_per_second) {
+  profile p;
+  p.base_rate = 1000;
+  p.duration = 5;
+  EXPECT_NEAR(sends_between(p, 0, 5), 5000, 2);
+  EXPECT_NEAR(sends_between(p, 2, 3), 1000, 2);
+}
+
+TEST(profile, a_spike_ramps_holds_and_decays) {
+  profile p{100, 20, 10, 5, 20, 5, 50};
+  EXPECT_DOUBLE_EQ(p.rate_at(5), 100);
+  EXPECT_DOUBLE_EQ(p.rate_at(12.5), 100 + (2000 - 100) * 0.5);
+  EXPECT_DOUBLE_EQ(p.rate_at(20), 2000);
+  EXPECT_DOUBLE_EQ(p.rate_at(37.5), 2000 - (2000 - 100) * 0.5);
+  EXPECT_DOUBLE_EQ(p.rate_at(45), 100);
+  EXPECT_NEAR(sends_between(p, 20, 30), 20000, 5);
+  EXPECT_NEAR(sends_between(p, 0, 10), 1000, 2);
+}
+
+TEST(recorder, classifies_statuses_and_merges_per_second) {
+  EXPECT_EQ(classify(201), outcome::ok);
+  EXPECT_EQ(classify(304), outcome::ok);
+  EXPECT_EQ(classify(409), outcome::conflict);
+  EXPECT_EQ(classify(429), outcome::limited);
+  EXPECT_EQ(classify(503), outcome::shed);
+  EXPECT_EQ(classify(500), outcome::other);
+  EXPECT_EQ(classify(0), outcome::failed);
+  recorder a, b;
+  a.offered(0);
+  a.completed(0, "read", outcome::ok, 2.0);
+  b.offered(1);
+  b.completed(1, "read", outcome::shed, 4.0);
+  b.completed(1, "read", outcome::failed, 0);
+  a.merge(b);
+  ASSERT_EQ(a.seconds().size(), 2u);
+  EXPECT_EQ(a.seconds()[1].offered, 1u);
+  auto totals = a.totals();
+  EXPECT_EQ(totals["read"].latencies_ms.size(), 2u) << "failures have none";
+  EXPECT_EQ(totals["read"].outcomes[static_cast<size_t>(outcome::shed)], 1u);
+}
+
+TEST(recorder, quantiles_are_nearest_rank) {
+  std::vector<double> v{5, 1, 4, 2, 3};
+  EXPECT_EQ(quantile(v, 0.5), 3);
+  EXPECT_EQ(quantile(v, 0.99), 5);
+  EXPECT_EQ(quantile(v, 0.2), 1);
+  std::vector<double> none;
+  EXPECT_EQ(quantile(none, 0.5), 0);
+}
+
+} // namespace
+} // namespace doorbuster::loadgen
