@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     "port", po::value(&w.port)->default_value(w.port), "node port")(
     "rate", po::value(&p.base_rate)->default_value(p.base_rate),
     "offered requests per second (open loop; the base rate of a spike)")(
-    "duration", po::value(&p.duration)->default_value(p.duration), "seconds")(
+    "duration", po::value(&p.duration), "seconds (default 10; spike: 50)")(
     "connections", po::value(&connections)->default_value(connections),
     "keep-alive connections")(
     "threads", po::value(&threads)->default_value(threads), "load threads")(
@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
       std::cout << opts << "\n";
       return 0;
     }
-    // Scenario presets; explicit options win.
+    // Scenario presets first; notify() then applies explicit options.
+    scenario = vm["scenario"].as<std::string>();
     if (scenario == "browse") {
       w.read_share = 1.0;
       w.zipf = 1.0;
