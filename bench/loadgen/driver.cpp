@@ -10,8 +10,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <rapidjson/document.h>
+
 #include <cmath>
 #include <deque>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -51,6 +54,8 @@ private:
   bool connected_ = false;
   job job_{};
   std::string route_;
+  order_seen purchase_;      // the purchase in flight, if route_ is one
+  uint64_t expected_ = 0;    // a retry: the order its key got first
 };
 
 class run_state {
@@ -58,7 +63,7 @@ public:
   run_state(const workload& w, const profile& p, bool open_loop,
             unsigned seed, clock::time_point start, live_counters& live)
     : w_(w), p_(p), open_loop_(open_loop), rng_(seed), start_(start),
-      live_(live), timer_(ioc_) {
+      live_(live), timer_(ioc_), seed_(seed) {
     if (w.zipf > 0) {
       double sum = 0;
       cdf_.reserve(w.products);
@@ -84,7 +89,10 @@ public:
   }
 
   /// Fills `req` with the next request of the workload; returns its route.
-  std::string next_request(http::request<http::string_body>& req) {
+  /// For a purchase, `order` gets its SKU, quantity and key, and `expected`
+  /// the order id a retried key must be answered with (0: a new key).
+  std::string next_request(http::request<http::string_body>& req,
+                           order_seen& order, uint64_t& expected) {
     req = {};
     req.version(11);
     req.set(http::field::host, w_.host);
@@ -104,16 +112,60 @@ public:
       req.target(target);
       return "read";
     }
-    const auto& sku = w_.hot_skus[rng_() % w_.hot_skus.size()];
-    auto customer = "customer-" + std::to_string(rng_() % w_.customers);
+    std::string customer;
+    expected = 0;
+    if (!answered_.empty()
+        && std::uniform_real_distribution<>{}(rng_) < w_.retry_share) {
+      const auto& first = answered_[rng_() % answered_.size()];
+      order = first.order;
+      customer = first.customer;
+      expected = first.order.order_id;
+    } else {
+      customer = "customer-" + std::to_string(rng_() % w_.customers);
+      order.sku = w_.hot_skus[rng_() % w_.hot_skus.size()];
+      order.quantity = static_cast<int64_t>(rng_() % 2) + 1;
+      order.key = "lg-" + std::to_string(seed_) + "-"
+                  + std::to_string(++keys_);
+    }
     req.method(http::verb::post);
-    req.target("/v1/products/" + sku + "/purchase");
+    req.target("/v1/products/" + order.sku + "/purchase");
     req.set("X-Api-Key", customer);
+    req.set("Idempotency-Key", order.key);
     req.set(http::field::content_type, "application/json");
-    req.body() = R"({"quantity":1,"customer_id":")" + customer + "\"}";
+    req.body() = R"({"quantity":)" + std::to_string(order.quantity)
+                 + R"(,"customer_id":")" + customer + "\"}";
     req.prepare_payload();
+    customer_ = customer;
     return "purchase";
   }
+
+  /// A purchase answered 201 with `body`.
+  void ordered(order_seen order, uint64_t expected, const std::string& body) {
+    rapidjson::Document doc;
+    doc.Parse(body.c_str());
+    if (!doc.IsObject() || !doc.HasMember("order_id")
+        || !doc["order_id"].IsUint64())
+      return;
+    order.order_id = doc["order_id"].GetUint64();
+    if (expected != 0) {
+      ++ledger_.replays;
+      if (order.order_id != expected)
+        ++ledger_.replay_mismatches;
+      return;
+    }
+    ledger_.orders.push_back(order);
+    if (answered_.size() < 1024)
+      answered_.push_back({order, customer_of_.at(order.key)});
+    customer_of_.erase(order.key);
+  }
+
+  /// Remembers who a new key's purchase is for, until it is answered.
+  void remember_customer(const std::string& key) {
+    customer_of_[key] = customer_;
+  }
+  void forget_customer(const std::string& key) { customer_of_.erase(key); }
+
+  ledger& orders() { return ledger_; }
 
   /// Latency counts from the scheduled time (open loop) or the send time
   /// (closed loop), which is what `j.scheduled` holds.
@@ -210,13 +262,25 @@ private:
   std::deque<job> pending_;
   double next_ = 0;
   recorder rec_;
+  ledger ledger_;
+  struct answered {
+    order_seen order;
+    std::string customer;
+  };
+  std::vector<answered> answered_; // keys that may be retried
+  std::map<std::string, std::string> customer_of_; // in-flight new keys
+  std::string customer_;
+  unsigned seed_ = 0;
+  uint64_t keys_ = 0;
   std::chrono::milliseconds drain_{0};
 };
 
 void connection::send(const job& j) {
   busy_ = true;
   job_ = j;
-  route_ = run_.next_request(req_);
+  route_ = run_.next_request(req_, purchase_, expected_);
+  if (route_ == "purchase" && expected_ == 0)
+    run_.remember_customer(purchase_.key);
   if (connected_) {
     start_request();
     return;
@@ -254,6 +318,12 @@ void connection::finish(unsigned status) {
     buffer_.clear();
     connected_ = false;
   }
+  if (route_ == "purchase") {
+    if (status == 201)
+      run_.ordered(purchase_, expected_, res_.body());
+    else if (expected_ == 0)
+      run_.forget_customer(purchase_.key);
+  }
   run_.completed(job_, route_, status);
   busy_ = false;
   job next;
@@ -263,13 +333,14 @@ void connection::finish(unsigned status) {
 
 } // namespace
 
-recorder run_driver(const workload& w, const profile& p, size_t connections,
+driver_result run_driver(const workload& w, const profile& p,
+                         size_t connections,
                     bool open_loop, unsigned seed, clock::time_point start,
                     live_counters& live, std::chrono::milliseconds drain) {
   run_state run{w, p, open_loop, seed, start, live};
   run.add_connections(connections);
   run.run(drain);
-  return std::move(run.rec());
+  return {std::move(run.rec()), std::move(run.orders())};
 }
 
 } // namespace doorbuster::loadgen

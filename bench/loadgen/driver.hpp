@@ -3,6 +3,7 @@
 // time, so a slow server cannot hide behind a slowed-down client.
 #pragma once
 
+#include "ledger.hpp"
 #include "profile.hpp"
 #include "recorder.hpp"
 
@@ -21,6 +22,12 @@ struct workload {
   double zipf = 0;           // 0: uniform popularity
   std::vector<std::string> hot_skus{"HOT-1"};
   size_t customers = 100000; // distinct X-Api-Key values of buyers
+  double retry_share = 0;    // purchases that retry an answered key
+};
+
+struct driver_result {
+  recorder rec;
+  ledger orders;
 };
 
 struct live_counters {
@@ -32,7 +39,7 @@ struct live_counters {
 /// Runs one thread's share until the profile's duration is over (plus up
 /// to `drain` for answers still outstanding). `open_loop` false: every
 /// connection sends again as soon as it has an answer.
-recorder run_driver(const workload& w, const profile& p, size_t connections,
+driver_result run_driver(const workload& w, const profile& p, size_t connections,
                     bool open_loop, unsigned seed,
                     std::chrono::steady_clock::time_point start,
                     live_counters& live,

@@ -3,8 +3,11 @@
 // hot SKUs, at a scheduled rate with an optional spike. Prints a live line,
 // then a report; writes a per-second CSV for plots.
 #include "driver.hpp"
+#include "sync_http.hpp"
 
 #include <boost/program_options.hpp>
+#include <pqxx/pqxx>
+#include <rapidjson/document.h>
 
 #include <cstdio>
 #include <fstream>
@@ -17,8 +20,39 @@ using namespace doorbuster::loadgen;
 
 namespace {
 
+/// Current stock of each SKU, read through the API (missing if unreadable).
+std::map<std::string, int64_t> read_stock(const workload& w) {
+  std::map<std::string, int64_t> stock;
+  for (const auto& sku : w.hot_skus) {
+    auto r = sync_request(w.host, w.port, "GET", "/v1/products/" + sku);
+    rapidjson::Document doc;
+    doc.Parse(r.body.c_str());
+    if (r.status == 200 && doc.IsObject() && doc.HasMember("stock")
+        && doc["stock"].IsInt64())
+      stock[sku] = doc["stock"].GetInt64();
+  }
+  return stock;
+}
+
+/// Orders of `l` not (yet) in PostgreSQL's orders table.
+size_t missing_in_postgres(const std::string& uri, const ledger& l) {
+  pqxx::connection conn{uri};
+  pqxx::nontransaction tx{conn};
+  size_t found = 0;
+  for (size_t i = 0; i < l.orders.size(); i += 10000) {
+    std::string ids = "0";
+    for (size_t j = i; j < std::min(l.orders.size(), i + 10000); ++j)
+      ids += "," + std::to_string(l.orders[j].order_id);
+    found += tx.exec1("SELECT count(*) FROM orders WHERE order_id IN (" + ids
+                      + ")")[0]
+               .as<size_t>();
+  }
+  return l.orders.size() - found;
+}
+
 std::string summary_json(std::map<std::string, route_stats>& totals,
-                         double seconds) {
+                         double seconds,
+                         const std::vector<std::string>* failures) {
   std::ostringstream out;
   out << "{\"duration_s\":" << seconds << ",\"routes\":{";
   bool first = true;
@@ -38,7 +72,15 @@ std::string summary_json(std::map<std::string, route_stats>& totals,
           << "\":" << st.outcomes[i];
     out << "}}";
   }
-  out << "}}";
+  out << "}";
+  if (failures) {
+    out << ",\"invariants\":{\"ok\":" << (failures->empty() ? "true" : "false")
+        << ",\"failures\":[";
+    for (size_t i = 0; i < failures->size(); ++i)
+      out << (i ? "," : "") << '"' << (*failures)[i] << '"';
+    out << "]}";
+  }
+  out << "}";
   return out.str();
 }
 
@@ -75,8 +117,12 @@ int main(int argc, char** argv) {
   profile p;
   size_t connections = 64, threads = 1, hot = 10;
   std::string csv, scenario = "mixed";
-  bool closed = false, json = false, quiet = false;
+  bool closed = false, json = false, quiet = false, check = false;
   unsigned seed = 1;
+  std::string token, pg_uri;
+  int64_t seed_stock = 0;
+  if (const char* env = std::getenv("DOORBUSTER_ADMIN_TOKEN"))
+    token = env;
   po::options_description opts{"doorbuster-loadgen options"};
   opts.add_options()("help,h", "this help")(
     "scenario", po::value(&scenario)->default_value(scenario),
@@ -100,6 +146,16 @@ int main(int argc, char** argv) {
     "purchases go to HOT-1..HOT-n")(
     "customers", po::value(&w.customers)->default_value(w.customers),
     "distinct buyers (X-Api-Key)")(
+    "retry-share", po::value(&w.retry_share),
+    "share of purchases that retry an answered Idempotency-Key")(
+    "seed-stock", po::value(&seed_stock),
+    "first create HOT-1..n with this stock (bulk admin call; needs the token)")(
+    "token", po::value(&token),
+    "admin token (default: DOORBUSTER_ADMIN_TOKEN)")(
+    "check", po::bool_switch(&check),
+    "check invariants at the end (exit 3 if one fails)")(
+    "pg-uri", po::value(&pg_uri),
+    "with --check: also find every order in this PostgreSQL")(
     "spike-factor", po::value(&p.spike_factor), "peak rate / base rate")(
     "spike-at", po::value(&p.spike_at), "seconds before the ramp")(
     "ramp", po::value(&p.ramp), "seconds to the peak")(
@@ -123,6 +179,7 @@ int main(int argc, char** argv) {
       w.zipf = 1.0;
     } else if (scenario == "flash-sale") {
       w.read_share = 0.0;
+      w.retry_share = 0.05;
     } else if (scenario == "spike") {
       p.spike_factor = 20;
       p.spike_at = 10;
@@ -142,12 +199,34 @@ int main(int argc, char** argv) {
     w.hot_skus.push_back("HOT-" + std::to_string(i));
   w.hot_skus.erase(w.hot_skus.begin()); // the default placeholder
   threads = std::max<size_t>(threads, 1);
+  std::map<std::string, int64_t> initial;
+  try {
+    if (seed_stock > 0) {
+      std::string ndjson;
+      for (const auto& sku : w.hot_skus)
+        ndjson += R"({"sku":")" + sku
+                  + R"(","name":"Doorbuster deal","description":"loadgen",)"
+                    R"("category":"deals","price":9900,"currency":"USD",)"
+                    R"("stock":)"
+                  + std::to_string(seed_stock) + "}\n";
+      auto r = sync_request(w.host, w.port, "POST", "/v1/admin/products:bulk",
+                            ndjson, token);
+      if (r.status != 200)
+        throw std::runtime_error("seeding failed: " + std::to_string(r.status)
+                                 + " " + r.body);
+    }
+    if (check)
+      initial = read_stock(w);
+  } catch (const std::exception& e) {
+    std::cerr << "doorbuster-loadgen: " << e.what() << "\n";
+    return 2;
+  }
   auto share = p;
   share.base_rate = p.base_rate / static_cast<double>(threads);
 
   live_counters live;
   auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds{50};
-  std::vector<recorder> results(threads);
+  std::vector<driver_result> results(threads);
   std::vector<std::thread> workers;
   for (size_t t = 0; t < threads; ++t)
     workers.emplace_back([&, t] {
@@ -184,13 +263,37 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "\n");
 
   recorder all;
-  for (const auto& r : results)
-    all.merge(r);
+  ledger orders;
+  for (const auto& r : results) {
+    all.merge(r.rec);
+    orders.merge(r.orders);
+  }
+  std::vector<std::string> failures;
+  if (check) {
+    try {
+      failures = check_invariants(orders, initial, read_stock(w));
+      if (!pg_uri.empty()) {
+        size_t missing = 0;
+        for (int i = 0; i < 300; ++i) { // write-behind may lag: wait 30 s
+          missing = missing_in_postgres(pg_uri, orders);
+          if (missing == 0)
+            break;
+          std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        }
+        if (missing > 0)
+          failures.push_back(std::to_string(missing)
+                             + " orders answered 201 are not in PostgreSQL");
+      }
+    } catch (const std::exception& e) {
+      failures.push_back(std::string{"check failed: "} + e.what());
+    }
+  }
   if (!csv.empty())
     write_csv(csv, all);
   auto totals = all.totals();
   if (json) {
-    std::cout << summary_json(totals, p.duration) << "\n";
+    std::cout << summary_json(totals, p.duration, check ? &failures : nullptr)
+              << "\n";
   } else {
     std::printf("%-9s %9s %9s %8s %8s %8s %8s %8s  outcomes\n", "route",
                 "requests", "per_s", "p50_ms", "p90_ms", "p99_ms", "p99.9",
@@ -213,6 +316,15 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
   }
+  if (check && !json) {
+    std::printf("invariants: %s (%zu orders, %llu idempotent retries)\n",
+                failures.empty() ? "ok" : "FAILED", orders.orders.size(),
+                static_cast<unsigned long long>(orders.replays));
+    for (const auto& f : failures)
+      std::printf("  %s\n", f.c_str());
+  }
+  if (!failures.empty())
+    return 3;
   uint64_t failed = 0;
   for (auto& [route, st] : totals)
     failed += st.outcomes[static_cast<size_t>(outcome::failed)];

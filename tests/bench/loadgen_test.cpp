@@ -68,3 +68,32 @@ TEST(recorder, quantiles_are_nearest_rank) {
 
 } // namespace
 } // namespace doorbuster::loadgen
+
+#include "bench/loadgen/ledger.hpp"
+
+namespace doorbuster::loadgen {
+namespace {
+
+TEST(ledger, consistent_run_passes) {
+  ledger l;
+  l.orders = {{"A", 1, 2, "k1"}, {"A", 2, 1, "k2"}, {"B", 3, 5, "k3"}};
+  EXPECT_TRUE(check_invariants(l, {{"A", 10}, {"B", 5}}, {{"A", 7}, {"B", 0}})
+                .empty());
+}
+
+TEST(ledger, names_each_broken_invariant) {
+  ledger l;
+  l.orders = {{"A", 1, 2, "k1"}, {"A", 1, 1, "k2"}};
+  l.replay_mismatches = 1;
+  auto failures = check_invariants(l, {{"A", 10}, {"B", 5}}, {{"A", 9}});
+  ASSERT_EQ(failures.size(), 4u);
+  EXPECT_NE(failures[0].find("order id 1"), std::string::npos);
+  EXPECT_NE(failures[1].find("retried"), std::string::npos);
+  EXPECT_NE(failures[2].find("A: sold 3 + stock 9 != initial 10"),
+            std::string::npos);
+  EXPECT_NE(failures[3].find("B: stock could not be read back"),
+            std::string::npos);
+}
+
+} // namespace
+} // namespace doorbuster::loadgen
