@@ -1,0 +1,40 @@
+# Shared by the bench/ scripts (sourced, not run).
+
+# wrk output -> "req_per_s p50_ms p99_ms non2xx requests"
+measure() {
+  wrk -t1 -c64 -d"$DURATION" --latency "$@" | awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF } /Requests\/sec/ { rps = $2 } / requests in / { n = $1 }
+    END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, bad, n }'
+}
+
+# median of column $1 of file $2
+median() { sort -n -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+
+# ratio a b -> "1.23x"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+
+# ensure_packages pkg... : installs the Debian packages that are missing
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# write_section RESULTS.md section-file : replaces the section with the same
+# "## " heading (the file's first line), or appends it
+write_section() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+head = section.splitlines()[0]
+text = open(path).read() if __import__("os").path.exists(path) else "# Benchmark results\n"
+pattern = re.compile(re.escape(head) + r".*?(?=^## |\Z)", re.S | re.M)
+text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+open(path, "w").write(text)
+PY
+}
