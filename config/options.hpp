@@ -2,6 +2,8 @@
 // help) in node_config.cpp; the other layers read these structs only.
 #pragma once
 
+#include "persistence/storage_options.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -50,23 +52,6 @@ struct demo_options {
   uint64_t seed = 42;
 };
 
-struct persistence_options {
-  std::string data_dir = "data";
-  std::string pg_uri; // DOORBUSTER_PG_URI wins; empty: journal-only mode
-  std::string node_id = "node-1";
-  bool fsync = true;
-  size_t segment_bytes = 64 * 1024 * 1024;
-  size_t group_commit_records = 4096;
-  size_t group_commit_delay_us = 0;
-  size_t flush_interval_ms = 100;
-  size_t flush_batch_records = 5000;
-  size_t max_backoff_ms = 5000;
-  size_t snapshot_interval_ms = 60000;
-  size_t max_ready_lag_s = 30;
-  size_t shutdown_flush_ms = 5000;
-  bool repair = false; // --repair
-};
-
 struct log_options {
   std::string level = "info";
   bool access = false;
@@ -79,7 +64,7 @@ struct options {
   catalog_options catalog;
   admin_options admin;
   demo_options demo;
-  persistence_options persistence;
+  persistence::storage_options persistence;
   log_options log;
 };
 

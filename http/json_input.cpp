@@ -14,6 +14,17 @@ api_error bad_field(std::string code, std::string message) {
 
 } // namespace
 
+const rapidjson::Value* json_input::field(const char* name, bool required,
+                                          std::optional<api_error>& err) const {
+  auto i = doc_.FindMember(name);
+  if (i != doc_.MemberEnd())
+    return &i->value;
+  if (required)
+    err = bad_field("missing_field",
+                    std::string{"field \""} + name + "\" is required");
+  return nullptr;
+}
+
 std::optional<api_error> json_input::parse(std::string_view text,
                                            json_input& out) {
   out.doc_.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(),
@@ -51,36 +62,29 @@ std::optional<api_error> json_input::text(const char* name, bool required,
                                           size_t max_len,
                                           std::optional<std::string>& out)
   const {
-  auto i = doc_.FindMember(name);
-  if (i == doc_.MemberEnd()) {
-    if (required)
-      return bad_field("missing_field",
-                       std::string{"field \""} + name + "\" is required");
-    return std::nullopt;
-  }
-  const auto& value = i->value;
-  if (!value.IsString() || value.GetStringLength() == 0
-      || value.GetStringLength() > max_len)
+  std::optional<api_error> err;
+  auto value = field(name, required, err);
+  if (!value)
+    return err;
+  if (!value->IsString() || value->GetStringLength() == 0
+      || value->GetStringLength() > max_len)
     return bad_field("invalid_field", std::string{"field \""} + name
                                         + "\" must be a string of 1 to "
                                         + std::to_string(max_len) + " bytes");
-  out.emplace(value.GetString(), value.GetStringLength());
+  out.emplace(value->GetString(), value->GetStringLength());
   return std::nullopt;
 }
 
 std::optional<api_error> json_input::boolean(const char* name, bool required,
                                              std::optional<bool>& out) const {
-  auto i = doc_.FindMember(name);
-  if (i == doc_.MemberEnd()) {
-    if (required)
-      return bad_field("missing_field",
-                       std::string{"field \""} + name + "\" is required");
-    return std::nullopt;
-  }
-  if (!i->value.IsBool())
-    return bad_field("invalid_field",
-                     std::string{"field \""} + name + "\" must be true or false");
-  out = i->value.GetBool();
+  std::optional<api_error> err;
+  auto value = field(name, required, err);
+  if (!value)
+    return err;
+  if (!value->IsBool())
+    return bad_field("invalid_field", std::string{"field \""} + name
+                                        + "\" must be true or false");
+  out = value->GetBool();
   return std::nullopt;
 }
 
@@ -88,20 +92,16 @@ std::optional<api_error> json_input::integer(const char* name, bool required,
                                              int64_t min, int64_t max,
                                              std::optional<int64_t>& out)
   const {
-  auto i = doc_.FindMember(name);
-  if (i == doc_.MemberEnd()) {
-    if (required)
-      return bad_field("missing_field",
-                       std::string{"field \""} + name + "\" is required");
-    return std::nullopt;
-  }
-  const auto& value = i->value;
-  if (!value.IsInt64() || value.GetInt64() < min || value.GetInt64() > max)
+  std::optional<api_error> err;
+  auto value = field(name, required, err);
+  if (!value)
+    return err;
+  if (!value->IsInt64() || value->GetInt64() < min || value->GetInt64() > max)
     return bad_field("invalid_field", std::string{"field \""} + name
                                         + "\" must be an integer from "
                                         + std::to_string(min) + " to "
                                         + std::to_string(max));
-  out = value.GetInt64();
+  out = value->GetInt64();
   return std::nullopt;
 }
 

@@ -39,6 +39,10 @@ public:
                                    std::optional<int64_t>& out) const;
 
 private:
+  /// The field, or nullptr (with `err` set if it was required).
+  const rapidjson::Value* field(const char* name, bool required,
+                                std::optional<api_error>& err) const;
+
   rapidjson::Document doc_;
 };
 

@@ -73,7 +73,7 @@ std::string scrape() {
     for (auto* b : registry()) {
       std::lock_guard<std::mutex> block_guard{b->mtx_};
       for (const auto& [key, n] : b->requests_)
-        requests[key] += n;
+        requests[{key.first, key.second}] += n;
       for (const auto& [route, h] : b->latency_)
         latency[route] += h;
       for (const auto& [code, n] : b->errors_)

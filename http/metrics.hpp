@@ -28,14 +28,16 @@ struct histogram {
 /// One thread's counters. The mutex is only ever contended by a scrape.
 class block {
 public:
+  /// `route` must be a string literal: it is kept by address, so counting
+  /// allocates nothing.
   void count_request(const char* route, unsigned status, double seconds);
   void count_error(const std::string& code);
 
 private:
   friend std::string scrape();
   std::mutex mtx_;
-  std::map<std::pair<std::string, unsigned>, uint64_t> requests_;
-  std::map<std::string, histogram> latency_;
+  std::map<std::pair<const char*, unsigned>, uint64_t> requests_;
+  std::map<const char*, histogram> latency_;
   std::map<std::string, uint64_t> errors_;
 };
 

@@ -5,6 +5,7 @@
 
 #include "actors/product_types.hpp"
 #include "persistence/status.hpp"
+#include "persistence/storage_options.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -15,22 +16,6 @@
 #include <vector>
 
 namespace doorbuster::persistence {
-
-struct storage_options {
-  std::string data_dir = "data";
-  std::string pg_uri; // empty: journal-only (snapshots) mode
-  std::string node_id = "node-1";
-  bool fsync = true;
-  bool repair = false;
-  size_t segment_bytes = 64 * 1024 * 1024;
-  size_t group_commit_records = 4096;
-  size_t group_commit_delay_us = 0;
-  size_t flush_interval_ms = 100;
-  size_t flush_batch_records = 5000;
-  size_t max_backoff_ms = 5000;
-  size_t snapshot_interval_ms = 60000;
-  size_t keys_per_product = 100000;
-};
 
 class storage {
 public:

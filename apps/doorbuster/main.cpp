@@ -53,22 +53,9 @@ std::string admin_token(const config::options& opts) {
 }
 
 persistence::storage_options storage_options(const config::options& opts) {
-  const auto& p = opts.persistence;
-  persistence::storage_options s;
-  s.data_dir = p.data_dir;
-  s.pg_uri = p.pg_uri;
+  auto s = opts.persistence;
   if (const char* env = std::getenv("DOORBUSTER_PG_URI"); env && *env)
     s.pg_uri = env;
-  s.node_id = p.node_id;
-  s.fsync = p.fsync;
-  s.repair = p.repair;
-  s.segment_bytes = p.segment_bytes;
-  s.group_commit_records = p.group_commit_records;
-  s.group_commit_delay_us = p.group_commit_delay_us;
-  s.flush_interval_ms = p.flush_interval_ms;
-  s.flush_batch_records = p.flush_batch_records;
-  s.max_backoff_ms = p.max_backoff_ms;
-  s.snapshot_interval_ms = p.snapshot_interval_ms;
   s.keys_per_product = opts.products.idempotency_keys;
   return s;
 }

@@ -174,9 +174,7 @@ public:
     auto o = classify(status);
     rec_.completed(static_cast<size_t>(t), route, o,
                    (t - j.scheduled) * 1000.0);
-    ++live_.completed;
-    if (o != outcome::ok)
-      ++live_.not_ok;
+    live_.observe(o, (t - j.scheduled) * 1000.0);
   }
 
   /// The next job for an idle connection, if any.
@@ -332,6 +330,28 @@ void connection::finish(unsigned status) {
 }
 
 } // namespace
+
+void live_counters::observe(outcome o, double latency_ms) {
+  ++completed;
+  ++outcomes[static_cast<size_t>(o)];
+  auto bucket = latency_ms <= 0.1
+                  ? 0
+                  : static_cast<size_t>(4 * std::log2(latency_ms / 0.1)) + 1;
+  ++latency[std::min(bucket, latency.size() - 1)];
+}
+
+double live_counters::p99_ms() const {
+  uint64_t total = 0;
+  for (const auto& b : latency)
+    total += b;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < latency.size(); ++i) {
+    seen += latency[i];
+    if (total > 0 && seen * 100 >= total * 99)
+      return 0.1 * std::pow(2.0, static_cast<double>(i) / 4);
+  }
+  return 0;
+}
 
 driver_result run_driver(const workload& w, const profile& p,
                          size_t connections,

@@ -7,6 +7,7 @@
 #include "profile.hpp"
 #include "recorder.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -30,10 +31,16 @@ struct driver_result {
   ledger orders;
 };
 
+/// Shared with the progress line while the run goes on.
 struct live_counters {
   std::atomic<uint64_t> offered{0};
   std::atomic<uint64_t> completed{0};
-  std::atomic<uint64_t> not_ok{0};
+  std::array<std::atomic<uint64_t>, outcome_count> outcomes{};
+  /// Latencies so far in buckets of 2^(i/4) x 0.1 ms, for a running p99.
+  std::array<std::atomic<uint64_t>, 80> latency{};
+
+  void observe(outcome o, double latency_ms);
+  double p99_ms() const;
 };
 
 /// Runs one thread's share until the profile's duration is over (plus up

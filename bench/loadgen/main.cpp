@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   workload w;
   profile p;
   size_t connections = 64, threads = 1, hot = 10;
-  std::string csv, scenario = "mixed";
+  std::string csv, png, scenario = "mixed";
   bool closed = false, json = false, quiet = false, check = false;
   unsigned seed = 1;
   std::string token, pg_uri;
@@ -163,6 +163,8 @@ int main(int argc, char** argv) {
     "decay", po::value(&p.decay), "seconds back to base")(
     "seed", po::value(&seed)->default_value(seed), "random seed")(
     "csv", po::value(&csv), "write per-second figures to this file")(
+    "png", po::value(&png),
+    "with --csv: plot rate and p99 latency over time (gnuplot)")(
     "json", po::bool_switch(&json), "print the report as JSON")(
     "quiet", po::bool_switch(&quiet), "no live progress line");
   po::variables_map vm;
@@ -244,13 +246,19 @@ int main(int argc, char** argv) {
                        std::chrono::steady_clock::now() - start)
                        .count();
       uint64_t offered = live.offered, done = live.completed;
+      auto count = [&](outcome o) {
+        return static_cast<unsigned long long>(
+          live.outcomes[static_cast<size_t>(o)].load());
+      };
       std::fprintf(stderr,
-                   "\r%6.1f s  offered %7llu/s  achieved %7llu/s  not-2xx "
-                   "%llu   ",
+                   "\r%6.1f s  offered %7llu/s  achieved %7llu/s  p99 %7.1f "
+                   "ms  409 %llu  429 %llu  503 %llu  other %llu  failed %llu ",
                    elapsed,
                    static_cast<unsigned long long>(offered - last_offered),
                    static_cast<unsigned long long>(done - last_done),
-                   static_cast<unsigned long long>(live.not_ok.load()));
+                   live.p99_ms(), count(outcome::conflict),
+                   count(outcome::limited), count(outcome::shed),
+                   count(outcome::other), count(outcome::failed));
       last_offered = offered;
       last_done = done;
     }
@@ -288,8 +296,16 @@ int main(int argc, char** argv) {
       failures.push_back(std::string{"check failed: "} + e.what());
     }
   }
-  if (!csv.empty())
+  if (!csv.empty()) {
     write_csv(csv, all);
+    if (!png.empty()) {
+      auto cmd = "gnuplot -e \"csv='" + csv + "'; png='" + png + "'\" "
+                 + DOORBUSTER_PLOT_SCRIPT;
+      if (std::system(cmd.c_str()) != 0)
+        std::cerr << "doorbuster-loadgen: gnuplot failed; is gnuplot-nox "
+                     "installed?\n";
+    }
+  }
   auto totals = all.totals();
   if (json) {
     std::cout << summary_json(totals, p.duration, check ? &failures : nullptr)

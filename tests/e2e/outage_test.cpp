@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 namespace doorbuster::testing {
@@ -23,9 +24,20 @@ int pg_cluster(const std::string& cmd, const std::string& state) {
                        .c_str());
 }
 
+/// Stops and deletes the private cluster however the test ends.
+struct cluster_guard {
+  std::string dir;
+  std::string state;
+  ~cluster_guard() {
+    pg_cluster("stop", state);
+    std::filesystem::remove_all(dir);
+  }
+};
+
 TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
   auto dir = make_temp_dir("doorbuster-outage");
   auto state = dir + "/cluster";
+  cluster_guard guard{dir, state};
   ASSERT_EQ(pg_cluster("start", state), 0);
   {
     pg_database db{cluster_uri(state)};
@@ -72,8 +84,6 @@ TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
               std::string::npos)
       << "the outage's failed batches are counted";
   }
-  pg_cluster("stop", state);
-  std::filesystem::remove_all(dir);
 }
 
 } // namespace

@@ -59,6 +59,18 @@ std::vector<journal_record> scan_all(const std::string& dir, bool repair,
   return out;
 }
 
+/// Appends orders `from`..`to` and waits until the last one is durable.
+void append_orders(const caf::actor& journal, int from, int to) {
+  std::promise<void> done;
+  for (int i = from; i <= to; ++i)
+    caf::anon_send(journal, append_atom::value, order(i, 1),
+                   durable_fn{[&done, i, to] {
+                     if (i == to)
+                       done.set_value();
+                   }});
+  done.get_future().wait();
+}
+
 class journal_test : public ::testing::Test {
 protected:
   std::string dir = temp_dir();
@@ -157,20 +169,10 @@ TEST_F(journal_test, cursor_follows_the_writer_through_preallocated_space) {
   caf::actor_system sys{cfg};
   status stat;
   auto journal = spawn_journal(sys, {dir}, 1, {}, &stat);
-  auto append = [&](int from, int to) {
-    std::promise<void> done;
-    for (int i = from; i <= to; ++i)
-      caf::anon_send(journal, append_atom::value, order(i, 1),
-                     durable_fn{[&, i] {
-                       if (i == to)
-                         done.set_value();
-                     }});
-    done.get_future().wait();
-  };
   journal_cursor cursor{dir, 0};
   std::vector<journal_record> read;
   for (int round = 0; round < 5; ++round) {
-    append(round * 10 + 1, round * 10 + 10);
+    append_orders(journal, round * 10 + 1, round * 10 + 10);
     cursor.read(stat.durable_seq, 1000, read);
     ASSERT_EQ(read.size(), static_cast<size_t>(round * 10 + 10));
     EXPECT_EQ(read.back().seq, static_cast<uint64_t>(round * 10 + 10));
@@ -215,17 +217,7 @@ TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   opts.segment_bytes = 2048;
   opts.max_batch_records = 8;
   auto journal = spawn_journal(sys, opts, 1, {}, &stat);
-  auto append_many = [&](int from, int to) {
-    std::promise<void> done;
-    for (int i = from; i <= to; ++i)
-      caf::anon_send(journal, append_atom::value, order(i, 1),
-                     durable_fn{[&, i] {
-                       if (i == to)
-                         done.set_value();
-                     }});
-    done.get_future().wait();
-  };
-  append_many(1, 200);
+  append_orders(journal, 1, 200);
   auto segments = list_segments(dir);
   EXPECT_GT(segments.size(), 3u);
   // The cursor reads behind the writer across every segment.
@@ -238,7 +230,7 @@ TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   }
   EXPECT_EQ(read.back().seq, 200u);
   stat.confirmed_seq = 150;
-  append_many(201, 210);
+  append_orders(journal, 201, 210);
   auto left = list_segments(dir);
   for (size_t i = 0; i + 1 < left.size(); ++i)
     EXPECT_GT(left[i + 1].first_seq - 1, 150u)
