@@ -70,6 +70,11 @@ TEST(recorder, quantiles_are_nearest_rank) {
 } // namespace doorbuster::loadgen
 
 #include "bench/loadgen/ledger.hpp"
+#include "bench/loadgen/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
 
 namespace doorbuster::loadgen {
 namespace {
@@ -93,6 +98,55 @@ TEST(ledger, names_each_broken_invariant) {
             std::string::npos);
   EXPECT_NE(failures[3].find("B: stock could not be read back"),
             std::string::npos);
+}
+
+} // namespace
+} // namespace doorbuster::loadgen
+
+namespace doorbuster::loadgen {
+namespace {
+
+recorder two_seconds() {
+  recorder r;
+  r.offered(0);
+  r.offered(0);
+  r.completed(0, "read", outcome::ok, 1.0);
+  r.completed(0, "purchase", outcome::conflict, 3.0);
+  r.offered(1);
+  r.completed(1, "read", outcome::shed, 2.0);
+  return r;
+}
+
+TEST(report, json_summary_has_rates_quantiles_outcomes_and_invariants) {
+  auto totals = two_seconds().totals();
+  std::vector<std::string> failures{"HOT-1: sold 1 + stock 1 != initial 3"};
+  auto j = nlohmann::json::parse(summary_json(totals, 2.0, &failures));
+  EXPECT_EQ(j["duration_s"], 2);
+  EXPECT_EQ(j["routes"]["read"]["requests"], 2);
+  EXPECT_EQ(j["routes"]["read"]["per_s"], 1);
+  EXPECT_EQ(j["routes"]["read"]["p50_ms"], 1);
+  EXPECT_EQ(j["routes"]["read"]["max_ms"], 2);
+  EXPECT_EQ(j["routes"]["read"]["outcomes"]["503"], 1);
+  EXPECT_EQ(j["routes"]["purchase"]["outcomes"]["409"], 1);
+  EXPECT_FALSE(j["invariants"]["ok"].get<bool>());
+  EXPECT_EQ(j["invariants"]["failures"][0], failures[0]);
+  auto without = nlohmann::json::parse(summary_json(totals, 2.0, nullptr));
+  EXPECT_FALSE(without.contains("invariants"));
+}
+
+TEST(report, csv_has_a_header_and_a_line_per_second) {
+  std::ostringstream out;
+  write_csv(out, two_seconds());
+  std::istringstream lines{out.str()};
+  std::string header, first, second, extra;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_FALSE(std::getline(lines, extra));
+  EXPECT_EQ(header.substr(0, 26), "second,offered,achieved,re");
+  EXPECT_EQ(first.substr(0, 6), "0,2,2,");
+  EXPECT_EQ(second.substr(0, 6), "1,1,1,");
+  EXPECT_EQ(second.substr(second.size() - 12), ",0,0,0,1,0,0");
 }
 
 } // namespace
