@@ -122,7 +122,8 @@ api::api(actors::inventory& inv, const api_options& opts)
     auth_(opts.admin_token),
     writes_(opts.write_rate_per_s, opts.write_burst, opts.max_clients),
     reads_(opts.read_rate_per_s, opts.read_burst, opts.max_clients),
-    access_log_(opts.access_log) {}
+    access_log_(opts.access_log),
+    cache_control_("public, max-age=" + std::to_string(opts.cache_max_age_s)) {}
 
 response api::set_logging(const request& req) {
   json_input in;
@@ -261,7 +262,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       }
     }
   }
-  detail::context hctx{inv_, opts_, ctx};
+  detail::context hctx{inv_, opts_, ctx, &cache_control_};
   switch (r.id) {
     case route_id::healthz:
       counted(json_response(bhttp::status::ok, R"({"status":"ok"})"));

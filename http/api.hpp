@@ -66,6 +66,7 @@ private:
   rate_limiter writes_;
   rate_limiter reads_;
   std::atomic<bool> access_log_;
+  std::string cache_control_; // rendered once from the options
   enum class phase { starting, serving, stopping };
   std::atomic<phase> phase_{phase::starting};
 

@@ -36,10 +36,6 @@ bool matches_etag(std::string_view header, std::string_view etag) {
   return false;
 }
 
-/// Lets a CDN or browser cache a catalog read briefly (ETag revalidates).
-std::string cache_control(size_t max_age_s) {
-  return "public, max-age=" + std::to_string(max_age_s);
-}
 
 api_error bad_parameter(std::string code, std::string message) {
   return {bhttp::status::bad_request, std::move(code), std::move(message), {}};
@@ -51,7 +47,7 @@ void get_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
   std::string if_none_match{req[bhttp::field::if_none_match]};
   ctx.inv.get_product(sku, [sku, if_none_match,
-                            cache = cache_control(ctx.opts.cache_max_age_s),
+                            cache = ctx.cache_control,
                             send = std::move(send)](
                              actors::product_doc_ptr doc) {
     if (!doc) {
@@ -62,13 +58,13 @@ void get_product(const context& ctx, const request& req, std::string sku,
     if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
       response res{bhttp::status::not_modified, 11};
       res.set(bhttp::field::etag, etag);
-      res.set(bhttp::field::cache_control, cache);
+      res.set(bhttp::field::cache_control, *cache);
       send(std::move(res));
       return;
     }
     auto res = json_response(bhttp::status::ok, doc->json);
     res.set(bhttp::field::etag, etag);
-    res.set(bhttp::field::cache_control, cache);
+    res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   });
 }
@@ -107,8 +103,7 @@ void list_products(const context& ctx, std::string_view query,
       }
     }
   }
-  ctx.inv.list_products(std::move(q), [cache = cache_control(
-                                         ctx.opts.cache_max_age_s),
+  ctx.inv.list_products(std::move(q), [cache = ctx.cache_control,
                                         send = std::move(send)](
                                         actors::listing page) {
     std::string body = "{\"items\":";
@@ -123,16 +118,16 @@ void list_products(const context& ctx, std::string_view query,
     }
     body += '}';
     auto res = json_response(bhttp::status::ok, std::move(body));
-    res.set(bhttp::field::cache_control, cache);
+    res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   });
 }
 
 void list_categories(const context& ctx, responder send) {
-  ctx.inv.categories([cache = cache_control(ctx.opts.cache_max_age_s),
+  ctx.inv.categories([cache = ctx.cache_control,
                       send = std::move(send)](std::string json) {
     auto res = json_response(bhttp::status::ok, std::move(json));
-    res.set(bhttp::field::cache_control, cache);
+    res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   });
 }

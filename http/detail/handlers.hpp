@@ -11,6 +11,9 @@ struct context {
   actors::inventory& inv;
   const api_options& opts;
   const request_context& request;
+  /// The Cache-Control value of catalog reads; owned by the api, which
+  /// outlives every answer.
+  const std::string* cache_control;
 };
 
 void get_product(const context& ctx, const request& req, std::string sku,

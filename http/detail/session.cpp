@@ -120,12 +120,10 @@ private:
     ctx.received = std::chrono::steady_clock::now();
     ctx.deadline = ctx.received
                    + std::chrono::milliseconds{opts_.request_timeout_ms};
-    deadline_.expires_at(ctx.deadline);
-    deadline_.async_wait([self = shared_from_this(), seq,
-                          id = ctx.request_id](beast::error_code ec) {
-      if (!ec)
-        self->on_deadline(seq, id);
-    });
+    request_id_ = ctx.request_id;
+    request_deadline_ = ctx.deadline;
+    if (!timer_armed_)
+      arm_deadline();
     // The answer may come from an actor thread: hop back to this
     // connection's io thread before touching the stream.
     api_.handle(std::move(req), ctx,
@@ -141,17 +139,32 @@ private:
   void answer(uint64_t seq, response res) {
     if (seq != request_seq_ || !answering_)
       return;
-    deadline_.cancel();
     write(std::move(res));
   }
 
-  void on_deadline(uint64_t seq, const std::string& request_id) {
-    if (seq != request_seq_ || !answering_)
+  /// One timer per connection, re-armed only when it fires: a request costs
+  /// no timer operation of its own (at most one wake-up per timeout period).
+  void arm_deadline() {
+    timer_armed_ = true;
+    deadline_.expires_at(request_deadline_);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      self->timer_armed_ = false;
+      if (!ec)
+        self->on_deadline();
+    });
+  }
+
+  void on_deadline() {
+    if (!answering_ || !stream_.socket().is_open())
       return;
+    if (std::chrono::steady_clock::now() < request_deadline_) {
+      arm_deadline(); // a later request with a later deadline
+      return;
+    }
     auto res = error_response(bhttp::status::gateway_timeout,
                               "deadline_exceeded",
                               "no answer within the request deadline");
-    tag_response(res, request_id);
+    tag_response(res, request_id_);
     metrics::local().count_request("timeout", res.result_int(),
                                    opts_.request_timeout_ms / 1000.0);
     write(std::move(res));
@@ -204,6 +217,7 @@ private:
   }
 
   void close() {
+    deadline_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     stream_.close();
@@ -220,6 +234,9 @@ private:
   bool keep_alive_ = true;
   bool answering_ = false; // a request is with the api
   uint64_t request_seq_ = 0;
+  std::string request_id_; // of the request with the api
+  std::chrono::steady_clock::time_point request_deadline_;
+  bool timer_armed_ = false;
   std::string client_;
   unsigned version_ = 11;
 };
