@@ -4,6 +4,7 @@
 #include "actors/inventory.hpp"
 #include "persistence/journal_actor.hpp"
 #include "persistence/journal_files.hpp"
+#include "support/temp_dir.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -39,10 +40,7 @@ product_fields fields(int64_t stock, std::string category = "toys") {
 }
 
 std::string temp_dir() {
-  std::string tmpl = (std::filesystem::temp_directory_path()
-                      / "doorbuster-inv-XXXXXX")
-                       .string();
-  return mkdtemp(tmpl.data());
+  return testing::make_temp_dir("doorbuster-inv");
 }
 
 class inventory_test : public ::testing::Test {

@@ -1,4 +1,5 @@
 #include "persistence/boot_generation.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,10 +11,7 @@ namespace doorbuster::persistence {
 namespace {
 
 std::string temp_dir() {
-  std::string tmpl = (std::filesystem::temp_directory_path()
-                      / "doorbuster-gen-XXXXXX")
-                       .string();
-  return mkdtemp(tmpl.data());
+  return testing::make_temp_dir("doorbuster-gen");
 }
 
 TEST(boot_generation, increases_at_every_start_and_survives_reopen) {

@@ -2,6 +2,7 @@
 // corrupt files, on real files.
 #include "persistence/journal_actor.hpp"
 #include "persistence/journal_files.hpp"
+#include "support/temp_dir.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -20,9 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "doorbuster-journal-XXXXXX")
-                       .string();
-  return mkdtemp(tmpl.data());
+  return testing::make_temp_dir("doorbuster-journal");
 }
 
 journal_entry order(uint64_t id, int64_t stock_after) {

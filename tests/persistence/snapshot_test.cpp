@@ -1,4 +1,5 @@
 #include "persistence/snapshot.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "doorbuster-snap-XXXXXX")
-                       .string();
-  return mkdtemp(tmpl.data());
+  return testing::make_temp_dir("doorbuster-snap");
 }
 
 journal_record rec(uint64_t seq, journal_entry e) {

@@ -15,13 +15,6 @@ namespace doorbuster::testing {
 
 namespace fs = std::filesystem;
 
-std::string make_temp_dir(const std::string& prefix) {
-  std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (!mkdtemp(tmpl.data()))
-    throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 namespace {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file) {

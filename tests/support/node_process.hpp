@@ -3,6 +3,8 @@
 // or killed with SIGKILL.
 #pragma once
 
+#include "support/temp_dir.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,9 +14,6 @@
 namespace doorbuster::testing {
 
 inline constexpr const char* admin_token = "test-admin-token";
-
-/// A fresh directory under the system's temporary directory.
-std::string make_temp_dir(const std::string& prefix);
 
 class node_process {
 public:
