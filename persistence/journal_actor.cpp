@@ -1,5 +1,6 @@
 #include "persistence/journal_actor.hpp"
 
+#include "persistence/durable_file.hpp"
 #include "persistence/journal_files.hpp"
 
 #include <caf/actor_system.hpp>
@@ -58,25 +59,10 @@ using self_ptr = caf::stateful_actor<journal_state>*;
   std::abort();
 }
 
-void sync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0)
-    fail_stop("cannot sync directory " + dir);
-  ::close(fd);
-}
-
 void write_at(int fd, const char* data, size_t size, size_t offset,
               const char* what) {
-  while (size > 0) {
-    auto n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      fail_stop(what);
-    data += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<size_t>(n);
-  }
+  if (!write_fully(fd, data, size, offset))
+    fail_stop(what);
 }
 
 /// Closes the active segment, cutting its unused zeroed tail.
@@ -110,7 +96,11 @@ void open_segment(journal_state& st, uint64_t first_seq) {
     if (::fdatasync(st.fd) != 0)
       fail_stop("cannot sync new segment");
   }
-  sync_dir(st.opts.dir); // the new file's name must survive a crash too
+  try {
+    sync_directory(st.opts.dir); // the new file's name must survive a crash
+  } catch (const std::exception& ex) {
+    fail_stop(ex.what());
+  }
 }
 
 /// Deletes segments whose every record is safe elsewhere (confirmed).

@@ -1,19 +1,16 @@
 #include "persistence/snapshot.hpp"
 
 #include "persistence/crc32c.hpp"
+#include "persistence/durable_file.hpp"
 
 #include <boost/endian/conversion.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
 #include <cinttypes>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace doorbuster::persistence {
 
@@ -50,39 +47,6 @@ std::vector<std::pair<uint64_t, std::string>> list_snapshots(
   return result;
 }
 
-void write_all_and_sync(const std::string& path, const char* data,
-                        size_t size) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot create " + path + ": "
-                             + std::strerror(errno));
-  while (size > 0) {
-    auto n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path + ": "
-                               + std::strerror(errno));
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot fsync " + path);
-  }
-  ::close(fd);
-}
-
-void sync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 } // namespace
 
 void write_snapshot(const std::string& dir, const recovered_state& state) {
@@ -96,10 +60,7 @@ void write_snapshot(const std::string& dir, const recovered_state& state) {
   uint32_t crc = crc32c(buf.data(), buf.size());
   boost::endian::native_to_little_inplace(crc);
   buf.write(reinterpret_cast<const char*>(&crc), sizeof(crc));
-  auto path = snapshot_path(dir, state.seq);
-  write_all_and_sync(path + ".tmp", buf.data(), buf.size());
-  fs::rename(path + ".tmp", path);
-  sync_dir(dir);
+  replace_file(snapshot_path(dir, state.seq), {buf.data(), buf.size()});
   for (const auto& [seq, old] : list_snapshots(dir))
     if (seq < state.seq)
       fs::remove(old);
