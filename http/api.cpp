@@ -148,11 +148,15 @@ response api::set_logging(const request& req) {
   if (access)
     access_log_ = *access;
   auto now = spdlog::level::to_string_view(spdlog::get_level());
-  return json_response(bhttp::status::ok,
-                       std::string{R"({"level":")"}
-                         + std::string{now.data(), now.size()}
-                         + R"(","access_log":)"
-                         + (access_log_ ? "true" : "false") + "}");
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("level");
+  w.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
+  w.Key("access_log");
+  w.Bool(access_log_);
+  w.EndObject();
+  return json_response(bhttp::status::ok, {buf.GetString(), buf.GetSize()});
 }
 
 namespace {

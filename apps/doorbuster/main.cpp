@@ -13,6 +13,8 @@
 #include "persistence/storage.hpp"
 
 #include <caf/actor_system.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -81,13 +83,23 @@ size_t load_demo_catalog(actors::inventory& inv,
 
 std::string persistence_details(const persistence::storage& store) {
   const auto& st = store.stat();
-  return std::string{"{\"mode\":\""}
-         + (store.uses_postgres() ? "postgres" : "journal") + "\","
-         + "\"durable_seq\":" + std::to_string(st.durable_seq) + ","
-         + "\"applied_seq\":" + std::to_string(st.applied_seq) + ","
-         + "\"lag_records\":" + std::to_string(st.lag_records()) + ","
-         + "\"lag_seconds\":" + std::to_string(st.lag_seconds()) + ","
-         + "\"sink_up\":" + (st.sink_up ? "true" : "false") + "}";
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("mode");
+  w.String(store.uses_postgres() ? "postgres" : "journal");
+  w.Key("durable_seq");
+  w.Uint64(st.durable_seq);
+  w.Key("applied_seq");
+  w.Uint64(st.applied_seq);
+  w.Key("lag_records");
+  w.Uint64(st.lag_records());
+  w.Key("lag_seconds");
+  w.Double(st.lag_seconds());
+  w.Key("sink_up");
+  w.Bool(st.sink_up);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
 }
 
 int run(config::node_config& cfg) {
