@@ -43,6 +43,10 @@ api_error bad_parameter(std::string code, std::string message) {
 
 } // namespace
 
+std::string etag_of(const actors::product_doc& doc) {
+  return "\"" + std::to_string(doc.version) + "\"";
+}
+
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
   std::string if_none_match{req[bhttp::field::if_none_match]};
@@ -54,7 +58,7 @@ void get_product(const context& ctx, const request& req, std::string sku,
       send(to_response(from_errc(actors::errc::unknown_sku, sku)));
       return;
     }
-    auto etag = "\"" + std::to_string(doc->version) + "\"";
+    auto etag = etag_of(*doc);
     if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
       response res{bhttp::status::not_modified, 11};
       res.set(bhttp::field::etag, etag);

@@ -1,6 +1,7 @@
 // The route handlers behind http::api, one function per endpoint.
 #pragma once
 
+#include "actors/product_types.hpp"
 #include "http/api.hpp"
 
 #include <string>
@@ -15,6 +16,9 @@ struct context {
   /// outlives every answer.
   const std::string* cache_control;
 };
+
+/// A product document's ETag: its version, quoted.
+std::string etag_of(const actors::product_doc& doc);
 
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send);

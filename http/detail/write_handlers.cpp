@@ -51,7 +51,7 @@ actors::reply_fn<actors::write_result> answer_write(std::string sku,
     auto out = json_response(res.created ? bhttp::status::created
                                          : bhttp::status::ok,
                              res.doc->json);
-    out.set(bhttp::field::etag, "\"" + std::to_string(res.doc->version) + "\"");
+    out.set(bhttp::field::etag, etag_of(*res.doc));
     send(std::move(out));
   };
 }
