@@ -126,6 +126,7 @@ public:
       order.quantity = static_cast<int64_t>(rng_() % 2) + 1;
       order.key = "lg-" + std::to_string(seed_) + "-"
                   + std::to_string(++keys_);
+      customer_of_[order.key] = customer; // until it is answered
     }
     req.method(http::verb::post);
     req.target("/v1/products/" + order.sku + "/purchase");
@@ -135,7 +136,6 @@ public:
     req.body() = R"({"quantity":)" + std::to_string(order.quantity)
                  + R"(,"customer_id":")" + customer + "\"}";
     req.prepare_payload();
-    customer_ = customer;
     return "purchase";
   }
 
@@ -159,10 +159,6 @@ public:
     customer_of_.erase(order.key);
   }
 
-  /// Remembers who a new key's purchase is for, until it is answered.
-  void remember_customer(const std::string& key) {
-    customer_of_[key] = customer_;
-  }
   void forget_customer(const std::string& key) { customer_of_.erase(key); }
 
   ledger& orders() { return ledger_; }
@@ -267,7 +263,6 @@ private:
   };
   std::vector<answered> answered_; // keys that may be retried
   std::map<std::string, std::string> customer_of_; // in-flight new keys
-  std::string customer_;
   unsigned seed_ = 0;
   uint64_t keys_ = 0;
   std::chrono::milliseconds drain_{0};
@@ -277,8 +272,6 @@ void connection::send(const job& j) {
   busy_ = true;
   job_ = j;
   route_ = run_.next_request(req_, purchase_, expected_);
-  if (route_ == "purchase" && expected_ == 0)
-    run_.remember_customer(purchase_.key);
   if (connected_) {
     start_request();
     return;
