@@ -18,6 +18,22 @@ std::string_view to_code(errc e) {
       return "overloaded";
     case errc::deadline_exceeded:
       return "deadline_exceeded";
+    case errc::not_on_sale:
+      return "not_on_sale";
+    case errc::limit_exceeded:
+      return "limit_exceeded";
+    case errc::unknown_reservation:
+      return "unknown_reservation";
+    case errc::reservation_expired:
+      return "reservation_expired";
+    case errc::reservation_confirmed:
+      return "reservation_confirmed";
+    case errc::reservation_cancelled:
+      return "reservation_cancelled";
+    case errc::reservation_busy:
+      return "reservation_busy";
+    case errc::ttl_out_of_range:
+      return "ttl_out_of_range";
   }
   return "unknown";
 }

@@ -14,6 +14,14 @@ enum class errc {
   stock_out_of_range,     // a stock change would leave [0, max_stock]
   overloaded,             // the product's queue is full; retry later
   deadline_exceeded,      // the request waited past its deadline; not applied
+  not_on_sale,            // outside the sale window, or paused
+  limit_exceeded,         // over max_per_order or max_per_customer
+  unknown_reservation,    // no reservation with that id on this node
+  reservation_expired,    // its holds were released at expiry
+  reservation_confirmed,  // confirmed already; nothing to change
+  reservation_cancelled,  // cancelled already
+  reservation_busy,       // a confirm of it is under way
+  ttl_out_of_range,       // an extension beyond the maximum TTL
 };
 
 /// Stable machine-readable name, used as the error code on the wire.

@@ -1,6 +1,7 @@
 #include "actors/inventory.hpp"
 
 #include "actors/catalog_pool.hpp"
+#include "actors/checkout_actor.hpp"
 #include "actors/order_ids.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_map.hpp"
@@ -10,6 +11,7 @@
 #include <caf/send.hpp>
 
 #include <atomic>
+#include <map>
 
 namespace doorbuster::actors {
 
@@ -19,7 +21,25 @@ struct inventory::impl {
     : ids(opts.generation),
       catalog(sys, opts.catalog_workers),
       stats(std::make_unique<shard_stats[]>(opts.shards)),
-      shards(make_shards(sys, journal, opts)) {}
+      shards(make_shards(sys, journal, opts)),
+      checkouts(make_checkouts(sys, journal, opts)) {}
+
+  std::vector<caf::actor> make_checkouts(caf::actor_system& sys,
+                                         const caf::actor& journal,
+                                         const inventory_options& opts) {
+    std::vector<caf::actor> result;
+    for (size_t i = 0; i < opts.checkouts; ++i) {
+      checkout_options o;
+      o.index = i;
+      o.count = opts.checkouts;
+      o.generation = opts.generation;
+      o.max_ttl_ms = opts.max_ttl_ms;
+      o.order_hold_ms = opts.order_hold_ms;
+      result.push_back(spawn_checkout_actor(
+        sys, {&shards, journal, &ids, &checkout_counts}, o));
+    }
+    return result;
+  }
 
   std::vector<shard_actor> make_shards(caf::actor_system& sys,
                                        const caf::actor& journal,
@@ -38,6 +58,9 @@ struct inventory::impl {
   catalog_pool catalog;
   std::unique_ptr<shard_stats[]> stats; // one per shard, index = shard
   shard_map shards;
+  checkout_stats checkout_counts;
+  std::vector<caf::actor> checkouts;
+  std::atomic<size_t> next_checkout{0};
 };
 
 inventory::inventory(caf::actor_system& sys, const caf::actor& journal,
@@ -81,6 +104,25 @@ void inventory::patch_product(std::string sku, product_patch patch,
                  std::move(reply));
 }
 
+void inventory::checkout(checkout_request req,
+                         reply_fn<checkout_result> reply) {
+  auto& d = *impl_;
+  // One key, one coordinator: it tells retries from new requests.
+  auto index = req.idempotency_key.empty()
+                 ? d.next_checkout.fetch_add(1, std::memory_order_relaxed)
+                 : std::hash<std::string>{}(req.idempotency_key);
+  caf::anon_send(d.checkouts[index % d.checkouts.size()],
+                 checkout_atom::value, std::move(req), std::move(reply));
+}
+
+void inventory::reservation(reservation_request req,
+                            reply_fn<checkout_result> reply) {
+  auto& d = *impl_;
+  auto owner = checkout_owner(req.checkout_id, d.checkouts.size());
+  caf::anon_send(d.checkouts[owner], resv_atom::value, std::move(req),
+                 std::move(reply));
+}
+
 namespace {
 
 /// Collects one reply per element from many actor threads; the last reply
@@ -121,6 +163,25 @@ void inventory::put_many(std::vector<product_entry> entries,
 
 void inventory::restore(std::vector<restored_product> products,
                         reply_fn<size_t> reply) {
+  // Live reservations go back to the coordinators that own their ids.
+  std::map<uint64_t, restored_reservation> live;
+  for (const auto& p : products)
+    for (const auto& h : p.holds) {
+      if (h.kind != hold_kind::reservation || h.order_id != 0)
+        continue;
+      auto& r = live[h.checkout_id];
+      r.checkout_id = h.checkout_id;
+      r.customer_id = h.customer_id;
+      r.idempotency_key = h.idempotency_key;
+      r.lines.push_back({p.sku, h.quantity});
+      r.expires_at_ms = r.expires_at_ms == 0
+                          ? h.expires_at_ms
+                          : std::min(r.expires_at_ms, h.expires_at_ms);
+    }
+  for (auto& [id, r] : live)
+    caf::anon_send(impl_->checkouts[checkout_owner(id,
+                                                   impl_->checkouts.size())],
+                   restore_atom::value, std::move(r));
   auto count = products.size();
   if (count == 0) {
     reply(0);
@@ -140,6 +201,7 @@ void inventory::restore(std::vector<restored_product> products,
 std::string inventory::metrics() const {
   const auto& d = *impl_;
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
+  uint64_t holds = 0, holds_expired = 0;
   int64_t max_depth = 0;
   std::string per_shard;
   for (size_t i = 0; i < d.shards.size(); ++i) {
@@ -148,6 +210,8 @@ std::string inventory::metrics() const {
     orders += s.orders;
     overloaded += s.overloaded;
     expired += s.expired;
+    holds += s.holds;
+    holds_expired += s.holds_expired;
     max_depth = std::max(max_depth, s.depth.load());
     per_shard += "doorbuster_shard_queue_depth{shard=\"" + std::to_string(i)
                  + "\"} " + std::to_string(s.depth.load()) + "\n";
@@ -192,12 +256,33 @@ std::string inventory::metrics() const {
                   + std::to_string(hits)
                   + "\ndoorbuster_catalog_lookups_total{result=\"miss\"} "
                   + std::to_string(misses) + "\n");
+  out += family("doorbuster_holds_total", "counter",
+                "Holds placed for checkouts, and holds their timer released.",
+                "doorbuster_holds_total{event=\"placed\"} "
+                  + std::to_string(holds)
+                  + "\ndoorbuster_holds_total{event=\"expired\"} "
+                  + std::to_string(holds_expired) + "\n");
+  const auto& c = d.checkout_counts;
+  std::string checkouts;
+  for (const auto& [event, value] :
+       {std::pair<const char*, uint64_t>{"reserved", c.reservations},
+        {"confirmed", c.confirmed},
+        {"cancelled", c.cancelled},
+        {"expired", c.expired},
+        {"ordered", c.orders},
+        {"refused", c.refused}})
+    checkouts += std::string{"doorbuster_checkouts_total{event=\""} + event
+                 + "\"} " + std::to_string(value) + "\n";
+  out += family("doorbuster_checkouts_total", "counter",
+                "Reservations and multi-item orders, by outcome.", checkouts);
   return out;
 }
 
 void inventory::stop() {
   for (const auto& shard : impl_->shards.shards())
     caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+  for (const auto& checkout : impl_->checkouts)
+    caf::anon_send_exit(checkout, caf::exit_reason::user_shutdown);
   impl_->catalog.stop();
 }
 

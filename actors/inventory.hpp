@@ -3,7 +3,7 @@
 // through its reply_fn on an actor thread, so callers never block.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "actors/checkout_types.hpp"
 
 #include <memory>
 #include <string>
@@ -23,6 +23,9 @@ struct inventory_options {
   size_t idempotency_keys = 100000;
   uint32_t generation = 1; // boot generation, for order ids
   size_t max_mailbox = 1000; // queued purchases per product before 503
+  size_t checkouts = 4;      // checkout coordinators
+  int64_t max_ttl_ms = 30 * 60 * 1000;
+  int64_t order_hold_ms = 60 * 1000;
 };
 
 class inventory {
@@ -47,14 +50,20 @@ public:
   void patch_product(std::string sku, product_patch patch,
                      reply_fn<write_result> reply);
 
+  /// A reservation, or a multi-item order (all lines sold or none).
+  void checkout(checkout_request req, reply_fn<checkout_result> reply);
+
+  /// Reads, confirms, cancels or extends a reservation.
+  void reservation(reservation_request req, reply_fn<checkout_result> reply);
+
   using product_entry = std::pair<std::string, product_fields>;
 
   /// Puts every entry; answers once with the results in the entries' order.
   void put_many(std::vector<product_entry> entries,
                 reply_fn<std::vector<write_result>> reply);
 
-  /// Recreates recovered products without journaling them again; answers
-  /// once all are in place and visible to reads.
+  /// Recreates recovered products without journaling them again, and their
+  /// live reservations; answers once all are in place and visible to reads.
   void restore(std::vector<restored_product> products,
                reply_fn<size_t> reply);
 

@@ -1,5 +1,7 @@
 #include "actors/product_doc.hpp"
 
+#include "actors/wall_time.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -19,6 +21,7 @@ void write_string(Writer& w, const std::string& s) {
 
 product_doc_ptr render_product_doc(const std::string& sku,
                                    const product_fields& fields,
+                                   const sale_rules& rules, int64_t reserved,
                                    uint64_t version) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -37,6 +40,30 @@ product_doc_ptr render_product_doc(const std::string& sku,
   write_string(w, fields.currency);
   w.Key("stock");
   w.Int64(fields.stock);
+  w.Key("reserved");
+  w.Int64(reserved);
+  w.Key("available");
+  w.Int64(fields.stock - reserved);
+  auto limit = [&w](const char* key, int64_t value) {
+    w.Key(key);
+    if (value == 0)
+      w.Null();
+    else
+      w.Int64(value);
+  };
+  limit("max_per_order", rules.max_per_order);
+  limit("max_per_customer", rules.max_per_customer);
+  auto instant = [&w](const char* key, int64_t unix_ms) {
+    w.Key(key);
+    if (unix_ms == 0)
+      w.Null();
+    else
+      write_string(w, format_utc(unix_ms));
+  };
+  instant("sale_starts_at", rules.sale_starts_at_ms);
+  instant("sale_ends_at", rules.sale_ends_at_ms);
+  w.Key("paused");
+  w.Bool(rules.paused);
   w.Key("version");
   w.Uint64(version);
   w.EndObject();

@@ -26,7 +26,18 @@ struct product_fields {
   int64_t stock = 0;
 };
 
-/// A partial change; `stock` and `stock_delta` are mutually exclusive.
+/// When and how much a product may be sold; set by operators. A zero bound
+/// means "no bound".
+struct sale_rules {
+  int64_t max_per_order = 0;    // units in one purchase, order or hold
+  int64_t max_per_customer = 0; // units sold or held per customer, ever
+  int64_t sale_starts_at_ms = 0; // Unix ms
+  int64_t sale_ends_at_ms = 0;   // Unix ms, exclusive
+  bool paused = false;
+};
+
+/// A partial change; `stock` and `stock_delta` are mutually exclusive. A
+/// rule given as 0 is cleared.
 struct product_patch {
   std::optional<std::string> name;
   std::optional<std::string> description;
@@ -35,6 +46,11 @@ struct product_patch {
   std::optional<std::string> currency;
   std::optional<int64_t> stock;
   std::optional<int64_t> stock_delta;
+  std::optional<int64_t> max_per_order;
+  std::optional<int64_t> max_per_customer;
+  std::optional<int64_t> sale_starts_at_ms;
+  std::optional<int64_t> sale_ends_at_ms;
+  std::optional<bool> paused;
 };
 
 struct purchase_request {
@@ -50,7 +66,8 @@ struct purchase_result {
   uint64_t order_id = 0;
   std::string sku;
   int64_t quantity = 0;
-  int64_t remaining = 0; // stock after the purchase, or available on error
+  int64_t remaining = 0; // available after the purchase, or on error
+  int64_t allowance = -1; // for limit_exceeded: units still allowed
 };
 
 /// A purchase answer kept under its Idempotency-Key.
@@ -61,12 +78,33 @@ struct remembered_purchase {
   purchase_result answer;
 };
 
+enum class hold_kind : uint8_t {
+  reservation = 1, // a cart hold: the customer confirms or it expires
+  order = 2,       // a line of a multi-item order being placed
+};
+
+/// Units of a product set aside for one checkout (reservation or order).
+struct hold {
+  uint64_t checkout_id = 0;
+  std::string customer_id;
+  int64_t quantity = 0;
+  int64_t expires_at_ms = 0; // Unix ms
+  hold_kind kind = hold_kind::reservation;
+  std::string idempotency_key; // of the request that made it
+  uint64_t order_id = 0;       // set once its checkout decided to sell
+  bool locked = false;         // a confirm is under way: do not expire
+};
+
 /// A product's state as recovered from storage at start-up.
 struct restored_product {
   std::string sku;
   product_fields fields;
+  sale_rules rules;
+  int64_t reserved = 0;
   uint64_t version = 0;
   std::vector<remembered_purchase> orders; // oldest first
+  std::vector<hold> holds;
+  std::vector<std::pair<std::string, int64_t>> customers; // units per buyer
 };
 
 /// What readers see of a product: rendered once per change, shared by all
@@ -85,7 +123,7 @@ struct write_result {
   errc error = errc::ok;
   bool created = false;
   product_doc_ptr doc;
-  int64_t available = 0; // stock on hand, for insufficient_stock
+  int64_t available = 0; // stock not reserved, for insufficient_stock
 };
 
 struct listing_query {

@@ -4,7 +4,7 @@
 // (non-serializable) types; cross-node messages will get inspect overloads.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "actors/checkout_types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -20,6 +20,25 @@ using get_atom = caf::atom_constant<caf::atom("get")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using categ_atom = caf::atom_constant<caf::atom("categories")>;
 using restore_atom = caf::atom_constant<caf::atom("restore")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using step_atom = caf::atom_constant<caf::atom("step")>;
+
+/// What a checkout asks of a product about its hold there.
+enum class hold_step : uint8_t {
+  release, // give the units back
+  lock,    // a confirm starts: keep it past its expiry until sold or unlocked
+  unlock,  // the confirm failed elsewhere
+  extend,  // value: the new expiry, Unix ms
+  sell,    // value: the order id; the checkout's decision is durable
+  expire,  // the product's own timer
+};
+
+struct hold_command {
+  uint64_t checkout_id = 0;
+  std::string sku;
+  hold_step step = hold_step::release;
+  int64_t value = 0;
+};
 
 /// Spoken by product actors and by the shards that route to them by SKU.
 using product_actor = caf::typed_actor<
@@ -27,7 +46,9 @@ using product_actor = caf::typed_actor<
   caf::reacts_to<put_atom, std::string, product_fields, reply_fn<write_result>>,
   caf::reacts_to<patch_atom, std::string, product_patch,
                  reply_fn<write_result>>,
-  caf::reacts_to<restore_atom, restored_product, reply_fn<uint64_t>>>;
+  caf::reacts_to<restore_atom, restored_product, reply_fn<uint64_t>>,
+  caf::reacts_to<hold_atom, hold_request, reply_fn<line_result>>,
+  caf::reacts_to<step_atom, hold_command, reply_fn<line_result>>>;
 
 using shard_actor = product_actor;
 
@@ -57,3 +78,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
   doorbuster::actors::reply_fn<doorbuster::actors::listing>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reply_fn<std::string>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::hold_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::hold_command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
+  doorbuster::actors::reply_fn<doorbuster::actors::line_result>)

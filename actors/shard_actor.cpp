@@ -65,6 +65,34 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
       ++st.deps.stats->depth;
       self->send(slot->actor, atm, std::move(req), std::move(reply));
     },
+    [=](hold_atom atm, hold_request& req, reply_fn<line_result>& reply) {
+      auto& st = self->state;
+      auto slot = find(self, req.sku);
+      if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
+        line_result res;
+        res.error = slot ? errc::overloaded : errc::unknown_sku;
+        if (slot)
+          ++st.deps.stats->overloaded;
+        res.sku = std::move(req.sku);
+        reply(std::move(res));
+        return;
+      }
+      ++*slot->depth;
+      ++st.deps.stats->depth;
+      self->send(slot->actor, atm, std::move(req), std::move(reply));
+    },
+    [=](step_atom atm, hold_command& cmd, reply_fn<line_result>& reply) {
+      // Never refused: a step settles units already held.
+      if (auto slot = find(self, cmd.sku)) {
+        self->send(slot->actor, atm, std::move(cmd), std::move(reply));
+        return;
+      }
+      line_result res;
+      res.error = errc::unknown_sku;
+      res.sku = std::move(cmd.sku);
+      if (reply)
+        reply(std::move(res));
+    },
     [=](put_atom atm, std::string& sku, product_fields& fields,
         reply_fn<write_result>& reply) {
       self->send(find_or_spawn(self, sku).actor, atm, std::move(sku),

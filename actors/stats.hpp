@@ -13,6 +13,17 @@ struct shard_stats {
   std::atomic<uint64_t> orders{0};      // orders created
   std::atomic<uint64_t> overloaded{0};  // refused: product mailbox full
   std::atomic<uint64_t> expired{0};     // dropped: deadline passed in queue
+  std::atomic<uint64_t> holds{0};       // holds placed for checkouts
+  std::atomic<uint64_t> holds_expired{0}; // released by their timer
+};
+
+struct checkout_stats {
+  std::atomic<uint64_t> reservations{0}; // reservations made
+  std::atomic<uint64_t> orders{0};       // multi-item orders placed
+  std::atomic<uint64_t> confirmed{0};    // reservations sold
+  std::atomic<uint64_t> cancelled{0};
+  std::atomic<uint64_t> expired{0};      // found past expiry by a request
+  std::atomic<uint64_t> refused{0};      // a line could not be held
 };
 
 struct catalog_stats {

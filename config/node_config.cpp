@@ -44,6 +44,17 @@ node_config::node_config() {
          "idempotency keys remembered per product (oldest forgotten first)")
     .add(opts.products.max_mailbox, "max-mailbox",
          "purchases queued for one product before new ones get 503");
+  opt_group{custom_options_, "checkout"}
+    .add(opts.checkout.coordinators, "coordinators",
+         "checkout coordinators (reservations and multi-item orders)")
+    .add(opts.checkout.max_items, "max-items",
+         "most lines in one reservation or order")
+    .add(opts.checkout.default_ttl_s, "default-ttl-s",
+         "reservation TTL when the request gives none")
+    .add(opts.checkout.max_ttl_s, "max-ttl-s",
+         "longest a reservation may live, extensions included")
+    .add(opts.checkout.order_hold_s, "order-hold-s",
+         "after a crash, how long an unfinished order's holds may stay");
   opt_group{custom_options_, "catalog"}
     .add(opts.catalog.workers, "workers", "catalog actors serving reads");
   opt_group{custom_options_, "admin"}
@@ -107,6 +118,13 @@ std::string validate(const options& opts) {
     return "http.request-timeout-ms must be at least 1";
   if (opts.products.max_mailbox == 0)
     return "products.max-mailbox must be at least 1";
+  if (opts.checkout.coordinators == 0 || opts.checkout.max_items == 0)
+    return "checkout.coordinators and checkout.max-items must be at least 1";
+  if (opts.checkout.max_ttl_s < 1 || opts.checkout.default_ttl_s < 1
+      || opts.checkout.default_ttl_s > opts.checkout.max_ttl_s)
+    return "checkout TTLs must satisfy 1 <= default-ttl-s <= max-ttl-s";
+  if (opts.checkout.order_hold_s < 1)
+    return "checkout.order-hold-s must be at least 1";
   if (opts.catalog.workers == 0)
     return "catalog.workers must be at least 1";
   if (opts.persistence.group_commit_records == 0

@@ -38,6 +38,14 @@ struct product_options {
   size_t max_mailbox = 1000; // queued purchases per product before 503
 };
 
+struct checkout_options {
+  size_t coordinators = 4;
+  size_t max_items = 50;       // lines of one reservation or order
+  int64_t default_ttl_s = 600; // of a reservation
+  int64_t max_ttl_s = 1800;    // expiry - creation, extensions included
+  int64_t order_hold_s = 60;   // order holds a crash strands, at most
+};
+
 struct catalog_options {
   size_t workers = 2;
 };
@@ -61,6 +69,7 @@ struct options {
   http_options http;
   limit_options limits;
   product_options products;
+  checkout_options checkout;
   catalog_options catalog;
   admin_options admin;
   demo_options demo;

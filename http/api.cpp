@@ -26,6 +26,7 @@ constexpr std::string_view products_prefix = "/v1/products/";
 constexpr std::string_view admin_prefix = "/v1/admin/products/";
 constexpr std::string_view bulk_path = "/v1/admin/products:bulk";
 constexpr std::string_view purchase_suffix = "/purchase";
+constexpr std::string_view reservations_prefix = "/v1/reservations/";
 
 enum class route_id {
   healthz,
@@ -38,19 +39,25 @@ enum class route_id {
   admin_product,
   admin_bulk,
   admin_logging,
+  reservations,
+  reservation,
+  reservation_confirm,
+  reservation_extend,
+  orders,
 };
 
 const std::vector<verb> get_only{verb::get};
 const std::vector<verb> post_only{verb::post};
 const std::vector<verb> put_or_patch{verb::put, verb::patch};
 const std::vector<verb> put_only{verb::put};
+const std::vector<verb> get_or_delete{verb::get, verb::delete_};
 
 /// A matched path: which route, its name for metrics, its methods, the SKU.
 struct route {
   route_id id;
   const char* name;
   const std::vector<verb>* methods;
-  std::string sku;
+  std::string param; // the SKU or reservation id in the path
 
   bool is_admin() const {
     return id == route_id::admin_product || id == route_id::admin_bulk
@@ -59,6 +66,12 @@ struct route {
   bool is_read() const {
     return id == route_id::product || id == route_id::products_list
            || id == route_id::categories;
+  }
+  /// Writes a client pays for from its write budget.
+  bool is_client_write() const {
+    return id == route_id::purchase || id == route_id::reservations
+           || id == route_id::reservation || id == route_id::reservation_confirm
+           || id == route_id::reservation_extend || id == route_id::orders;
   }
 };
 
@@ -77,6 +90,26 @@ std::optional<route> match(std::string_view path) {
     return route{route_id::admin_bulk, "admin_bulk", &post_only, {}};
   if (path == "/v1/admin/logging")
     return route{route_id::admin_logging, "admin_logging", &put_only, {}};
+  if (path == "/v1/reservations")
+    return route{route_id::reservations, "reservations", &post_only, {}};
+  if (path == "/v1/orders")
+    return route{route_id::orders, "orders", &post_only, {}};
+  if (path.substr(0, reservations_prefix.size()) == reservations_prefix) {
+    auto rest = path.substr(reservations_prefix.size());
+    auto slash = rest.find('/');
+    auto id = std::string{rest.substr(0, slash)};
+    if (id.empty())
+      return std::nullopt;
+    if (slash == std::string_view::npos)
+      return route{route_id::reservation, "reservation", &get_or_delete, id};
+    if (rest.substr(slash) == "/confirm")
+      return route{route_id::reservation_confirm, "reservation_confirm",
+                   &post_only, id};
+    if (rest.substr(slash) == "/extend")
+      return route{route_id::reservation_extend, "reservation_extend",
+                   &post_only, id};
+    return std::nullopt;
+  }
   if (path.substr(0, admin_prefix.size()) == admin_prefix) {
     auto sku = path.substr(admin_prefix.size());
     if (valid_sku(sku))
@@ -123,7 +156,9 @@ api::api(actors::inventory& inv, const api_options& opts)
     writes_(opts.write_rate_per_s, opts.write_burst, opts.max_clients),
     reads_(opts.read_rate_per_s, opts.read_burst, opts.max_clients),
     access_log_(opts.access_log),
-    cache_control_("public, max-age=" + std::to_string(opts.cache_max_age_s)) {}
+    cache_control_("public, max-age=" + std::to_string(opts.cache_max_age_s)) {
+  opts_.checkout.max_quantity = opts.max_quantity;
+}
 
 response api::set_logging(const request& req) {
   json_input in;
@@ -254,7 +289,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     counted(std::move(res));
     return;
   }
-  if (r.id == route_id::purchase || r.is_read()) {
+  if (r.is_client_write() || r.is_read()) {
     auto& limiter = r.is_read() ? reads_ : writes_;
     if (limiter.enabled()) {
       auto key = req["X-Api-Key"];
@@ -290,10 +325,10 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       detail::list_categories(hctx, std::move(counted));
       break;
     case route_id::product:
-      detail::get_product(hctx, req, std::move(r.sku), std::move(counted));
+      detail::get_product(hctx, req, std::move(r.param), std::move(counted));
       break;
     case route_id::purchase:
-      detail::purchase(hctx, req, std::move(r.sku), std::move(counted));
+      detail::purchase(hctx, req, std::move(r.param), std::move(counted));
       break;
     case route_id::admin_bulk:
       detail::bulk_load(hctx, req, std::move(counted));
@@ -301,11 +336,34 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     case route_id::admin_logging:
       counted(set_logging(req));
       break;
+    case route_id::reservations:
+      detail::create_reservation(hctx, req, std::move(counted));
+      break;
+    case route_id::orders:
+      detail::place_order(hctx, req, std::move(counted));
+      break;
+    case route_id::reservation:
+      detail::on_reservation(hctx, req, r.param,
+                             req.method() == verb::get
+                               ? actors::reservation_op::get
+                               : actors::reservation_op::cancel,
+                             std::move(counted));
+      break;
+    case route_id::reservation_confirm:
+      detail::on_reservation(hctx, req, r.param,
+                             actors::reservation_op::confirm,
+                             std::move(counted));
+      break;
+    case route_id::reservation_extend:
+      detail::on_reservation(hctx, req, r.param,
+                             actors::reservation_op::extend,
+                             std::move(counted));
+      break;
     case route_id::admin_product:
       if (req.method() == verb::put)
-        detail::put_product(hctx, req, std::move(r.sku), std::move(counted));
+        detail::put_product(hctx, req, std::move(r.param), std::move(counted));
       else
-        detail::patch_product(hctx, req, std::move(r.sku),
+        detail::patch_product(hctx, req, std::move(r.param),
                               std::move(counted));
       break;
   }

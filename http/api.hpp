@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http/admin_auth.hpp"
+#include "http/checkout_input.hpp"
 #include "http/message.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_context.hpp"
@@ -29,6 +30,7 @@ struct api_options {
   /// More Prometheus text for /metrics.
   std::function<std::string()> extra_metrics;
   int64_t max_quantity = 1000;
+  checkout_limits checkout; // its max_quantity follows max_quantity
   size_t max_body_bytes = 64 * 1024;
   size_t max_bulk_body_bytes = 64 * 1024 * 1024;
   size_t cache_max_age_s = 1;

@@ -16,31 +16,56 @@ response json_response(bhttp::status status, std::string body) {
   return res;
 }
 
-api_error from_errc(errc e, const std::string& sku) {
+api_error from_errc(errc e, const std::string& subject) {
+  const auto& sku = subject;
   auto code = std::string{actors::to_code(e)};
+  auto err = [&code](bhttp::status status, std::string message) {
+    return api_error{status, code, std::move(message), {}, {}, {}};
+  };
   switch (e) {
     case errc::ok:
       break;
     case errc::unknown_sku:
-      return {bhttp::status::not_found, code, "no product with SKU " + sku, {}};
+      return err(bhttp::status::not_found, "no product with SKU " + sku);
     case errc::insufficient_stock:
-      return {bhttp::status::conflict, code,
-              "not enough stock of " + sku + " for this request", {}};
+      return err(bhttp::status::conflict, "not enough stock of " + sku + " for this request");
     case errc::idempotency_key_reused:
-      return {bhttp::status::unprocessable_entity, code,
-              "this Idempotency-Key was used for a different request", {}};
+      return err(bhttp::status::unprocessable_entity, "this Idempotency-Key was used for a different request");
     case errc::stock_out_of_range:
-      return {bhttp::status::unprocessable_entity, code,
-              "the stock of " + sku + " would leave its allowed range", {}};
+      return err(bhttp::status::unprocessable_entity, "the stock of " + sku + " would leave its allowed range");
     case errc::overloaded:
-      return {bhttp::status::service_unavailable, code,
-              sku + " has too many purchases queued; retry shortly", {}};
+      return err(bhttp::status::service_unavailable,
+                 sku + " has too many requests queued; retry shortly");
     case errc::deadline_exceeded:
-      return {bhttp::status::gateway_timeout, code,
-              "the request waited past its deadline and was not applied", {}};
+      return err(bhttp::status::gateway_timeout, "the request waited past its deadline and was not applied");
+    case errc::not_on_sale:
+      return err(bhttp::status::conflict,
+                 sku + " is not on sale now (outside its sale window, or "
+                       "paused)");
+    case errc::limit_exceeded:
+      return err(bhttp::status::conflict,
+                 "this would exceed the purchase limit of " + sku);
+    case errc::unknown_reservation:
+      return err(bhttp::status::not_found, "no reservation " + subject);
+    case errc::reservation_expired:
+      return err(bhttp::status::gone, "reservation " + subject
+                                        + " expired; its units were released");
+    case errc::reservation_confirmed:
+      return err(bhttp::status::conflict,
+                 "reservation " + subject + " is confirmed already");
+    case errc::reservation_cancelled:
+      return err(bhttp::status::conflict,
+                 "reservation " + subject + " was cancelled");
+    case errc::reservation_busy:
+      return err(bhttp::status::conflict,
+                 "another request on " + subject
+                   + " is under way; retry once it is answered");
+    case errc::ttl_out_of_range:
+      return err(bhttp::status::bad_request,
+                 "the reservation would outlive the maximum TTL");
   }
   return {bhttp::status::internal_server_error, "internal",
-          "unexpected result", {}};
+          "unexpected result", {}, {}, {}};
 }
 
 response to_response(const api_error& err) {
@@ -54,9 +79,17 @@ response to_response(const api_error& err) {
   w.String(err.code.c_str());
   w.Key("message");
   w.String(err.message.c_str());
+  if (err.sku) {
+    w.Key("sku");
+    w.String(err.sku->c_str(), static_cast<rapidjson::SizeType>(err.sku->size()));
+  }
   if (err.available) {
     w.Key("available");
     w.Int64(*err.available);
+  }
+  if (err.allowance) {
+    w.Key("remaining_allowance");
+    w.Int64(*err.allowance);
   }
   w.EndObject();
   w.EndObject();

@@ -15,10 +15,13 @@ struct api_error {
   std::string code;
   std::string message;
   std::optional<int64_t> available; // for insufficient_stock
+  std::optional<int64_t> allowance; // for limit_exceeded
+  std::optional<std::string> sku;   // the line of a checkout that failed
 };
 
-/// The one mapping from domain errors to HTTP.
-api_error from_errc(actors::errc e, const std::string& sku);
+/// The one mapping from domain errors to HTTP; `subject` (a SKU or a
+/// reservation id) names what the message is about.
+api_error from_errc(actors::errc e, const std::string& subject);
 
 /// Also counts the error in the metrics. A 503 carries Retry-After: 1.
 response to_response(const api_error& err);
@@ -26,7 +29,8 @@ response to_response(const api_error& err);
 /// Also counts the error in the metrics.
 inline response error_response(bhttp::status status, std::string code,
                                std::string message) {
-  return to_response(api_error{status, std::move(code), std::move(message), {}});
+  return to_response(
+    api_error{status, std::move(code), std::move(message), {}, {}, {}});
 }
 
 } // namespace doorbuster::http

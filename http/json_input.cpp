@@ -1,5 +1,7 @@
 #include "http/json_input.hpp"
 
+#include "actors/wall_time.hpp"
+
 #include <rapidjson/error/en.h>
 
 #include <set>
@@ -9,15 +11,16 @@ namespace doorbuster::http {
 namespace {
 
 api_error bad_field(std::string code, std::string message) {
-  return {bhttp::status::bad_request, std::move(code), std::move(message), {}};
+  return {bhttp::status::bad_request, std::move(code), std::move(message),
+          {}, {}, {}};
 }
 
 } // namespace
 
 const rapidjson::Value* json_input::field(const char* name, bool required,
                                           std::optional<api_error>& err) const {
-  auto i = doc_.FindMember(name);
-  if (i != doc_.MemberEnd())
+  auto i = object().FindMember(name);
+  if (i != object().MemberEnd())
     return &i->value;
   if (required)
     err = bad_field("missing_field",
@@ -42,7 +45,7 @@ std::optional<api_error> json_input::parse(std::string_view text,
 std::optional<api_error>
 json_input::only(std::initializer_list<std::string_view> allowed) const {
   std::set<std::string_view> seen;
-  for (const auto& member : doc_.GetObject()) {
+  for (const auto& member : object().GetObject()) {
     std::string_view name{member.name.GetString(),
                           member.name.GetStringLength()};
     bool known = false;
@@ -102,6 +105,60 @@ std::optional<api_error> json_input::integer(const char* name, bool required,
                                         + std::to_string(min) + " to "
                                         + std::to_string(max));
   out = value->GetInt64();
+  return std::nullopt;
+}
+
+std::optional<api_error>
+json_input::instant_or_null(const char* name,
+                            std::optional<int64_t>& out) const {
+  std::optional<api_error> err;
+  auto value = field(name, false, err);
+  if (!value)
+    return err;
+  if (value->IsNull()) {
+    out = 0;
+    return std::nullopt;
+  }
+  std::optional<int64_t> parsed;
+  if (value->IsString())
+    parsed = actors::parse_utc({value->GetString(), value->GetStringLength()});
+  if (!parsed || *parsed <= 0)
+    return bad_field("invalid_field",
+                     std::string{"field \""} + name
+                       + "\" must be null or a UTC time like "
+                         "\"2026-11-27T08:00:00Z\"");
+  out = parsed;
+  return std::nullopt;
+}
+
+std::optional<api_error> json_input::objects(const char* name,
+                                             size_t max_count,
+                                             const element_reader& each) const {
+  std::optional<api_error> err;
+  auto value = field(name, true, err);
+  if (!value)
+    return err;
+  if (!value->IsArray() || value->Empty() || value->Size() > max_count)
+    return bad_field("invalid_field",
+                     std::string{"field \""} + name
+                       + "\" must be an array of 1 to "
+                       + std::to_string(max_count) + " objects");
+  for (rapidjson::SizeType i = 0; i < value->Size(); ++i) {
+    const auto& element = (*value)[i];
+    std::optional<api_error> found;
+    if (!element.IsObject()) {
+      found = bad_field("invalid_field", "must be an object");
+    } else {
+      json_input view;
+      view.view_ = &element;
+      found = each(view);
+    }
+    if (found) {
+      found->message = std::string{name} + "[" + std::to_string(i)
+                       + "]: " + found->message;
+      return found;
+    }
+  }
   return std::nullopt;
 }
 

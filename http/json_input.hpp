@@ -7,6 +7,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -38,12 +39,26 @@ public:
                                    int64_t min, int64_t max,
                                    std::optional<int64_t>& out) const;
 
+  /// An RFC 3339 UTC instant as Unix ms, or null (out = 0: cleared).
+  std::optional<api_error> instant_or_null(const char* name,
+                                           std::optional<int64_t>& out) const;
+
+  /// An array of 1..max_count objects, each read by `each`; an element's
+  /// error names its position ("items[2]: ...").
+  using element_reader =
+    std::function<std::optional<api_error>(const json_input&)>;
+  std::optional<api_error> objects(const char* name, size_t max_count,
+                                   const element_reader& each) const;
+
 private:
+  const rapidjson::Value& object() const { return view_ ? *view_ : doc_; }
+
   /// The field, or nullptr (with `err` set if it was required).
   const rapidjson::Value* field(const char* name, bool required,
                                 std::optional<api_error>& err) const;
 
   rapidjson::Document doc_;
+  const rapidjson::Value* view_ = nullptr; // an element of a parent's doc
 };
 
 } // namespace doorbuster::http

@@ -14,7 +14,8 @@ constexpr size_t max_category = 64;
 constexpr size_t max_customer_id = 128;
 
 api_error invalid(std::string message) {
-  return {bhttp::status::bad_request, "invalid_field", std::move(message), {}};
+  return {bhttp::status::bad_request, "invalid_field", std::move(message),
+          {}, {}, {}};
 }
 
 bool valid_currency(const std::string& c) {
@@ -92,7 +93,9 @@ std::optional<api_error> decode_patch(std::string_view body,
   if (auto err = json_input::parse(body, in))
     return err;
   if (auto err = in.only({"name", "description", "category", "price",
-                          "currency", "stock", "stock_delta"}))
+                          "currency", "stock", "stock_delta", "max_per_order",
+                          "max_per_customer", "sale_starts_at", "sale_ends_at",
+                          "paused"}))
     return err;
   if (auto err = in.text("name", false, max_name, out.name))
     return err;
@@ -114,6 +117,22 @@ std::optional<api_error> decode_patch(std::string_view body,
     return err;
   if (out.stock && out.stock_delta)
     return invalid("give either \"stock\" or \"stock_delta\", not both");
+  // Limits: 0 clears one.
+  if (auto err = in.integer("max_per_order", false, 0, actors::max_amount,
+                            out.max_per_order))
+    return err;
+  if (auto err = in.integer("max_per_customer", false, 0, actors::max_amount,
+                            out.max_per_customer))
+    return err;
+  if (auto err = in.instant_or_null("sale_starts_at", out.sale_starts_at_ms))
+    return err;
+  if (auto err = in.instant_or_null("sale_ends_at", out.sale_ends_at_ms))
+    return err;
+  if (out.sale_starts_at_ms && out.sale_ends_at_ms && *out.sale_starts_at_ms
+      && *out.sale_ends_at_ms && *out.sale_ends_at_ms <= *out.sale_starts_at_ms)
+    return invalid("\"sale_ends_at\" must be after \"sale_starts_at\"");
+  if (auto err = in.boolean("paused", false, out.paused))
+    return err;
   return std::nullopt;
 }
 

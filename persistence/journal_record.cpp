@@ -10,7 +10,8 @@ namespace doorbuster::persistence {
 
 namespace {
 
-enum kind : uint8_t { product_kind = 1, order_kind = 2 };
+// The variant's index + 1 is the record kind on disk.
+constexpr uint8_t first_kind = 1;
 
 void put_u32(std::vector<char>& out, size_t at, uint32_t value) {
   boost::endian::native_to_little_inplace(value);
@@ -41,13 +42,8 @@ void append_frame(std::vector<char>& out, uint64_t seq,
   msgpack::packer<vector_writer> pk{writer};
   pk.pack_array(3);
   pk.pack(seq);
-  if (auto* p = std::get_if<product_record>(&entry)) {
-    pk.pack(static_cast<uint8_t>(product_kind));
-    pk.pack(*p);
-  } else {
-    pk.pack(static_cast<uint8_t>(order_kind));
-    pk.pack(std::get<order_record>(entry));
-  }
+  pk.pack(static_cast<uint8_t>(first_kind + entry.index()));
+  std::visit([&pk](const auto& record) { pk.pack(record); }, entry);
   auto payload = out.size() - start - frame_header_size;
   put_u32(out, start, static_cast<uint32_t>(payload));
   put_u32(out, start + 4,
@@ -73,12 +69,21 @@ frame_status read_frame(const char* data, size_t size, journal_record& out,
       return frame_status::corrupt;
     const auto* items = obj.via.array.ptr;
     out.seq = items[0].as<uint64_t>();
-    switch (items[1].as<uint8_t>()) {
-      case product_kind:
+    switch (items[1].as<uint8_t>() - first_kind) {
+      case 0:
         out.entry = items[2].as<product_record>();
         break;
-      case order_kind:
+      case 1:
         out.entry = items[2].as<order_record>();
+        break;
+      case 2:
+        out.entry = items[2].as<hold_record>();
+        break;
+      case 3:
+        out.entry = items[2].as<release_record>();
+        break;
+      case 4:
+        out.entry = items[2].as<checkout_record>();
         break;
       default:
         return frame_status::corrupt;

@@ -46,29 +46,82 @@ void pg_store::migrate() {
   tx.commit();
 }
 
+namespace {
+
+/// A Unix-ms instant as SQL: NULL for 0 (unset).
+std::string timestamp_sql(int64_t unix_ms) {
+  return unix_ms == 0 ? "NULL"
+                      : "to_timestamp(" + std::to_string(unix_ms) + " / 1000.0)";
+}
+
+/// The reverse, in a SELECT list.
+std::string unix_ms_of(const char* column) {
+  return std::string{"coalesce((extract(epoch FROM "} + column
+         + ") * 1000)::bigint, 0)";
+}
+
+} // namespace
+
 uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
   pqxx::read_transaction tx{conn_->c};
   for (const auto& row :
        tx.exec("SELECT sku, name, description, category, price, currency, "
-               "stock, version FROM products")) {
+               "stock, version, reserved, max_per_order, max_per_customer, "
+               + unix_ms_of("sale_starts_at") + ", "
+               + unix_ms_of("sale_ends_at") + ", paused FROM products")) {
     recovered_product p;
-    p.state = {row[0].as<std::string>(), row[1].as<std::string>(),
-               row[2].as<std::string>(), row[3].as<std::string>(),
-               row[4].as<int64_t>(),     row[5].as<std::string>(),
-               row[6].as<int64_t>(),     row[7].as<uint64_t>()};
+    auto& s = p.state;
+    s.sku = row[0].as<std::string>();
+    s.name = row[1].as<std::string>();
+    s.description = row[2].as<std::string>();
+    s.category = row[3].as<std::string>();
+    s.price = row[4].as<int64_t>();
+    s.currency = row[5].as<std::string>();
+    s.stock = row[6].as<int64_t>();
+    s.version = row[7].as<uint64_t>();
+    s.reserved = row[8].as<int64_t>();
+    s.max_per_order = row[9].as<int64_t>();
+    s.max_per_customer = row[10].as<int64_t>();
+    s.sale_starts_at_ms = row[11].as<int64_t>();
+    s.sale_ends_at_ms = row[12].as<int64_t>();
+    s.paused = row[13].as<bool>();
     state.put(std::move(p));
   }
   auto orders = tx.exec(
     "SELECT sku, idempotency_key, quantity, customer_id, order_id, "
     "stock_after FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER "
-    "BY order_id DESC) AS n FROM orders WHERE idempotency_key IS NOT NULL) "
-    "AS recent WHERE n <= "
+    "BY order_id DESC) AS n FROM orders WHERE idempotency_key IS NOT NULL "
+    "AND checkout_id IS NULL) AS recent WHERE n <= "
     + std::to_string(keys_per_product) + " ORDER BY sku, order_id");
   for (const auto& row : orders)
     state.remember(row[0].as<std::string>(),
                    {row[1].as<std::string>(), row[2].as<int64_t>(),
                     row[3].as<std::string>(), row[4].as<uint64_t>(),
                     row[5].as<int64_t>()});
+  for (const auto& row : tx.exec("SELECT checkout_id, sku, customer_id, "
+                                 "quantity, "
+                                 + unix_ms_of("expires_at")
+                                 + ", kind, coalesce(idempotency_key, ''), "
+                                   "coalesce(order_id, 0) FROM holds")) {
+    hold_record h;
+    h.checkout_id = row[0].as<uint64_t>();
+    h.sku = row[1].as<std::string>();
+    h.customer_id = row[2].as<std::string>();
+    h.quantity = row[3].as<int64_t>();
+    h.expires_at_ms = row[4].as<int64_t>();
+    h.kind = static_cast<uint8_t>(row[5].as<int>());
+    h.idempotency_key = row[6].as<std::string>();
+    h.order_id = row[7].as<uint64_t>();
+    state.add_hold(std::move(h));
+  }
+  // What each customer took of each product: their orders and live holds.
+  for (const auto& row : tx.exec(
+         "SELECT sku, customer_id, sum(quantity)::bigint FROM (SELECT sku, "
+         "customer_id, quantity FROM orders UNION ALL SELECT sku, "
+         "customer_id, quantity FROM holds) AS taken GROUP BY sku, "
+         "customer_id"))
+    state.add_units(row[0].as<std::string>(), row[1].as<std::string>(),
+                    row[2].as<int64_t>());
   auto mark = tx.exec_params(
     "SELECT last_seq FROM flush_watermark WHERE node_id = $1", node_id_);
   auto watermark = mark.empty() ? 0 : mark[0][0].as<uint64_t>();
@@ -78,80 +131,197 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
 
 uint64_t pg_store::max_order_id() {
   pqxx::read_transaction tx{conn_->c};
-  return tx.exec1("SELECT coalesce(max(order_id), 0) FROM orders")[0]
+  return tx
+    .exec1("SELECT greatest((SELECT coalesce(max(order_id), 0) FROM "
+           "orders), (SELECT coalesce(max(order_id), 0) FROM holds))")[0]
     .as<uint64_t>();
 }
+
+namespace {
+
+/// A product's counters after a sale, hold or release.
+struct counters {
+  int64_t stock;
+  int64_t reserved;
+  uint64_t version;
+};
+
+/// What a batch leaves of one hold row: the last word on it wins.
+struct hold_change {
+  enum { upsert, remove, decide } what;
+  hold_record row;       // upsert
+  uint64_t order_id = 0; // decide
+};
+
+/// Appends "(a),(b),..." built by `row` for each element.
+template <class Range, class Row>
+std::string values_of(const Range& range, Row row) {
+  std::string sql;
+  for (const auto& item : range) {
+    sql += sql.empty() ? "(" : ",(";
+    sql += row(item);
+    sql += ")";
+  }
+  return sql;
+}
+
+} // namespace
 
 void pg_store::apply(const std::vector<journal_record>& batch) {
   if (batch.empty())
     return;
   // Within one statement a row may change only once: keep each product's
-  // newest full state, and its newest stock change from orders.
+  // newest full state and newest counters, and each hold's last change.
   std::map<std::string, const product_record*> states;
-  std::map<std::string, const order_record*> stocks;
+  std::map<std::string, counters> stocks;
   std::vector<const order_record*> orders;
+  std::map<std::pair<uint64_t, std::string>, hold_change> holds;
   for (const auto& rec : batch) {
-    if (auto* p = std::get_if<product_record>(&rec.entry)) {
-      states[p->sku] = p;
-    } else {
-      const auto& o = std::get<order_record>(rec.entry);
-      stocks[o.sku] = &o;
-      orders.push_back(&o);
-    }
+    std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, product_record>) {
+          states[r.sku] = &r;
+        } else if constexpr (std::is_same_v<T, checkout_record>) {
+          for (const auto& line : r.lines) {
+            auto [it, added] = holds.try_emplace({r.checkout_id, line.sku},
+                                                 hold_change{hold_change::decide,
+                                                             {},
+                                                             line.order_id});
+            if (!added && it->second.what == hold_change::upsert)
+              it->second.row.order_id = line.order_id;
+          }
+        } else {
+          stocks[r.sku] = {r.stock_after, r.reserved_after, r.version_after};
+          if constexpr (std::is_same_v<T, order_record>) {
+            orders.push_back(&r);
+            if (r.checkout_id != 0)
+              holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
+          } else if constexpr (std::is_same_v<T, hold_record>) {
+            auto& change = holds[{r.checkout_id, r.sku}];
+            auto decided = change.what == hold_change::upsert
+                             ? change.row.order_id
+                             : 0;
+            change = {hold_change::upsert, r, 0};
+            change.row.order_id = decided;
+          } else {
+            holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
+          }
+        }
+      },
+      rec.entry);
   }
   pqxx::work tx{conn_->c};
   auto q = [&tx](const std::string& s) { return tx.quote(s); };
+  auto num = [](auto n) { return std::to_string(n); };
   if (!states.empty()) {
-    std::string sql = "INSERT INTO products (sku, name, description, "
-                      "category, price, currency, stock, version) VALUES ";
-    bool first = true;
-    for (const auto& [sku, p] : states) {
-      sql += first ? "(" : ",(";
-      first = false;
-      sql += q(p->sku) + "," + q(p->name) + "," + q(p->description) + ","
-             + q(p->category) + "," + std::to_string(p->price) + ","
-             + q(p->currency) + "," + std::to_string(p->stock) + ","
-             + std::to_string(p->version) + ")";
-    }
-    sql += " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, "
-           "description = EXCLUDED.description, category = EXCLUDED.category, "
-           "price = EXCLUDED.price, currency = EXCLUDED.currency, "
-           "stock = EXCLUDED.stock, version = EXCLUDED.version, "
-           "updated_at = now() WHERE products.version < EXCLUDED.version";
-    tx.exec(sql);
+    tx.exec(
+      "INSERT INTO products (sku, name, description, category, price, "
+      "currency, stock, version, reserved, max_per_order, max_per_customer, "
+      "sale_starts_at, sale_ends_at, paused) VALUES "
+      + values_of(states,
+                  [&](const auto& entry) {
+                    const auto& p = *entry.second;
+                    return q(p.sku) + "," + q(p.name) + "," + q(p.description)
+                           + "," + q(p.category) + "," + num(p.price) + ","
+                           + q(p.currency) + "," + num(p.stock) + ","
+                           + num(p.version) + "," + num(p.reserved) + ","
+                           + num(p.max_per_order) + ","
+                           + num(p.max_per_customer) + ","
+                           + timestamp_sql(p.sale_starts_at_ms) + ","
+                           + timestamp_sql(p.sale_ends_at_ms) + ","
+                           + (p.paused ? "true" : "false");
+                  })
+      + " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, "
+        "description = EXCLUDED.description, category = EXCLUDED.category, "
+        "price = EXCLUDED.price, currency = EXCLUDED.currency, "
+        "stock = EXCLUDED.stock, version = EXCLUDED.version, "
+        "reserved = EXCLUDED.reserved, "
+        "max_per_order = EXCLUDED.max_per_order, "
+        "max_per_customer = EXCLUDED.max_per_customer, "
+        "sale_starts_at = EXCLUDED.sale_starts_at, "
+        "sale_ends_at = EXCLUDED.sale_ends_at, paused = EXCLUDED.paused, "
+        "updated_at = now() WHERE products.version < EXCLUDED.version");
   }
   if (!stocks.empty()) {
-    std::string sql = "UPDATE products AS p SET stock = v.stock, "
-                      "version = v.version, updated_at = now() FROM (VALUES ";
-    bool first = true;
-    for (const auto& [sku, o] : stocks) {
-      sql += first ? "(" : ",(";
-      first = false;
-      sql += q(o->sku) + "," + std::to_string(o->stock_after) + "::bigint,"
-             + std::to_string(o->version_after) + "::bigint)";
-    }
-    sql += ") AS v (sku, stock, version) WHERE p.sku = v.sku "
-           "AND p.version < v.version";
-    tx.exec(sql);
+    tx.exec("UPDATE products AS p SET stock = v.stock, reserved = v.reserved, "
+            "version = v.version, updated_at = now() FROM (VALUES "
+            + values_of(stocks,
+                        [&](const auto& entry) {
+                          const auto& c = entry.second;
+                          return q(entry.first) + "," + num(c.stock)
+                                 + "::bigint," + num(c.reserved) + "::bigint,"
+                                 + num(c.version) + "::bigint";
+                        })
+            + ") AS v (sku, stock, reserved, version) WHERE p.sku = v.sku "
+              "AND p.version < v.version");
   }
   if (!orders.empty()) {
-    std::string sql = "INSERT INTO orders (order_id, sku, quantity, "
-                      "customer_id, idempotency_key, unit_price, currency, "
-                      "stock_after, created_at) VALUES ";
-    bool first = true;
-    for (const auto* o : orders) {
-      sql += first ? "(" : ",(";
-      first = false;
-      sql += std::to_string(o->order_id) + "," + q(o->sku) + ","
-             + std::to_string(o->quantity) + "," + q(o->customer_id) + ","
-             + (o->idempotency_key.empty() ? "NULL" : q(o->idempotency_key))
-             + "," + std::to_string(o->unit_price) + "," + q(o->currency)
-             + "," + std::to_string(o->stock_after) + ",to_timestamp("
-             + std::to_string(o->created_at_ms) + " / 1000.0))";
-    }
-    sql += " ON CONFLICT (order_id) DO NOTHING";
-    tx.exec(sql);
+    tx.exec(
+      "INSERT INTO orders (order_id, sku, quantity, customer_id, "
+      "idempotency_key, unit_price, currency, stock_after, created_at, "
+      "checkout_id) VALUES "
+      + values_of(orders,
+                  [&](const order_record* o) {
+                    return num(o->order_id) + "," + q(o->sku) + ","
+                           + num(o->quantity) + "," + q(o->customer_id) + ","
+                           + (o->idempotency_key.empty()
+                                ? std::string{"NULL"}
+                                : q(o->idempotency_key))
+                           + "," + num(o->unit_price) + "," + q(o->currency)
+                           + "," + num(o->stock_after) + ","
+                           + "to_timestamp(" + num(o->created_at_ms)
+                           + " / 1000.0),"
+                           + (o->checkout_id == 0 ? std::string{"NULL"}
+                                                  : num(o->checkout_id));
+                  })
+      + " ON CONFLICT (order_id) DO NOTHING");
   }
+  std::vector<std::pair<const std::pair<uint64_t, std::string>*,
+                        const hold_change*>>
+    removed, upserted, decided;
+  for (const auto& [key, change] : holds) {
+    auto& into = change.what == hold_change::remove   ? removed
+                 : change.what == hold_change::upsert ? upserted
+                                                      : decided;
+    into.emplace_back(&key, &change);
+  }
+  auto key_of = [&](const auto& item) {
+    return num(item.first->first) + "::bigint," + q(item.first->second);
+  };
+  if (!removed.empty())
+    tx.exec("DELETE FROM holds WHERE (checkout_id, sku) IN (VALUES "
+            + values_of(removed, key_of) + ")");
+  if (!upserted.empty())
+    tx.exec(
+      "INSERT INTO holds (checkout_id, sku, customer_id, quantity, "
+      "expires_at, kind, idempotency_key, order_id) VALUES "
+      + values_of(upserted,
+                  [&](const auto& item) {
+                    const auto& h = item.second->row;
+                    return key_of(item) + "," + q(h.customer_id) + ","
+                           + num(h.quantity) + ","
+                           + timestamp_sql(h.expires_at_ms) + ","
+                           + num(int{h.kind}) + ","
+                           + (h.idempotency_key.empty()
+                                ? std::string{"NULL"}
+                                : q(h.idempotency_key))
+                           + ","
+                           + (h.order_id == 0 ? std::string{"NULL"}
+                                              : num(h.order_id));
+                  })
+      + " ON CONFLICT (checkout_id, sku) DO UPDATE SET "
+        "expires_at = EXCLUDED.expires_at, "
+        "order_id = coalesce(EXCLUDED.order_id, holds.order_id)");
+  if (!decided.empty())
+    tx.exec("UPDATE holds AS h SET order_id = v.order_id FROM (VALUES "
+            + values_of(decided,
+                        [&](const auto& item) {
+                          return key_of(item) + ","
+                                 + num(item.second->order_id) + "::bigint";
+                        })
+            + ") AS v (checkout_id, sku, order_id) WHERE h.checkout_id = "
+              "v.checkout_id AND h.sku = v.sku");
   tx.exec_params("INSERT INTO flush_watermark (node_id, last_seq) "
                  "VALUES ($1, $2) ON CONFLICT (node_id) DO UPDATE SET "
                  "last_seq = EXCLUDED.last_seq, updated_at = now()",

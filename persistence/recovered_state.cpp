@@ -2,26 +2,75 @@
 
 namespace doorbuster::persistence {
 
+namespace {
+
+/// Moves a product's counters forward; records of a product come in version
+/// order, so an older one changes nothing.
+void advance(product_record& state, int64_t stock, int64_t reserved,
+             uint64_t version) {
+  if (version <= state.version)
+    return;
+  state.stock = stock;
+  state.reserved = reserved;
+  state.version = version;
+}
+
+} // namespace
+
 void recovered_state::apply(const journal_record& rec) {
   seq = std::max(seq, rec.seq);
-  if (auto* p = std::get_if<product_record>(&rec.entry)) {
-    auto& slot = products_[p->sku];
-    if (p->version > slot.state.version)
-      slot.state = *p;
-    return;
-  }
-  const auto& o = std::get<order_record>(rec.entry);
-  auto found = products_.find(o.sku);
-  if (found == products_.end())
-    return; // an order needs its product; nothing to attach it to
-  auto& product = found->second;
-  if (o.version_after > product.state.version) {
-    product.state.stock = o.stock_after;
-    product.state.version = o.version_after;
-  }
-  if (!o.idempotency_key.empty())
-    remember(o.sku, {o.idempotency_key, o.quantity, o.customer_id, o.order_id,
-                     o.stock_after});
+  std::visit(
+    [this](const auto& r) {
+      using T = std::decay_t<decltype(r)>;
+      if constexpr (std::is_same_v<T, product_record>) {
+        auto& slot = products_[r.sku];
+        if (r.version > slot.state.version)
+          slot.state = r;
+      } else if constexpr (std::is_same_v<T, checkout_record>) {
+        for (const auto& line : r.lines) {
+          auto found = products_.find(line.sku);
+          if (found == products_.end())
+            continue;
+          auto hold = found->second.holds.find(r.checkout_id);
+          if (hold != found->second.holds.end())
+            hold->second.order_id = line.order_id;
+        }
+      } else {
+        auto found = products_.find(r.sku);
+        if (found == products_.end())
+          return; // a change needs its product; nothing to attach it to
+        auto& product = found->second;
+        advance(product.state, r.stock_after, r.reserved_after,
+                r.version_after);
+        if constexpr (std::is_same_v<T, order_record>) {
+          if (r.checkout_id != 0) {
+            // Its units were counted for the customer with the hold.
+            product.holds.erase(r.checkout_id);
+            return;
+          }
+          product.customers[r.customer_id] += r.quantity;
+          if (!r.idempotency_key.empty())
+            remember(r.sku, {r.idempotency_key, r.quantity, r.customer_id,
+                             r.order_id, r.stock_after - r.reserved_after});
+        } else if constexpr (std::is_same_v<T, hold_record>) {
+          auto [hold, added] = product.holds.emplace(r.checkout_id, r);
+          if (added)
+            product.customers[r.customer_id] += r.quantity;
+          else
+            hold->second.expires_at_ms = r.expires_at_ms; // extended
+        } else {
+          auto hold = product.holds.find(r.checkout_id);
+          if (hold == product.holds.end())
+            return;
+          auto& units = product.customers[hold->second.customer_id];
+          units -= hold->second.quantity;
+          if (units <= 0)
+            product.customers.erase(hold->second.customer_id);
+          product.holds.erase(hold);
+        }
+      }
+    },
+    rec.entry);
 }
 
 void recovered_state::put(recovered_product product) {
@@ -37,17 +86,32 @@ void recovered_state::remember(const std::string& sku,
     orders.pop_front();
 }
 
+void recovered_state::add_hold(hold_record hold) {
+  auto id = hold.checkout_id;
+  auto sku = hold.sku;
+  products_[sku].holds[id] = std::move(hold);
+}
+
+void recovered_state::add_units(const std::string& sku,
+                                const std::string& customer, int64_t units) {
+  products_[sku].customers[customer] += units;
+}
+
 std::vector<actors::restored_product> recovered_state::to_restore() const {
   std::vector<actors::restored_product> result;
   result.reserve(products_.size());
   for (const auto& [sku, p] : products_) {
     if (p.state.version == 0)
       continue;
+    const auto& s = p.state;
     actors::restored_product r;
     r.sku = sku;
-    r.fields = {p.state.name,  p.state.description, p.state.category,
-                p.state.price, p.state.currency,    p.state.stock};
-    r.version = p.state.version;
+    r.fields = {s.name, s.description, s.category, s.price, s.currency,
+                s.stock};
+    r.rules = {s.max_per_order, s.max_per_customer, s.sale_starts_at_ms,
+               s.sale_ends_at_ms, s.paused};
+    r.reserved = s.reserved;
+    r.version = s.version;
     for (const auto& o : p.orders) {
       actors::purchase_result answer;
       answer.order_id = o.order_id;
@@ -56,6 +120,18 @@ std::vector<actors::restored_product> recovered_state::to_restore() const {
       answer.remaining = o.remaining;
       r.orders.push_back({o.key, o.quantity, o.customer_id, answer});
     }
+    for (const auto& [id, h] : p.holds) {
+      actors::hold hold;
+      hold.checkout_id = id;
+      hold.customer_id = h.customer_id;
+      hold.quantity = h.quantity;
+      hold.expires_at_ms = h.expires_at_ms;
+      hold.kind = static_cast<actors::hold_kind>(h.kind);
+      hold.idempotency_key = h.idempotency_key;
+      hold.order_id = h.order_id;
+      r.holds.push_back(std::move(hold));
+    }
+    r.customers.assign(p.customers.begin(), p.customers.end());
     result.push_back(std::move(r));
   }
   return result;

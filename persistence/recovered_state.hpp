@@ -1,6 +1,7 @@
 // The node's durable state folded from a base (PostgreSQL or a snapshot)
-// and journal records: per product its latest state and the answers of its
-// newest idempotent purchases. Recovery, snapshots and tests use it.
+// and journal records: per product its latest state, the answers of its
+// newest idempotent purchases, its live holds and the units each customer
+// took. Recovery, snapshots and tests use it.
 #pragma once
 
 #include "actors/product_types.hpp"
@@ -26,7 +27,9 @@ struct remembered_order {
 struct recovered_product {
   product_record state;
   std::deque<remembered_order> orders; // oldest first, bounded
-  MSGPACK_DEFINE(state, orders)
+  std::map<uint64_t, hold_record> holds; // by checkout id
+  std::map<std::string, int64_t> customers; // units sold or held per buyer
+  MSGPACK_DEFINE(state, orders, holds, customers)
 };
 
 class recovered_state {
@@ -39,6 +42,9 @@ public:
 
   void put(recovered_product product);
   void remember(const std::string& sku, remembered_order order);
+  void add_hold(hold_record hold);
+  void add_units(const std::string& sku, const std::string& customer,
+                 int64_t units);
 
   /// The sequence number of the last record folded in.
   uint64_t seq = 0;

@@ -64,6 +64,11 @@ storage::storage(caf::actor_system& sys, const storage_options& opts)
                              if (auto* o = std::get_if<order_record>(&rec.entry))
                                d.max_order_id = std::max(d.max_order_id,
                                                          o->order_id);
+                             if (auto* c = std::get_if<checkout_record>(
+                                   &rec.entry))
+                               for (const auto& line : c->lines)
+                                 d.max_order_id = std::max(d.max_order_id,
+                                                           line.order_id);
                              state.apply(rec);
                              ++d.replayed;
                            });

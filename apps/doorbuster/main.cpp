@@ -122,10 +122,16 @@ int run(config::node_config& cfg) {
   auto generation = persistence::next_boot_generation(
     opts.persistence.data_dir,
     static_cast<uint32_t>(store.max_order_id() >> 32) + 1);
-  actors::inventory inv{sys, store.journal(),
-                        {opts.products.shards, opts.catalog.workers,
-                         opts.products.idempotency_keys, generation,
-                         opts.products.max_mailbox}};
+  actors::inventory_options inv_opts;
+  inv_opts.shards = opts.products.shards;
+  inv_opts.catalog_workers = opts.catalog.workers;
+  inv_opts.idempotency_keys = opts.products.idempotency_keys;
+  inv_opts.generation = generation;
+  inv_opts.max_mailbox = opts.products.max_mailbox;
+  inv_opts.checkouts = opts.checkout.coordinators;
+  inv_opts.max_ttl_ms = opts.checkout.max_ttl_s * 1000;
+  inv_opts.order_hold_ms = opts.checkout.order_hold_s * 1000;
+  actors::inventory inv{sys, store.journal(), inv_opts};
   auto recovered = wait_for<size_t>([&](auto reply) {
     inv.restore(store.take_recovered(), std::move(reply));
   });
@@ -136,6 +142,9 @@ int run(config::node_config& cfg) {
   http::api_options api_opts;
   api_opts.admin_token = admin_token(opts);
   api_opts.max_quantity = opts.products.max_quantity;
+  api_opts.checkout.max_items = opts.checkout.max_items;
+  api_opts.checkout.default_ttl_s = opts.checkout.default_ttl_s;
+  api_opts.checkout.max_ttl_s = opts.checkout.max_ttl_s;
   api_opts.max_body_bytes = opts.http.max_body_bytes;
   api_opts.max_bulk_body_bytes = opts.http.max_bulk_body_bytes;
   api_opts.cache_max_age_s = opts.http.cache_max_age_s;

@@ -38,7 +38,8 @@ bool matches_etag(std::string_view header, std::string_view etag) {
 
 
 api_error bad_parameter(std::string code, std::string message) {
-  return {bhttp::status::bad_request, std::move(code), std::move(message), {}};
+  return {bhttp::status::bad_request, std::move(code), std::move(message),
+          {}, {}, {}};
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // The route handlers behind http::api, one function per endpoint.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "actors/checkout_types.hpp"
 #include "http/api.hpp"
 
 #include <string>
@@ -32,5 +32,11 @@ void put_product(const context& ctx, const request& req, std::string sku,
 void patch_product(const context& ctx, const request& req, std::string sku,
                    responder send);
 void bulk_load(const context& ctx, const request& req, responder send);
+void create_reservation(const context& ctx, const request& req,
+                        responder send);
+void place_order(const context& ctx, const request& req, responder send);
+void on_reservation(const context& ctx, const request& req,
+                    std::string_view id_text, actors::reservation_op op,
+                    responder send);
 
 } // namespace doorbuster::http::detail

@@ -80,6 +80,8 @@ void purchase(const context& ctx, const request& req, std::string sku,
       auto err = from_errc(res.error, res.sku);
       if (res.error == actors::errc::insufficient_stock)
         err.available = res.remaining;
+      if (res.error == actors::errc::limit_exceeded)
+        err.allowance = res.allowance;
       send(to_response(err));
       return;
     }

@@ -13,7 +13,7 @@ product_doc_ptr doc(const std::string& sku, const std::string& category,
   f.name = name;
   f.category = category;
   f.currency = "USD";
-  return render_product_doc(sku, f, version);
+  return render_product_doc(sku, f, {}, 0, version);
 }
 
 TEST(catalog_index, finds_by_sku_and_keeps_newest_version) {

@@ -17,6 +17,8 @@ product make_product(int64_t stock, size_t keys = 16) {
   return p;
 }
 
+constexpr int64_t now = 1'800'000'000'000; // Unix ms, 2027
+
 purchase_request buy(int64_t quantity, std::string key = {},
                      std::string customer = "c1") {
   return {"SKU-1", quantity, std::move(customer), std::move(key)};
@@ -26,7 +28,7 @@ TEST(product, sells_when_enough_stock_and_bumps_version) {
   auto p = make_product(5);
   order_ids ids{7};
   bool changed = false;
-  auto res = p.purchase(buy(3), ids, changed);
+  auto res = p.purchase(buy(3), now, ids, changed);
   EXPECT_EQ(res.error, errc::ok);
   EXPECT_TRUE(changed);
   EXPECT_EQ(res.remaining, 2);
@@ -39,7 +41,7 @@ TEST(product, rejects_purchase_beyond_stock_and_changes_nothing) {
   auto p = make_product(2);
   order_ids ids{1};
   bool changed = true;
-  auto res = p.purchase(buy(3), ids, changed);
+  auto res = p.purchase(buy(3), now, ids, changed);
   EXPECT_EQ(res.error, errc::insufficient_stock);
   EXPECT_FALSE(changed);
   EXPECT_EQ(res.remaining, 2);
@@ -53,7 +55,7 @@ TEST(product, stock_never_goes_negative_over_many_purchases) {
   int64_t sold = 0;
   for (int q = 1; q <= 20; ++q) {
     bool changed = false;
-    if (p.purchase(buy(q % 4 + 1), ids, changed).error == errc::ok)
+    if (p.purchase(buy(q % 4 + 1), now, ids, changed).error == errc::ok)
       sold += q % 4 + 1;
     ASSERT_GE(p.fields().stock, 0);
   }
@@ -64,8 +66,8 @@ TEST(product, same_idempotency_key_returns_the_first_answer_once) {
   auto p = make_product(10);
   order_ids ids{1};
   bool changed = false;
-  auto first = p.purchase(buy(2, "k1"), ids, changed);
-  auto again = p.purchase(buy(2, "k1"), ids, changed);
+  auto first = p.purchase(buy(2, "k1"), now, ids, changed);
+  auto again = p.purchase(buy(2, "k1"), now, ids, changed);
   EXPECT_FALSE(changed);
   EXPECT_EQ(first.order_id, again.order_id);
   EXPECT_EQ(again.remaining, 8);
@@ -76,10 +78,10 @@ TEST(product, same_idempotency_key_with_other_request_is_refused) {
   auto p = make_product(10);
   order_ids ids{1};
   bool changed = false;
-  p.purchase(buy(2, "k1"), ids, changed);
-  EXPECT_EQ(p.purchase(buy(3, "k1"), ids, changed).error,
+  p.purchase(buy(2, "k1"), now, ids, changed);
+  EXPECT_EQ(p.purchase(buy(3, "k1"), now, ids, changed).error,
             errc::idempotency_key_reused);
-  EXPECT_EQ(p.purchase(buy(2, "k1", "c2"), ids, changed).error,
+  EXPECT_EQ(p.purchase(buy(2, "k1", "c2"), now, ids, changed).error,
             errc::idempotency_key_reused);
   EXPECT_EQ(p.fields().stock, 8);
 }
@@ -88,12 +90,12 @@ TEST(product, idempotency_cache_forgets_oldest_key_when_full) {
   auto p = make_product(10, 2);
   order_ids ids{1};
   bool changed = false;
-  p.purchase(buy(1, "a"), ids, changed);
-  p.purchase(buy(1, "b"), ids, changed);
-  p.purchase(buy(1, "c"), ids, changed);
-  p.purchase(buy(1, "a"), ids, changed);
+  p.purchase(buy(1, "a"), now, ids, changed);
+  p.purchase(buy(1, "b"), now, ids, changed);
+  p.purchase(buy(1, "c"), now, ids, changed);
+  p.purchase(buy(1, "a"), now, ids, changed);
   EXPECT_TRUE(changed) << "key a was evicted, so it applies again";
-  p.purchase(buy(1, "c"), ids, changed);
+  p.purchase(buy(1, "c"), now, ids, changed);
   EXPECT_FALSE(changed);
 }
 
@@ -127,7 +129,10 @@ TEST(product, renders_document_with_version_and_folded_name) {
   EXPECT_EQ(doc->folded_name, "lamp");
   EXPECT_EQ(doc->json,
             R"({"sku":"SKU-1","name":"Lamp","description":"","category":"home",)"
-            R"("price":1999,"currency":"USD","stock":4,"version":1})");
+            R"("price":1999,"currency":"USD","stock":4,"reserved":0,)"
+            R"("available":4,"max_per_order":null,"max_per_customer":null,)"
+            R"("sale_starts_at":null,"sale_ends_at":null,"paused":false,)"
+            R"("version":1})");
 }
 
 } // namespace

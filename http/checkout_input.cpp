@@ -1,0 +1,111 @@
+#include "http/checkout_input.hpp"
+
+#include "http/json_input.hpp"
+#include "http/product_input.hpp"
+
+#include <charconv>
+#include <set>
+
+namespace doorbuster::http {
+
+namespace {
+
+constexpr size_t max_customer_id = 128;
+
+api_error ttl_error(const checkout_limits& limits) {
+  return {bhttp::status::bad_request, "ttl_out_of_range",
+          "field \"ttl_seconds\" must be an integer from 1 to "
+            + std::to_string(limits.max_ttl_s),
+          {}, {}, {}};
+}
+
+} // namespace
+
+std::optional<api_error> decode_checkout(std::string_view body,
+                                         const checkout_limits& limits,
+                                         bool reserve_only,
+                                         actors::checkout_request& out) {
+  json_input in;
+  if (auto err = json_input::parse(body, in))
+    return err;
+  auto fields = reserve_only ? in.only({"customer_id", "items", "ttl_seconds"})
+                             : in.only({"customer_id", "items"});
+  if (fields)
+    return fields;
+  std::optional<std::string> customer;
+  if (auto err = in.text("customer_id", true, max_customer_id, customer))
+    return err;
+  std::set<std::string> seen;
+  std::optional<api_error> duplicate;
+  auto read_line = [&](const json_input& item) -> std::optional<api_error> {
+    if (auto err = item.only({"sku", "quantity"}))
+      return err;
+    std::optional<std::string> sku;
+    std::optional<int64_t> quantity;
+    if (auto err = item.text("sku", true, 64, sku))
+      return err;
+    if (!valid_sku(*sku))
+      return api_error{bhttp::status::bad_request, "invalid_field",
+                       "field \"sku\" must be 1 to 64 of A-Z a-z 0-9 . _ -",
+                       {}, {}, {}};
+    if (auto err = item.integer("quantity", true, 1, limits.max_quantity,
+                                quantity)) {
+      err->code = "invalid_quantity";
+      return err;
+    }
+    if (!seen.insert(*sku).second)
+      return api_error{bhttp::status::bad_request, "duplicate_sku",
+                       "SKU " + *sku + " is given twice; give each SKU once "
+                       "with its total quantity",
+                       {}, {}, sku};
+    out.items.push_back({std::move(*sku), *quantity});
+    return std::nullopt;
+  };
+  if (auto err = in.objects("items", limits.max_items, read_line))
+    return err;
+  out.customer_id = std::move(*customer);
+  out.reserve_only = reserve_only;
+  if (reserve_only) {
+    std::optional<int64_t> ttl;
+    if (in.integer("ttl_seconds", false, 1, limits.max_ttl_s, ttl))
+      return ttl_error(limits);
+    out.ttl_ms = ttl.value_or(limits.default_ttl_s) * 1000;
+  }
+  return std::nullopt;
+}
+
+std::optional<api_error> decode_extend(std::string_view body,
+                                       const checkout_limits& limits,
+                                       int64_t& ttl_ms) {
+  json_input in;
+  if (auto err = json_input::parse(body, in))
+    return err;
+  if (auto err = in.only({"ttl_seconds"}))
+    return err;
+  std::optional<int64_t> ttl;
+  if (auto err = in.integer("ttl_seconds", true, 1, limits.max_ttl_s, ttl))
+    return err->code == "missing_field" ? err : ttl_error(limits);
+  ttl_ms = *ttl * 1000;
+  return std::nullopt;
+}
+
+std::optional<api_error> decode_empty(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return std::nullopt;
+  json_input in;
+  if (auto err = json_input::parse(body, in))
+    return err;
+  return in.only({});
+}
+
+std::optional<uint64_t> parse_checkout_id(std::string_view text) {
+  if (text.empty() || text.size() > 20)
+    return std::nullopt;
+  uint64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return std::nullopt;
+  return id;
+}
+
+} // namespace doorbuster::http

@@ -1,0 +1,37 @@
+// Turns reservation and order bodies into checkout requests: customer,
+// 1..max_items lines of distinct SKUs with quantities in range, and a TTL.
+#pragma once
+
+#include "actors/checkout_types.hpp"
+#include "http/api_error.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace doorbuster::http {
+
+struct checkout_limits {
+  int64_t max_quantity = 1000;
+  size_t max_items = 50;
+  int64_t default_ttl_s = 600;
+  int64_t max_ttl_s = 1800;
+};
+
+/// POST /v1/reservations (`reserve_only`) or POST /v1/orders.
+std::optional<api_error> decode_checkout(std::string_view body,
+                                         const checkout_limits& limits,
+                                         bool reserve_only,
+                                         actors::checkout_request& out);
+
+/// POST /v1/reservations/{id}/extend: {"ttl_seconds": n}.
+std::optional<api_error> decode_extend(std::string_view body,
+                                       const checkout_limits& limits,
+                                       int64_t& ttl_ms);
+
+/// A body that must be empty or {} (confirm).
+std::optional<api_error> decode_empty(std::string_view body);
+
+/// A reservation id from the path: 1 to 20 digits within uint64.
+std::optional<uint64_t> parse_checkout_id(std::string_view text);
+
+} // namespace doorbuster::http

@@ -1,0 +1,198 @@
+// POST /v1/reservations, the calls on /v1/reservations/{id} and
+// POST /v1/orders: validated here, carried out by a checkout coordinator.
+#include "http/detail/handlers.hpp"
+
+#include "actors/inventory.hpp"
+#include "actors/wall_time.hpp"
+#include "http/checkout_input.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace doorbuster::http::detail {
+
+namespace {
+
+constexpr size_t max_idempotency_key = 255;
+
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(json_writer& w, const std::string& s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+/// A reservation's state: what it holds and until when.
+std::string render_reservation(const actors::checkout_result& res) {
+  rapidjson::StringBuffer buf;
+  json_writer w{buf};
+  w.StartObject();
+  w.Key("reservation_id");
+  write_string(w, std::to_string(res.checkout_id));
+  w.Key("customer_id");
+  write_string(w, res.customer_id);
+  w.Key("status");
+  w.String(actors::to_string(res.status));
+  w.Key("expires_at");
+  write_string(w, actors::format_utc(res.expires_at_ms));
+  w.Key("items");
+  w.StartArray();
+  for (const auto& line : res.lines) {
+    w.StartObject();
+    w.Key("sku");
+    write_string(w, line.sku);
+    w.Key("quantity");
+    w.Int64(line.quantity);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+/// A sold checkout: one order per line. `id_key` names the checkout's id.
+std::string render_orders(const actors::checkout_result& res,
+                          const char* id_key) {
+  rapidjson::StringBuffer buf;
+  json_writer w{buf};
+  w.StartObject();
+  w.Key(id_key);
+  write_string(w, std::to_string(res.checkout_id));
+  w.Key("customer_id");
+  write_string(w, res.customer_id);
+  w.Key("status");
+  w.String(actors::to_string(res.status));
+  w.Key("orders");
+  w.StartArray();
+  for (const auto& line : res.lines) {
+    w.StartObject();
+    w.Key("order_id");
+    w.Uint64(line.order_id);
+    w.Key("sku");
+    write_string(w, line.sku);
+    w.Key("quantity");
+    w.Int64(line.quantity);
+    w.Key("unit_price");
+    w.Int64(line.unit_price);
+    w.Key("currency");
+    write_string(w, line.currency);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+/// The error of a refused checkout step; names the line that caused it.
+response refused(const actors::checkout_result& res) {
+  if (res.lines.empty())
+    return to_response(from_errc(res.error, std::to_string(res.checkout_id)));
+  const auto& line = res.lines.front();
+  auto err = from_errc(res.error, line.sku);
+  err.sku = line.sku;
+  if (res.error == actors::errc::insufficient_stock)
+    err.available = line.available;
+  if (res.error == actors::errc::limit_exceeded)
+    err.allowance = line.allowance;
+  return to_response(err);
+}
+
+/// Reads the Idempotency-Key header; false (after answering) if too long.
+bool idempotency_key(const request& req, std::string& out,
+                     const responder& send) {
+  auto key = req["Idempotency-Key"];
+  if (key.size() > max_idempotency_key) {
+    send(error_response(bhttp::status::bad_request, "invalid_header",
+                        "Idempotency-Key must be at most 255 bytes"));
+    return false;
+  }
+  out.assign(key.data(), key.size());
+  return true;
+}
+
+void start_checkout(const context& ctx, const request& req, bool reserve_only,
+                    responder send) {
+  actors::checkout_request checkout;
+  if (auto err = decode_checkout(req.body(), ctx.opts.checkout, reserve_only,
+                                 checkout)) {
+    send(to_response(*err));
+    return;
+  }
+  if (!idempotency_key(req, checkout.idempotency_key, send))
+    return;
+  checkout.deadline_ns = ctx.request.deadline.time_since_epoch().count();
+  ctx.inv.checkout(std::move(checkout), [reserve_only, send = std::move(send)](
+                                          actors::checkout_result res) {
+    if (res.error != actors::errc::ok) {
+      send(refused(res));
+      return;
+    }
+    if (!reserve_only) {
+      send(json_response(bhttp::status::created,
+                         render_orders(res, "checkout_id")));
+      return;
+    }
+    auto out = json_response(bhttp::status::created, render_reservation(res));
+    out.set(bhttp::field::location,
+            "/v1/reservations/" + std::to_string(res.checkout_id));
+    send(std::move(out));
+  });
+}
+
+} // namespace
+
+void create_reservation(const context& ctx, const request& req,
+                        responder send) {
+  start_checkout(ctx, req, true, std::move(send));
+}
+
+void place_order(const context& ctx, const request& req, responder send) {
+  start_checkout(ctx, req, false, std::move(send));
+}
+
+void on_reservation(const context& ctx, const request& req,
+                    std::string_view id_text, actors::reservation_op op,
+                    responder send) {
+  auto id = parse_checkout_id(id_text);
+  if (!id) {
+    send(to_response(from_errc(actors::errc::unknown_reservation,
+                               std::string{id_text})));
+    return;
+  }
+  actors::reservation_request call;
+  call.checkout_id = *id;
+  call.op = op;
+  std::optional<api_error> err;
+  if (op == actors::reservation_op::extend)
+    err = decode_extend(req.body(), ctx.opts.checkout, call.ttl_ms);
+  else if (op == actors::reservation_op::confirm)
+    err = decode_empty(req.body());
+  if (err) {
+    send(to_response(*err));
+    return;
+  }
+  if (op == actors::reservation_op::confirm
+      && !idempotency_key(req, call.idempotency_key, send))
+    return;
+  ctx.inv.reservation(std::move(call), [op, send = std::move(send)](
+                                         actors::checkout_result res) {
+    if (res.error != actors::errc::ok) {
+      send(refused(res));
+      return;
+    }
+    switch (op) {
+      case actors::reservation_op::confirm:
+        send(json_response(bhttp::status::created,
+                           render_orders(res, "reservation_id")));
+        break;
+      case actors::reservation_op::cancel:
+        send(response{bhttp::status::no_content, 11});
+        break;
+      case actors::reservation_op::get:
+      case actors::reservation_op::extend:
+        send(json_response(bhttp::status::ok, render_reservation(res)));
+        break;
+    }
+  });
+}
+
+} // namespace doorbuster::http::detail
