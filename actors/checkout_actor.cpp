@@ -177,13 +177,24 @@ struct placing : std::enable_shared_from_this<placing> {
                    }});
   }
 
+  /// Answers once the lines held so far are released, so that nothing is
+  /// seen held after the refusal.
   void refused(line_result line) {
-    for (const auto& h : held)
-      send_step(*deps.shards, id, h.sku, hold_step::release, 0, {});
     settlement s{settlement::refused, refusal(line.error), {},
                  req.idempotency_key, fingerprint, std::move(reply)};
     s.result.lines.push_back(std::move(line));
-    caf::anon_send(coordinator, settle_atom::value, std::move(s));
+    auto answer = [coordinator = coordinator,
+                   s = std::move(s)](std::vector<line_result>) mutable {
+      caf::anon_send(coordinator, settle_atom::value, std::move(s));
+    };
+    if (held.empty()) {
+      answer({});
+      return;
+    }
+    std::vector<checkout_line> lines(req.items.begin(),
+                                     req.items.begin() + held.size());
+    step_all(*deps.shards, id, lines, hold_step::release, {},
+             std::move(answer));
   }
 
   void placed() {

@@ -50,7 +50,8 @@ std::optional<api_error> decode_checkout(std::string_view body,
                        {}, {}, {}};
     if (auto err = item.integer("quantity", true, 1, limits.max_quantity,
                                 quantity)) {
-      err->code = "invalid_quantity";
+      if (err->code == "invalid_field")
+        err->code = "invalid_quantity";
       return err;
     }
     if (!seen.insert(*sku).second)

@@ -269,8 +269,9 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
                                 ? std::string{"NULL"}
                                 : q(o->idempotency_key))
                            + "," + num(o->unit_price) + "," + q(o->currency)
-                           + "," + num(o->stock_after) + ","
-                           + "to_timestamp(" + num(o->created_at_ms)
+                           // the answer's "remaining": what was available
+                           + "," + num(o->stock_after - o->reserved_after)
+                           + ",to_timestamp(" + num(o->created_at_ms)
                            + " / 1000.0),"
                            + (o->checkout_id == 0 ? std::string{"NULL"}
                                                   : num(o->checkout_id));

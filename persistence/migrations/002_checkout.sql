@@ -10,6 +10,8 @@ ALTER TABLE products
   ADD COLUMN paused boolean NOT NULL DEFAULT false,
   ADD CONSTRAINT products_reserved_on_hand CHECK (reserved <= stock);
 
+-- From now on orders.stock_after is the units available (stock minus
+-- reserved) after the sale, as the answer's "remaining" says.
 -- The checkout (reservation or multi-item order) a line was sold for.
 ALTER TABLE orders ADD COLUMN checkout_id bigint;
 CREATE INDEX orders_checkout ON orders (checkout_id)

@@ -28,8 +28,8 @@ TEST(pg_store, migrates_once_and_is_idempotent) {
   pg_database db{shared_cluster_uri()};
   pg_store{db.uri(), "n1"}.migrate();
   pg_store{db.uri(), "n1"}.migrate();
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_version"), 1);
-  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_version"), 1);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_version"), 2);
+  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_version"), 2);
 }
 
 TEST(pg_store, applies_a_batch_with_its_watermark_exactly_once) {
@@ -83,6 +83,75 @@ TEST(pg_store, loads_products_recent_keys_and_watermark) {
   EXPECT_EQ(a.orders[1].key, "k3");
   EXPECT_EQ(a.orders[1].remaining, 7);
   EXPECT_EQ(store.max_order_id(), 103u);
+}
+
+/// A hold placed, with the product's counters afterwards.
+journal_record held(uint64_t seq, uint64_t checkout, const std::string& sku,
+                    const std::string& customer, int64_t qty, int64_t stock,
+                    int64_t reserved, uint64_t version, uint8_t kind = 1) {
+  hold_record h;
+  h.checkout_id = checkout;
+  h.sku = sku;
+  h.customer_id = customer;
+  h.quantity = qty;
+  h.expires_at_ms = 1'900'000'000'000;
+  h.kind = kind;
+  h.stock_after = stock;
+  h.reserved_after = reserved;
+  h.version_after = version;
+  return {seq, h};
+}
+
+journal_record sold(uint64_t seq, uint64_t checkout, uint64_t order_id,
+                    const std::string& sku, const std::string& customer,
+                    int64_t qty, int64_t stock, int64_t reserved,
+                    uint64_t version) {
+  order_record o{order_id, sku, qty, customer, "", 100, "USD",
+                 1'700'000'000'000, stock, version, checkout, reserved};
+  return {seq, o};
+}
+
+TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
+  pg_database db{shared_cluster_uri()};
+  pg_store store{db.uri(), "n1"};
+  store.migrate();
+  std::vector<journal_record> journal{
+    product(1, "A", 10, 1),
+    product(2, "B", 10, 1),
+    held(3, 7, "A", "ann", 2, 10, 2, 2),           // checkout 7: A and B
+    held(4, 7, "B", "ann", 1, 10, 1, 2),
+    held(5, 8, "A", "bob", 3, 10, 5, 3),           // checkout 8: released
+    {6, checkout_record{7, "ann", {{"A", 500}, {"B", 501}}}},
+    sold(7, 7, 500, "A", "ann", 2, 8, 3, 4),       // A sold, B not yet
+    {8, release_record{8, "A", 8, 0, 5}},
+    held(9, 9, "B", "cy", 4, 10, 5, 3),            // checkout 9: live
+  };
+  // Two batches, split inside checkout 7, as write-behind may do.
+  store.apply({journal.begin(), journal.begin() + 6});
+  store.apply({journal.begin() + 6, journal.end()});
+  recovered_state folded{10};
+  for (const auto& rec : journal)
+    folded.apply(rec);
+  recovered_state loaded{10};
+  EXPECT_EQ(store.load(loaded, 10), 9u);
+  for (const auto* state : {&folded, &loaded}) {
+    const auto& a = state->products().at("A");
+    const auto& b = state->products().at("B");
+    EXPECT_EQ(a.state.stock, 8);
+    EXPECT_EQ(a.state.reserved, 0);
+    EXPECT_TRUE(a.holds.empty());
+    EXPECT_EQ(a.customers.at("ann"), 2);
+    EXPECT_EQ(a.customers.count("bob"), 0u) << "released units are not taken";
+    EXPECT_EQ(b.state.reserved, 5);
+    ASSERT_EQ(b.holds.size(), 2u);
+    EXPECT_EQ(b.holds.at(7).order_id, 501u)
+      << "decided but not sold: recovery must sell it";
+    EXPECT_EQ(b.holds.at(9).order_id, 0u);
+    EXPECT_EQ(b.holds.at(9).expires_at_ms, 1'900'000'000'000);
+    EXPECT_EQ(b.customers.at("ann"), 1);
+    EXPECT_EQ(b.customers.at("cy"), 4);
+  }
+  EXPECT_EQ(store.max_order_id(), 501u) << "decided ids count as used";
 }
 
 } // namespace
