@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <map>
+#include <tuple>
 
 namespace doorbuster::actors {
 
@@ -123,6 +124,7 @@ void inventory::reservation(reservation_request req,
                  std::move(reply));
 }
 
+
 namespace {
 
 /// Collects one reply per element from many actor threads; the last reply
@@ -146,6 +148,39 @@ struct gather {
 };
 
 } // namespace
+
+void inventory::shard_reports(reply_fn<std::vector<shard_report>> reply) {
+  const auto& shards = impl_->shards.shards();
+  auto all = std::make_shared<gather<shard_report>>(shards.size(),
+                                                    std::move(reply));
+  for (size_t i = 0; i < shards.size(); ++i)
+    caf::anon_send(shards[i], report_atom::value, all->slot(i, all));
+}
+
+void inventory::hot_products(size_t n,
+                             reply_fn<std::vector<product_heat>> reply) {
+  const auto& shards = impl_->shards.shards();
+  auto all = std::make_shared<gather<std::vector<product_heat>>>(
+    shards.size(),
+    [n, reply = std::move(reply)](std::vector<std::vector<product_heat>> per) {
+      std::vector<product_heat> merged;
+      for (auto& part : per)
+        merged.insert(merged.end(), part.begin(), part.end());
+      std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
+      });
+      if (merged.size() > n)
+        merged.resize(n);
+      reply(std::move(merged));
+    });
+  for (size_t i = 0; i < shards.size(); ++i)
+    caf::anon_send(shards[i], hot_atom::value, n, all->slot(i, all));
+}
+
+void inventory::inspect(std::string sku, reply_fn<std::string> reply) {
+  const auto& shard = impl_->shards.route(sku);
+  caf::anon_send(shard, inspect_atom::value, std::move(sku), std::move(reply));
+}
 
 void inventory::put_many(std::vector<product_entry> entries,
                          reply_fn<std::vector<write_result>> reply) {

@@ -56,6 +56,14 @@ public:
   /// Reads, confirms, cancels or extends a reservation.
   void reservation(reservation_request req, reply_fn<checkout_result> reply);
 
+  // Operators' views (the admin actor).
+  void shard_reports(reply_fn<std::vector<shard_report>> reply);
+  /// The `n` products with the most purchases and holds routed to them
+  /// since the previous call, busiest first.
+  void hot_products(size_t n, reply_fn<std::vector<product_heat>> reply);
+  /// The product actor's full state as JSON; empty for an unknown SKU.
+  void inspect(std::string sku, reply_fn<std::string> reply);
+
   using product_entry = std::pair<std::string, product_fields>;
 
   /// Puts every entry; answers once with the results in the entries' order.

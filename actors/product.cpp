@@ -69,6 +69,7 @@ purchase_result product::purchase(const purchase_request& req, int64_t now_ms,
   add_units(req.customer_id, req.quantity);
   ++version_;
   changed = true;
+  ++orders_;
   res.order_id = ids.next();
   res.remaining = available();
   res.allowance = -1;
@@ -175,6 +176,7 @@ bool product::sell_hold(uint64_t checkout_id, uint64_t order_id,
   out.currency = fields_.currency;
   holds_.erase(i);
   ++version_;
+  ++orders_;
   out.available = available();
   return true;
 }

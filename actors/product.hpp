@@ -25,6 +25,9 @@ public:
   uint64_t version() const { return version_; }
   int64_t reserved() const { return reserved_; }
   int64_t available() const { return fields_.stock - reserved_; }
+  size_t hold_count() const { return holds_.size(); }
+  /// Orders (purchases and sold holds) since this node started.
+  uint64_t orders_since_start() const { return orders_; }
 
   /// Units `customer` bought or holds, over all orders and live holds.
   int64_t units_of(const std::string& customer) const;
@@ -89,6 +92,7 @@ private:
   sale_rules rules_;
   uint64_t version_ = 0;
   int64_t reserved_ = 0;
+  uint64_t orders_ = 0;
   std::unordered_map<uint64_t, hold> holds_;
   std::unordered_map<std::string, int64_t> customer_units_;
   idempotency_cache<purchase_key, purchase_result> idempotency_;

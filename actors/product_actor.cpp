@@ -5,6 +5,9 @@
 #include "actors/wall_time.hpp"
 #include "persistence/journal_actor.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -282,6 +285,27 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](step_atom, const hold_command& cmd,
         const reply_fn<line_result>& reply) { step(self, cmd, reply); },
+    [=](inspect_atom, const std::string&, const reply_fn<std::string>& reply) {
+      const auto& st = self->state;
+      if (st.item->empty()) {
+        reply({});
+        return;
+      }
+      auto doc = st.item->render();
+      rapidjson::StringBuffer buf;
+      rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+      w.StartObject();
+      w.Key("product");
+      w.RawValue(doc->json.c_str(), doc->json.size(), rapidjson::kObjectType);
+      w.Key("holds");
+      w.Uint64(st.item->hold_count());
+      w.Key("orders_since_start");
+      w.Uint64(st.item->orders_since_start());
+      w.Key("queued");
+      w.Int64(st.depth->load());
+      w.EndObject();
+      reply({buf.GetString(), buf.GetSize()});
+    },
     [=](put_atom, const std::string&, product_fields& fields,
         const reply_fn<write_result>& reply) {
       auto& st = self->state;

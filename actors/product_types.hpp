@@ -138,6 +138,38 @@ struct listing {
   std::optional<std::string> next; // SKU to resume after, if more remain
 };
 
+/// What a shard tells an operator about itself.
+struct shard_report {
+  size_t products = 0;
+  int64_t queued = 0;    // purchases and holds waiting at its products
+  int64_t max_depth = 0; // the deepest product queue
+  uint64_t requests = 0; // purchases and holds routed since start
+};
+
+/// A product's share of the traffic since the previous hot_atom query.
+struct product_heat {
+  std::string sku;
+  uint64_t requests = 0;
+  int64_t depth = 0;
+};
+
+/// What a checkout asks of a product about its hold there.
+enum class hold_step : uint8_t {
+  release, // give the units back
+  lock,    // a confirm starts: keep it past its expiry until sold or unlocked
+  unlock,  // the confirm failed elsewhere
+  extend,  // value: the new expiry, Unix ms
+  sell,    // value: the order id; the checkout's decision is durable
+  expire,  // the product's own timer
+};
+
+struct hold_command {
+  uint64_t checkout_id = 0;
+  std::string sku;
+  hold_step step = hold_step::release;
+  int64_t value = 0;
+};
+
 /// Completion callbacks: called exactly once, on an actor's thread.
 template <class T>
 using reply_fn = std::function<void(T)>;

@@ -22,23 +22,9 @@ using categ_atom = caf::atom_constant<caf::atom("categories")>;
 using restore_atom = caf::atom_constant<caf::atom("restore")>;
 using hold_atom = caf::atom_constant<caf::atom("hold")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
-
-/// What a checkout asks of a product about its hold there.
-enum class hold_step : uint8_t {
-  release, // give the units back
-  lock,    // a confirm starts: keep it past its expiry until sold or unlocked
-  unlock,  // the confirm failed elsewhere
-  extend,  // value: the new expiry, Unix ms
-  sell,    // value: the order id; the checkout's decision is durable
-  expire,  // the product's own timer
-};
-
-struct hold_command {
-  uint64_t checkout_id = 0;
-  std::string sku;
-  hold_step step = hold_step::release;
-  int64_t value = 0;
-};
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using hot_atom = caf::atom_constant<caf::atom("hot")>;
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 
 /// Spoken by product actors and by the shards that route to them by SKU.
 using product_actor = caf::typed_actor<
@@ -48,9 +34,14 @@ using product_actor = caf::typed_actor<
                  reply_fn<write_result>>,
   caf::reacts_to<restore_atom, restored_product, reply_fn<uint64_t>>,
   caf::reacts_to<hold_atom, hold_request, reply_fn<line_result>>,
-  caf::reacts_to<step_atom, hold_command, reply_fn<line_result>>>;
+  caf::reacts_to<step_atom, hold_command, reply_fn<line_result>>,
+  caf::reacts_to<inspect_atom, std::string, reply_fn<std::string>>>;
 
-using shard_actor = product_actor;
+/// A shard speaks the product protocol (it forwards by SKU) and answers
+/// operators' questions about its products.
+using shard_actor = product_actor::extend<
+  caf::reacts_to<report_atom, reply_fn<shard_report>>,
+  caf::reacts_to<hot_atom, size_t, reply_fn<std::vector<product_heat>>>>;
 
 /// Spoken by each catalog actor; reads reach one of them through the pool,
 /// updates reach all of them.
@@ -79,6 +70,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
   doorbuster::actors::reply_fn<doorbuster::actors::listing>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reply_fn<std::string>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::hold_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
+  doorbuster::actors::reply_fn<doorbuster::actors::shard_report>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reply_fn<
+                              std::vector<doorbuster::actors::product_heat>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::hold_command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
   doorbuster::actors::reply_fn<doorbuster::actors::line_result>)

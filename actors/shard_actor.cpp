@@ -6,6 +6,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 namespace doorbuster::actors {
@@ -15,6 +17,8 @@ namespace {
 struct product_slot {
   product_actor actor;
   queue_depth depth;
+  uint64_t requests = 0;    // purchases and holds routed to it
+  uint64_t reported = 0;    // `requests` at the last hot_atom query
 };
 
 struct shard_state {
@@ -36,7 +40,7 @@ product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
     return *slot;
   auto depth = std::make_shared<std::atomic<int64_t>>(0);
   auto actor = spawn_product_actor(self, sku, depth, self->state.deps);
-  return self->state.products.emplace(sku, product_slot{actor, depth})
+  return self->state.products.emplace(sku, product_slot{actor, depth, 0, 0})
     .first->second;
 }
 
@@ -62,6 +66,7 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
         return;
       }
       ++*slot->depth;
+      ++slot->requests;
       ++st.deps.stats->depth;
       self->send(slot->actor, atm, std::move(req), std::move(reply));
     },
@@ -78,6 +83,7 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
         return;
       }
       ++*slot->depth;
+      ++slot->requests;
       ++st.deps.stats->depth;
       self->send(slot->actor, atm, std::move(req), std::move(reply));
     },
@@ -92,6 +98,41 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
       res.sku = std::move(cmd.sku);
       if (reply)
         reply(std::move(res));
+    },
+    [=](inspect_atom atm, std::string& sku, reply_fn<std::string>& reply) {
+      if (auto slot = find(self, sku))
+        self->send(slot->actor, atm, std::move(sku), std::move(reply));
+      else
+        reply({});
+    },
+    [=](report_atom, const reply_fn<shard_report>& reply) {
+      shard_report r;
+      for (const auto& [sku, slot] : self->state.products) {
+        ++r.products;
+        auto depth = slot.depth->load();
+        r.queued += depth;
+        r.max_depth = std::max(r.max_depth, depth);
+        r.requests += slot.requests;
+      }
+      reply(r);
+    },
+    [=](hot_atom, size_t n, const reply_fn<std::vector<product_heat>>& reply) {
+      std::vector<product_heat> heat;
+      for (auto& [sku, slot] : self->state.products) {
+        auto recent = slot.requests - slot.reported;
+        slot.reported = slot.requests;
+        auto depth = slot.depth->load();
+        if (recent > 0 || depth > 0)
+          heat.push_back({sku, recent, depth});
+      }
+      auto hotter = [](const product_heat& a, const product_heat& b) {
+        return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
+      };
+      if (heat.size() > n) {
+        std::partial_sort(heat.begin(), heat.begin() + n, heat.end(), hotter);
+        heat.resize(n);
+      }
+      reply(std::move(heat));
     },
     [=](put_atom atm, std::string& sku, product_fields& fields,
         reply_fn<write_result>& reply) {

@@ -59,7 +59,13 @@ node_config::node_config() {
     .add(opts.catalog.workers, "workers", "catalog actors serving reads");
   opt_group{custom_options_, "admin"}
     .add(opts.admin.token_file, "token-file",
-         "file holding the admin token (DOORBUSTER_ADMIN_TOKEN wins)");
+         "file holding the admin token (DOORBUSTER_ADMIN_TOKEN wins)")
+    .add(opts.admin.address, "address",
+         "address of the admin actor's port for doorbuster-console "
+         "(loopback unless you mean it)")
+    .add(opts.admin.port, "port", "the admin actor's port (0: any free port)")
+    .add(opts.admin.port_file, "port-file",
+         "write the admin actor's bound port to this file");
   opt_group{custom_options_, "demo"}
     .add(opts.demo.products, "products",
          "size of the generated demo catalog (0: none)")

@@ -52,6 +52,9 @@ struct catalog_options {
 
 struct admin_options {
   std::string token_file;  // DOORBUSTER_ADMIN_TOKEN wins over this
+  std::string address = "127.0.0.1"; // the admin actor's port (console)
+  uint16_t port = 8081;               // 0: any free port
+  std::string port_file;
 };
 
 struct demo_options {

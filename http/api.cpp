@@ -222,6 +222,8 @@ response api::readiness() const {
     reasons.emplace_back("starting: recovery or catalog load not finished");
   else if (now == phase::stopping)
     reasons.emplace_back("stopping");
+  if (draining_)
+    reasons.emplace_back("draining: new writes are refused for maintenance");
   if (opts_.not_ready_reasons)
     for (auto& r : opts_.not_ready_reasons())
       reasons.push_back(std::move(r));
@@ -287,6 +289,12 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
                               "admin calls need Authorization: Bearer <token>");
     res.set(bhttp::field::www_authenticate, "Bearer");
     counted(std::move(res));
+    return;
+  }
+  if (draining_ && r.is_client_write() && req.method() != verb::get) {
+    counted(error_response(bhttp::status::service_unavailable, "draining",
+                           "the node is in maintenance and takes no new "
+                           "writes; reads go on"));
     return;
   }
   if (r.is_client_write() || r.is_read()) {

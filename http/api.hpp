@@ -61,6 +61,11 @@ public:
   void start() { phase_ = phase::serving; }
   void stopping() { phase_ = phase::stopping; }
 
+  /// While draining (maintenance), client writes get 503 `draining`; reads
+  /// and admin calls go on, and /readyz says why it is not ready.
+  void set_draining(bool on) { draining_ = on; }
+  bool draining() const { return draining_; }
+
 private:
   actors::inventory& inv_;
   api_options opts_;
@@ -71,6 +76,7 @@ private:
   std::string cache_control_; // rendered once from the options
   enum class phase { starting, serving, stopping };
   std::atomic<phase> phase_{phase::starting};
+  std::atomic<bool> draining_{false};
 
   response readiness() const;
   response set_logging(const request& req);

@@ -64,6 +64,17 @@ block& local() {
   return *mine;
 }
 
+uint64_t requests_answered() {
+  uint64_t total = 0;
+  std::lock_guard<std::mutex> guard{registry_mtx};
+  for (auto* b : registry()) {
+    std::lock_guard<std::mutex> block_guard{b->mtx_};
+    for (const auto& [key, n] : b->requests_)
+      total += n;
+  }
+  return total;
+}
+
 std::string scrape() {
   std::map<std::pair<std::string, unsigned>, uint64_t> requests;
   std::map<std::string, histogram> latency;

@@ -35,6 +35,7 @@ public:
 
 private:
   friend std::string scrape();
+  friend uint64_t requests_answered();
   std::mutex mtx_;
   std::map<std::pair<const char*, unsigned>, uint64_t> requests_;
   std::map<const char*, histogram> latency_;
@@ -48,6 +49,9 @@ block& local();
 /// Gauges owned by the server.
 extern std::atomic<int64_t> open_connections;
 extern std::atomic<int64_t> requests_in_flight; // handed to the api, unanswered
+
+/// Requests answered since start, over all threads.
+uint64_t requests_answered();
 
 /// Every thread's counters, summed, in the Prometheus text format.
 std::string scrape();

@@ -142,6 +142,16 @@ const status& storage::stat() const {
   return impl_->stat;
 }
 
+void storage::flush(std::function<void(std::string, uint64_t)> done) {
+  caf::anon_send(impl_->writebehind, flush_atom::value,
+                 operator_fn{std::move(done)});
+}
+
+void storage::snapshot(std::function<void(std::string, uint64_t)> done) {
+  caf::anon_send(impl_->writebehind, snap_atom::value,
+                 operator_fn{std::move(done)});
+}
+
 void storage::stop(std::chrono::milliseconds deadline) {
   auto& d = *impl_;
   if (!d.journal)

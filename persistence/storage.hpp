@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,13 @@ public:
   bool uses_postgres() const;
   const caf::actor& journal() const;
   const status& stat() const;
+
+  /// Writes behind everything durable now; `done` runs on the write-behind
+  /// thread (operator_fn: empty error on success).
+  void flush(std::function<void(std::string, uint64_t)> done);
+
+  /// Journal-only mode: writes a snapshot now.
+  void snapshot(std::function<void(std::string, uint64_t)> done);
 
   /// Commits the journal, then lets write-behind drain for up to `deadline`.
   void stop(std::chrono::milliseconds deadline);

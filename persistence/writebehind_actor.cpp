@@ -102,6 +102,35 @@ caf::behavior writebehind_behavior(self_ptr self, writebehind_options opts,
       if (st.backoff_ms == 0)
         drain(st);
     },
+    [=](flush_atom, const operator_fn& done) {
+      // Up to 5 s: an operator waits at a prompt.
+      auto& st = self->state;
+      auto target = st.stat->durable_seq.load();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+      while (st.stat->applied_seq < target
+             && std::chrono::steady_clock::now() < deadline)
+        if (!drain(st))
+          break;
+      if (st.stat->applied_seq < target)
+        done("write-behind is " + std::to_string(target - st.stat->applied_seq)
+               + " records behind and could not catch up (see the log)",
+             st.stat->applied_seq);
+      else
+        done({}, st.stat->applied_seq.load());
+    },
+    [=](snap_atom, const operator_fn& done) {
+      auto& st = self->state;
+      try {
+        if (st.sink->snapshot_now())
+          done({}, st.sink->confirmed());
+        else
+          done("this node writes behind to PostgreSQL; it keeps no snapshots",
+               0);
+      } catch (const std::exception& ex) {
+        done(ex.what(), 0);
+      }
+      st.stat->confirmed_seq = st.sink->confirmed();
+    },
     [=](stop_atom, uint64_t deadline_ms) {
       auto& st = self->state;
       auto deadline = std::chrono::steady_clock::now()

@@ -9,14 +9,25 @@
 #include "persistence/writebehind_sink.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace doorbuster::persistence {
 
 // Protocol: (nudge_atom) a batch is ready; (stop_atom, uint64_t ms) drain
-// for at most that long, then quit.
+// for at most that long, then quit; (flush_atom, operator_fn) write behind
+// everything durable now; (snap_atom, operator_fn) write a snapshot now.
+
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using snap_atom = caf::atom_constant<caf::atom("snapshot")>;
+
+/// An operator's request answered: empty `error` on success, and the last
+/// record the sink holds.
+using operator_fn = std::function<void(std::string error, uint64_t seq)>;
 
 struct writebehind_options {
   std::string journal_dir;
@@ -32,3 +43,5 @@ caf::actor spawn_writebehind(caf::actor_system& sys,
                              uint64_t after_seq, status* stat);
 
 } // namespace doorbuster::persistence
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::persistence::operator_fn)

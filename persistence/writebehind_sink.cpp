@@ -41,11 +41,17 @@ void snapshot_sink::tick() {
   auto now = std::chrono::steady_clock::now();
   if (now - last_ < interval_ || state_.seq <= snapshot_seq_)
     return;
+  snapshot_now();
+}
+
+bool snapshot_sink::snapshot_now() {
+  auto now = std::chrono::steady_clock::now();
   write_snapshot(dir_, state_);
   last_ = now;
   snapshot_seq_ = state_.seq;
   spdlog::info("snapshot written up to record {} ({} products)", snapshot_seq_,
                state_.products().size());
+  return true;
 }
 
 } // namespace doorbuster::persistence

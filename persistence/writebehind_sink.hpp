@@ -28,6 +28,9 @@ public:
 
   /// Called every flush interval, also with nothing to apply.
   virtual void tick() {}
+
+  /// Writes a snapshot now, if this sink keeps them; false if it does not.
+  virtual bool snapshot_now() { return false; }
 };
 
 /// Writes batches to PostgreSQL; reconnects after a failure.
@@ -56,6 +59,7 @@ public:
   void apply(const std::vector<journal_record>& batch) override;
   uint64_t confirmed() const override { return snapshot_seq_; }
   void tick() override;
+  bool snapshot_now() override;
 
 private:
   std::string dir_;

@@ -2,6 +2,7 @@
 // starts the actors, serves HTTP until SIGINT or SIGTERM, then stops in
 // reverse order: stop accepting, drain requests, stop the product actors,
 // commit the journal, write the backlog behind.
+#include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
 #include "config/node_config.hpp"
 #include "http/admin_auth.hpp"
@@ -13,6 +14,7 @@
 #include "persistence/storage.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -102,6 +104,30 @@ std::string persistence_details(const persistence::storage& store) {
   return {buf.GetString(), buf.GetSize()};
 }
 
+/// What `status` shows of the node beyond its actors.
+std::string node_details(const config::options& opts,
+                         const persistence::storage& store,
+                         const http::api& api) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("node_id");
+  w.String(opts.persistence.node_id.c_str());
+  w.Key("connections");
+  w.Int64(http::metrics::open_connections);
+  w.Key("requests_in_flight");
+  w.Int64(http::metrics::requests_in_flight);
+  w.Key("requests_answered");
+  w.Uint64(http::metrics::requests_answered());
+  w.Key("draining");
+  w.Bool(api.draining());
+  w.Key("persistence");
+  auto details = persistence_details(store);
+  w.RawValue(details.c_str(), details.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
 int run(config::node_config& cfg) {
   const auto& opts = cfg.opts;
   if (auto problem = config::validate(opts); !problem.empty()) {
@@ -165,10 +191,39 @@ int run(config::node_config& cfg) {
     return reasons;
   };
   api_opts.readiness_details = [&store] { return persistence_details(store); };
-  api_opts.extra_metrics = [&store, &inv] {
-    return inv.metrics() + store.stat().metrics();
+  actors::admin_stats admin_counts;
+  api_opts.extra_metrics = [&store, &inv, &admin_counts] {
+    return inv.metrics() + store.stat().metrics()
+           + actors::admin_metrics(admin_counts);
   };
   http::api api{inv, api_opts};
+
+  // The admin actor, for doorbuster-console, on its own (loopback) port.
+  http::admin_auth console_auth{api_opts.admin_token};
+  actors::admin_hooks hooks;
+  hooks.token_ok = [&console_auth](const std::string& token) {
+    return console_auth.allows_token(token);
+  };
+  hooks.node_status = [&opts, &store, &api] {
+    return node_details(opts, store, api);
+  };
+  hooks.set_draining = [&api](bool on) { api.set_draining(on); };
+  hooks.flush = [&store](actors::admin_hooks::done_fn done) {
+    store.flush(std::move(done));
+  };
+  hooks.snapshot = [&store](actors::admin_hooks::done_fn done) {
+    store.snapshot(std::move(done));
+  };
+  auto admin = actors::spawn_admin_actor(sys, inv, hooks, admin_counts);
+  auto admin_port = sys.middleman().publish(admin, opts.admin.port,
+                                            opts.admin.address.c_str(), true);
+  if (!admin_port)
+    throw std::runtime_error("cannot publish the admin actor on "
+                             + opts.admin.address + ":"
+                             + std::to_string(opts.admin.port) + ": "
+                             + sys.render(admin_port.error()));
+  if (!opts.admin.port_file.empty())
+    std::ofstream{opts.admin.port_file} << *admin_port << '\n';
   http::server server{{opts.http.address, opts.http.port, opts.http.threads,
                        opts.http.max_connections, opts.http.max_header_bytes,
                        opts.http.idle_timeout_ms, opts.http.request_timeout_ms},
@@ -179,11 +234,11 @@ int run(config::node_config& cfg) {
   api.start();
   spdlog::info("doorbuster listening on {}:{} ({} io threads, {} shards, "
                "{} catalog actors, {} products recovered, {} demo products, "
-               "{} storage, boot generation {})",
+               "{} storage, boot generation {}); admin actor on {}:{}",
                opts.http.address, port, opts.http.threads,
                opts.products.shards, opts.catalog.workers, recovered, demo,
                store.uses_postgres() ? "postgres" : "journal-only",
-               generation);
+               generation, opts.admin.address, *admin_port);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -194,6 +249,8 @@ int run(config::node_config& cfg) {
   while (http::metrics::requests_in_flight > 0
          && std::chrono::steady_clock::now() < drain_until)
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  caf::anon_send_exit(admin, caf::exit_reason::user_shutdown);
+  sys.middleman().unpublish(admin, *admin_port);
   inv.stop();
   store.stop(std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
   server.stop();
@@ -214,6 +271,7 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h" || arg == "-?")
       arg = "--long-help";
   config::node_config cfg;
+  cfg.load<caf::io::middleman>();
   if (auto err = cfg.parse(std::move(args), DOORBUSTER_DEFAULT_CONFIG)) {
     std::cerr << "doorbuster: " << cfg.render(err) << "\n";
     return EXIT_FAILURE;

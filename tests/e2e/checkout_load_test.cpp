@@ -31,10 +31,11 @@ void put_product(http_client& admin, const std::string& sku, int64_t stock,
                        + std::to_string(stock) + "}")
               .status,
             201u);
-  if (!rules.empty())
+  if (!rules.empty()) {
     ASSERT_EQ(admin.admin(verb::patch, "/v1/admin/products/" + sku, rules)
                 .status,
               200u);
+  }
 }
 
 /// sold + stock = initial for each SKU, nothing held, nothing reserved.

@@ -45,7 +45,10 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir)
     owns_data_ = true;
   }
   auto port_file = dir_ + "/port";
+  auto admin_port_file = dir_ + "/admin-port";
   std::vector<std::string> argv{DOORBUSTER_BINARY,
+                                "--admin.port=0",
+                                "--admin.port-file=" + admin_port_file,
                                 "--http.address=127.0.0.1",
                                 "--http.port=0",
                                 "--http.port-file=" + port_file,
@@ -61,7 +64,12 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir)
     std::ifstream in{port_file};
     unsigned port = 0;
     if (in >> port && port > 0) {
+      // The admin actor is published before the HTTP port is written.
+      std::ifstream admin_in{admin_port_file};
+      unsigned admin_port = 0;
+      admin_in >> admin_port;
       port_ = static_cast<uint16_t>(port);
+      admin_port_ = static_cast<uint16_t>(admin_port);
       return;
     }
     int status = 0;

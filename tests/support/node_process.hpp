@@ -27,6 +27,8 @@ public:
   node_process& operator=(const node_process&) = delete;
 
   uint16_t port() const { return port_; }
+  /// The admin actor's port (doorbuster-console).
+  uint16_t admin_port() const { return admin_port_; }
   const std::string& data_dir() const { return data_dir_; }
 
   /// SIGTERM, then waits; returns the exit status (-1 if killed by signal).
@@ -38,6 +40,7 @@ public:
 private:
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  uint16_t admin_port_ = 0;
   std::string dir_;      // port file, owned
   std::string data_dir_;
   bool owns_data_ = false;

@@ -1,0 +1,61 @@
+// doorbuster-console's flush against a node writing behind to a real
+// PostgreSQL: with the write-behind period far away, PostgreSQL is current
+// right after `flush` answers.
+#include "support/http_client.hpp"
+#include "support/node_process.hpp"
+#include "support/pg_database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+
+#include <sys/wait.h>
+
+namespace doorbuster::testing {
+namespace {
+
+int run_console(uint16_t admin_port, const std::string& command,
+                std::string& output) {
+  auto line = "DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
+              + " " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
+              + std::to_string(admin_port) + " -c '" + command + "' 2>&1";
+  auto* pipe = popen(line.c_str(), "r");
+  std::array<char, 4096> buf;
+  for (size_t n; (n = fread(buf.data(), 1, buf.size(), pipe)) > 0;)
+    output.append(buf.data(), n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(console_flush, flush_makes_postgres_current) {
+  pg_database db{shared_cluster_uri()};
+  node_process node{{"--demo.products=5", "--persistence.pg-uri=" + db.uri(),
+                     "--persistence.flush-interval-ms=600000"}};
+  http_client client{node.port()};
+  // The first write-behind round at start-up has run; wait for it.
+  std::string out;
+  ASSERT_EQ(run_console(node.admin_port(), "flush", out), 0) << out;
+  auto before = db.scalar("SELECT count(*) FROM orders");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(client
+                .request(bhttp::verb::post,
+                         "/v1/products/SKU-000001/purchase",
+                         R"({"quantity":1,"customer_id":"op"})")
+                .status,
+              201u);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), before)
+    << "write-behind runs only every 10 minutes here";
+  out.clear();
+  EXPECT_EQ(run_console(node.admin_port(), "flush", out), 0) << out;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), before + 3);
+  EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = 'SKU-000001'"),
+            client.get("/v1/products/SKU-000001").json()["stock"]);
+  out.clear();
+  EXPECT_EQ(run_console(node.admin_port(), "snapshot", out), 1);
+  EXPECT_NE(out.find("keeps no snapshots"), std::string::npos) << out;
+  EXPECT_EQ(node.stop(), 0);
+}
+
+} // namespace
+} // namespace doorbuster::testing
