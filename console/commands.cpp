@@ -177,6 +177,10 @@ std::string render(const std::string& command, const std::string& result_json) {
     return out.str() + table(doc["products"], {"sku", "requests_per_s",
                                                "mailbox"});
   }
+  if (command == "flush" || command == "snapshot")
+    return std::string{command == "flush" ? "written behind"
+                                          : "snapshot written"}
+           + " up to journal record " + text_of(doc["record"]) + "\n";
   if (command == "product") {
     key_values(doc["product"], "", kv);
     for (const char* k : {"holds", "orders_since_start", "queued"})

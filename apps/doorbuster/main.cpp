@@ -104,10 +104,26 @@ std::string persistence_details(const persistence::storage& store) {
   return {buf.GetString(), buf.GetSize()};
 }
 
+/// Requests answered per second between two `status` calls (the first:
+/// since start). Only the admin actor calls it, one call at a time.
+struct request_rate {
+  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now();
+  uint64_t answered = 0;
+
+  double sample(uint64_t now_answered) {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - at).count();
+    double rate = seconds > 0 ? (now_answered - answered) / seconds : 0;
+    at = now;
+    answered = now_answered;
+    return rate;
+  }
+};
+
 /// What `status` shows of the node beyond its actors.
 std::string node_details(const config::options& opts,
                          const persistence::storage& store,
-                         const http::api& api) {
+                         const http::api& api, request_rate& rate) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
@@ -117,8 +133,11 @@ std::string node_details(const config::options& opts,
   w.Int64(http::metrics::open_connections);
   w.Key("requests_in_flight");
   w.Int64(http::metrics::requests_in_flight);
+  auto answered = http::metrics::requests_answered();
   w.Key("requests_answered");
-  w.Uint64(http::metrics::requests_answered());
+  w.Uint64(answered);
+  w.Key("requests_per_s");
+  w.Double(rate.sample(answered));
   w.Key("draining");
   w.Bool(api.draining());
   w.Key("persistence");
@@ -204,8 +223,9 @@ int run(config::node_config& cfg) {
   hooks.token_ok = [&console_auth](const std::string& token) {
     return console_auth.allows_token(token);
   };
-  hooks.node_status = [&opts, &store, &api] {
-    return node_details(opts, store, api);
+  request_rate rate;
+  hooks.node_status = [&opts, &store, &api, &rate] {
+    return node_details(opts, store, api, rate);
   };
   hooks.set_draining = [&api](bool on) { api.set_draining(on); };
   hooks.flush = [&store](actors::admin_hooks::done_fn done) {
