@@ -44,6 +44,28 @@ product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
     .first->second;
 }
 
+/// Forwards a purchase or a hold to its product, unless the SKU is unknown
+/// or its queue is full. Refused before it queues (admission control), so
+/// a hot SKU's backlog never delays other SKUs.
+template <class Atom, class Request, class Result>
+void admit(self_ptr self, Atom atm, Request& req, reply_fn<Result>& reply) {
+  auto& st = self->state;
+  auto slot = find(self, req.sku);
+  if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
+    Result res;
+    res.error = slot ? errc::overloaded : errc::unknown_sku;
+    if (slot)
+      ++st.deps.stats->overloaded;
+    res.sku = std::move(req.sku);
+    reply(std::move(res));
+    return;
+  }
+  ++*slot->depth;
+  ++slot->requests;
+  ++st.deps.stats->depth;
+  self->send(slot->actor, atm, std::move(req), std::move(reply));
+}
+
 shard_actor::behavior_type shard_behavior(self_ptr self,
                                           product_actor_deps deps,
                                           size_t max_mailbox) {
@@ -51,41 +73,9 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
   self->state.max_mailbox = max_mailbox;
   return {
     [=](purchase_atom atm, purchase_request& req,
-        reply_fn<purchase_result>& reply) {
-      auto& st = self->state;
-      auto slot = find(self, req.sku);
-      if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
-        // Unknown, or admission control: refused before it queues, so a
-        // hot SKU's backlog never delays other SKUs' purchases.
-        purchase_result res;
-        res.error = slot ? errc::overloaded : errc::unknown_sku;
-        if (slot)
-          ++st.deps.stats->overloaded;
-        res.sku = std::move(req.sku);
-        reply(std::move(res));
-        return;
-      }
-      ++*slot->depth;
-      ++slot->requests;
-      ++st.deps.stats->depth;
-      self->send(slot->actor, atm, std::move(req), std::move(reply));
-    },
+        reply_fn<purchase_result>& reply) { admit(self, atm, req, reply); },
     [=](hold_atom atm, hold_request& req, reply_fn<line_result>& reply) {
-      auto& st = self->state;
-      auto slot = find(self, req.sku);
-      if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
-        line_result res;
-        res.error = slot ? errc::overloaded : errc::unknown_sku;
-        if (slot)
-          ++st.deps.stats->overloaded;
-        res.sku = std::move(req.sku);
-        reply(std::move(res));
-        return;
-      }
-      ++*slot->depth;
-      ++slot->requests;
-      ++st.deps.stats->depth;
-      self->send(slot->actor, atm, std::move(req), std::move(reply));
+      admit(self, atm, req, reply);
     },
     [=](step_atom atm, hold_command& cmd, reply_fn<line_result>& reply) {
       // Never refused: a step settles units already held.
