@@ -1,6 +1,7 @@
 #include "actors/admin_actor.hpp"
 
 #include "actors/inventory.hpp"
+#include "actors/protocol.hpp"
 #include "actors/wall_time.hpp"
 
 #include <caf/actor_system.hpp>
@@ -22,6 +23,21 @@ namespace doorbuster::actors {
 namespace {
 
 using done_atom = caf::atom_constant<caf::atom("done")>;
+using bulk_atom = caf::atom_constant<caf::atom("bulk")>;
+using log_atom = caf::atom_constant<caf::atom("log")>;
+
+} // namespace
+} // namespace doorbuster::actors
+
+// Local only (the HTTP admin endpoints); the rest is in actors/protocol.hpp.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
+  std::vector<doorbuster::actors::admin_desk::product_entry>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reply_fn<
+                              std::vector<doorbuster::actors::write_result>>)
+
+namespace doorbuster::actors {
+
+namespace {
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 std::string failure(const std::string& code, const std::string& message) {
@@ -102,6 +118,17 @@ const char* usage_of(const std::string& command) {
   };
   auto i = usage.find(command);
   return i == usage.end() ? command.c_str() : i->second;
+}
+
+/// Sets spdlog's level; empty on success, else why not.
+std::string set_level(const std::string& name) {
+  auto level = spdlog::level::from_str(name);
+  if (level == spdlog::level::off && name != "off")
+    return "level must be one of trace, debug, info, warn, error, critical, "
+           "off";
+  spdlog::set_level(level);
+  spdlog::info("admin: log level set to {}", name);
+  return {};
 }
 
 /// A product change through the inventory, journaled like PATCH.
@@ -330,11 +357,8 @@ std::optional<std::string> run(self_ptr self,
   if (cmd == "log-level") {
     if (args != 1)
       return bad_args();
-    auto level = spdlog::level::from_str(words[1]);
-    if (level == spdlog::level::off && words[1] != "off")
-      return bad_args();
-    spdlog::set_level(level);
-    spdlog::info("admin: log level set to {}", words[1]);
+    if (auto problem = set_level(words[1]); !problem.empty())
+      return failure("bad_arguments", problem);
     return success(object([&](json_writer& w) {
       w.Key("level");
       w.String(words[1].c_str());
@@ -378,6 +402,28 @@ caf::behavior admin_behavior(self_ptr self, inventory* inv, admin_hooks hooks,
         return *now;
       return caf::delegated<std::string>{};
     },
+    // The HTTP admin endpoints (admin_desk); the token was checked there.
+    [=](put_atom, std::string& sku, product_fields& fields,
+        reply_fn<write_result>& reply) {
+      ++self->state.stats->commands;
+      self->state.inv->put_product(std::move(sku), std::move(fields),
+                                   std::move(reply));
+    },
+    [=](patch_atom, std::string& sku, product_patch& p,
+        reply_fn<write_result>& reply) {
+      ++self->state.stats->commands;
+      self->state.inv->patch_product(std::move(sku), std::move(p),
+                                     std::move(reply));
+    },
+    [=](bulk_atom, std::vector<admin_desk::product_entry>& entries,
+        reply_fn<std::vector<write_result>>& reply) {
+      ++self->state.stats->commands;
+      self->state.inv->put_many(std::move(entries), std::move(reply));
+    },
+    [=](log_atom, const std::string& level, const reply_fn<std::string>& reply) {
+      ++self->state.stats->commands;
+      reply(set_level(level));
+    },
     [=](done_atom, uint64_t id, std::string& answer) {
       auto& pending = self->state.pending;
       auto i = pending.find(id);
@@ -390,6 +436,29 @@ caf::behavior admin_behavior(self_ptr self, inventory* inv, admin_hooks hooks,
 }
 
 } // namespace
+
+void admin_desk::put_product(std::string sku, product_fields fields,
+                             reply_fn<write_result> reply) {
+  caf::anon_send(admin_, put_atom::value, std::move(sku), std::move(fields),
+                 std::move(reply));
+}
+
+void admin_desk::patch_product(std::string sku, product_patch patch,
+                               reply_fn<write_result> reply) {
+  caf::anon_send(admin_, patch_atom::value, std::move(sku), std::move(patch),
+                 std::move(reply));
+}
+
+void admin_desk::put_many(std::vector<product_entry> entries,
+                          reply_fn<std::vector<write_result>> reply) {
+  caf::anon_send(admin_, bulk_atom::value, std::move(entries),
+                 std::move(reply));
+}
+
+void admin_desk::set_log_level(std::string level,
+                               reply_fn<std::string> reply) {
+  caf::anon_send(admin_, log_atom::value, std::move(level), std::move(reply));
+}
 
 std::string admin_metrics(const admin_stats& stats) {
   return "# HELP doorbuster_admin_commands_total Operator commands to the "

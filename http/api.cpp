@@ -1,5 +1,7 @@
 #include "http/api.hpp"
 
+#include "actors/admin_actor.hpp"
+
 #include "http/api_error.hpp"
 #include "http/detail/handlers.hpp"
 #include "http/json_input.hpp"
@@ -149,8 +151,10 @@ response method_not_allowed(const route& r) {
 
 } // namespace
 
-api::api(actors::inventory& inv, const api_options& opts)
+api::api(actors::inventory& inv, actors::admin_desk& admin,
+         const api_options& opts)
   : inv_(inv),
+    admin_(admin),
     opts_(opts),
     auth_(opts.admin_token),
     writes_(opts.write_rate_per_s, opts.write_burst, opts.max_clients),
@@ -160,38 +164,46 @@ api::api(actors::inventory& inv, const api_options& opts)
   opts_.checkout.max_quantity = opts.max_quantity;
 }
 
-response api::set_logging(const request& req) {
+void api::set_logging(const request& req, responder send) {
   json_input in;
   std::optional<std::string> level;
   std::optional<bool> access;
-  if (auto err = json_input::parse(req.body(), in))
-    return to_response(*err);
-  if (auto err = in.only({"level", "access_log"}))
-    return to_response(*err);
-  if (auto err = in.text("level", false, 16, level))
-    return to_response(*err);
-  if (auto err = in.boolean("access_log", false, access))
-    return to_response(*err);
-  if (level) {
-    auto parsed = spdlog::level::from_str(*level);
-    if (parsed == spdlog::level::off && *level != "off")
-      return error_response(bhttp::status::bad_request, "invalid_field",
-                            "level must be one of trace, debug, info, warn, "
-                            "error, critical, off");
-    spdlog::set_level(parsed);
+  std::optional<api_error> err = json_input::parse(req.body(), in);
+  if (!err)
+    err = in.only({"level", "access_log"});
+  if (!err)
+    err = in.text("level", false, 16, level);
+  if (!err)
+    err = in.boolean("access_log", false, access);
+  if (err) {
+    send(to_response(*err));
+    return;
   }
-  if (access)
-    access_log_ = *access;
-  auto now = spdlog::level::to_string_view(spdlog::get_level());
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
-  w.StartObject();
-  w.Key("level");
-  w.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
-  w.Key("access_log");
-  w.Bool(access_log_);
-  w.EndObject();
-  return json_response(bhttp::status::ok, {buf.GetString(), buf.GetSize()});
+  // The access log is this layer's own; the log level is an operator
+  // command of the admin actor.
+  auto answer = [this, access, send = std::move(send)](std::string problem) {
+    if (!problem.empty()) {
+      send(error_response(bhttp::status::bad_request, "invalid_field",
+                          problem));
+      return;
+    }
+    if (access)
+      access_log_ = *access;
+    auto now = spdlog::level::to_string_view(spdlog::get_level());
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+    w.StartObject();
+    w.Key("level");
+    w.String(now.data(), static_cast<rapidjson::SizeType>(now.size()));
+    w.Key("access_log");
+    w.Bool(access_log_);
+    w.EndObject();
+    send(json_response(bhttp::status::ok, {buf.GetString(), buf.GetSize()}));
+  };
+  if (level)
+    admin_.set_log_level(std::move(*level), std::move(answer));
+  else
+    answer({});
 }
 
 namespace {
@@ -309,7 +321,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       }
     }
   }
-  detail::context hctx{inv_, opts_, ctx, &cache_control_};
+  detail::context hctx{inv_, admin_, opts_, ctx, &cache_control_};
   switch (r.id) {
     case route_id::healthz:
       counted(json_response(bhttp::status::ok, R"({"status":"ok"})"));
@@ -342,7 +354,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       detail::bulk_load(hctx, req, std::move(counted));
       break;
     case route_id::admin_logging:
-      counted(set_logging(req));
+      set_logging(req, std::move(counted));
       break;
     case route_id::reservations:
       detail::create_reservation(hctx, req, std::move(counted));

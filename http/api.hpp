@@ -16,8 +16,9 @@
 #include <vector>
 
 namespace doorbuster::actors {
+class admin_desk;
 class inventory;
-}
+} // namespace doorbuster::actors
 
 namespace doorbuster::http {
 
@@ -44,7 +45,9 @@ struct api_options {
 
 class api {
 public:
-  api(actors::inventory& inv, const api_options& opts);
+  /// Admin writes go to the admin actor (`admin`), the rest to `inv`.
+  api(actors::inventory& inv, actors::admin_desk& admin,
+      const api_options& opts);
 
   /// Answers through `send`, now or later, from any thread.
   void handle(request&& req, const request_context& ctx, responder send);
@@ -68,6 +71,7 @@ public:
 
 private:
   actors::inventory& inv_;
+  actors::admin_desk& admin_;
   api_options opts_;
   admin_auth auth_;
   rate_limiter writes_;
@@ -79,7 +83,7 @@ private:
   std::atomic<bool> draining_{false};
 
   response readiness() const;
-  response set_logging(const request& req);
+  void set_logging(const request& req, responder send);
 };
 
 } // namespace doorbuster::http

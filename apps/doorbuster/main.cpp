@@ -215,7 +215,8 @@ int run(config::node_config& cfg) {
     return inv.metrics() + store.stat().metrics()
            + actors::admin_metrics(admin_counts);
   };
-  http::api api{inv, api_opts};
+  actors::admin_desk desk;
+  http::api api{inv, desk, api_opts};
 
   // The admin actor, for doorbuster-console, on its own (loopback) port.
   http::admin_auth console_auth{api_opts.admin_token};
@@ -235,6 +236,7 @@ int run(config::node_config& cfg) {
     store.snapshot(std::move(done));
   };
   auto admin = actors::spawn_admin_actor(sys, inv, hooks, admin_counts);
+  desk.bind(admin);
   auto admin_port = sys.middleman().publish(admin, opts.admin.port,
                                             opts.admin.address.c_str(), true);
   if (!admin_port)

@@ -10,6 +10,7 @@ namespace doorbuster::http::detail {
 
 struct context {
   actors::inventory& inv;
+  actors::admin_desk& admin; // the admin endpoints' writes
   const api_options& opts;
   const request_context& request;
   /// The Cache-Control value of catalog reads; owned by the api, which

@@ -1,7 +1,9 @@
 // POST /v1/products/{sku}/purchase and the admin writes: validated here,
-// applied by the owning product actor.
+// applied by the owning product actor (admin writes by way of the admin
+// actor, like the console's).
 #include "http/detail/handlers.hpp"
 
+#include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
 #include "http/product_input.hpp"
 
@@ -96,7 +98,7 @@ void put_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ctx.inv.put_product(sku, std::move(fields),
+  ctx.admin.put_product(sku, std::move(fields),
                       answer_write(sku, std::move(send)));
 }
 
@@ -107,7 +109,7 @@ void patch_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ctx.inv.patch_product(sku, std::move(patch),
+  ctx.admin.patch_product(sku, std::move(patch),
                         answer_write(sku, std::move(send)));
 }
 
@@ -129,7 +131,7 @@ void bulk_load(const context& ctx, const request& req, responder send) {
     else
       entries.push_back(std::move(entry));
   }
-  ctx.inv.put_many(std::move(entries),
+  ctx.admin.put_many(std::move(entries),
                    [rejected = std::move(rejected), send = std::move(send)](
                      std::vector<actors::write_result> results) {
                      rapidjson::StringBuffer buf;

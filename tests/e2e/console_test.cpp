@@ -103,6 +103,32 @@ TEST_F(console_test, stock_and_price_changes_show_in_the_api_at_once) {
   EXPECT_NE(shown.output.find("75"), std::string::npos);
 }
 
+/// doorbuster_admin_commands_total{result="accepted"} from /metrics.
+int64_t accepted_commands(http_client& client) {
+  const std::string key = "doorbuster_admin_commands_total{result=\"accepted\"} ";
+  auto body = client.get("/metrics").body;
+  auto at = body.find(key);
+  return at == std::string::npos ? -1 : std::stoll(body.substr(at + key.size()));
+}
+
+TEST_F(console_test, http_admin_calls_go_through_the_admin_actor_too) {
+  auto before = accepted_commands(client);
+  ASSERT_GE(before, 0);
+  ASSERT_EQ(client
+              .admin(verb::patch, "/v1/admin/products/SKU-000008",
+                     R"({"stock":12})")
+              .status,
+            200u);
+  ASSERT_EQ(client
+              .admin(verb::put, "/v1/admin/logging", R"({"level":"warn"})")
+              .status,
+            200u);
+  EXPECT_EQ(accepted_commands(client), before + 2);
+  EXPECT_NE(console("product SKU-000008", admin_token, "--json")
+              .output.find("\"stock\":12"),
+            std::string::npos);
+}
+
 TEST_F(console_test, pause_resume_and_sale_window_gate_purchases) {
   ASSERT_EQ(console("pause SKU-000005").status, 0);
   EXPECT_EQ(buy("SKU-000005").error_code(), "not_on_sale");
