@@ -529,6 +529,32 @@ caf::behavior checkout_behavior(self_ptr self, checkout_deps deps,
       st.books[saved.checkout_id] = std::move(r);
       arm_forget(self, saved.checkout_id, saved.expires_at_ms);
     },
+    [=](restore_atom, restored_checkout& saved) {
+      auto& st = self->state;
+      auto by_sku = [](const auto& a, const auto& b) { return a.sku < b.sku; };
+      std::sort(saved.lines.begin(), saved.lines.end(), by_sku);
+      checkout_result sold;
+      sold.checkout_id = saved.checkout_id;
+      sold.customer_id = saved.customer_id;
+      sold.status = checkout_status::confirmed;
+      sold.lines = saved.lines;
+      std::vector<checkout_line> lines;
+      for (const auto& l : saved.lines)
+        lines.push_back({l.sku, l.quantity});
+      bool reserved = saved.kind == hold_kind::reservation;
+      if (reserved) {
+        reservation r{saved.customer_id, lines, 0, 0};
+        r.confirmed = sold;
+        st.books[saved.checkout_id] = std::move(r);
+        finish(self, saved.checkout_id, checkout_status::confirmed);
+      }
+      if (!saved.idempotency_key.empty())
+        st.keys.insert(saved.idempotency_key,
+                       fingerprint_of(saved.customer_id, reserved, lines),
+                       reserved ? view_of(saved.checkout_id,
+                                          st.books[saved.checkout_id])
+                                : sold);
+    },
     [=](forget_atom, uint64_t id) {
       auto& st = self->state;
       auto found = st.books.find(id);

@@ -53,7 +53,8 @@ size_t checkout_owner(uint64_t checkout_id, size_t count);
 // Protocol (dynamically typed):
 //   (checkout_atom, checkout_request, reply_fn<checkout_result>)
 //   (resv_atom, reservation_request, reply_fn<checkout_result>)
-//   (restore_atom, restored_reservation)
+//   (restore_atom, restored_reservation)  a live reservation
+//   (restore_atom, restored_checkout)     a sold one, or a sold order
 caf::actor spawn_checkout_actor(caf::actor_system& sys,
                                 const checkout_deps& deps,
                                 const checkout_options& opts);
@@ -63,5 +64,6 @@ caf::actor spawn_checkout_actor(caf::actor_system& sys,
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::checkout_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::reservation_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::restored_reservation)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::restored_checkout)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(
   doorbuster::actors::reply_fn<doorbuster::actors::checkout_result>)

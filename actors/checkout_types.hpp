@@ -75,6 +75,15 @@ struct reservation_request {
   std::string idempotency_key; // confirm
 };
 
+/// A sold checkout recovered from storage at start-up: its answer again.
+struct restored_checkout {
+  uint64_t checkout_id = 0;
+  std::string customer_id;
+  std::string idempotency_key;
+  hold_kind kind = hold_kind::reservation;
+  std::vector<line_result> lines; // sold, in SKU order
+};
+
 /// The name of a status on the wire.
 inline const char* to_string(checkout_status s) {
   switch (s) {

@@ -233,6 +233,14 @@ void inventory::restore(std::vector<restored_product> products,
   }
 }
 
+void inventory::restore_checkouts(std::vector<restored_checkout> checkouts) {
+  auto& d = *impl_;
+  for (auto& c : checkouts)
+    caf::anon_send(d.checkouts[checkout_owner(c.checkout_id,
+                                              d.checkouts.size())],
+                   restore_atom::value, std::move(c));
+}
+
 std::string inventory::metrics() const {
   const auto& d = *impl_;
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;

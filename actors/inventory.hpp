@@ -75,6 +75,10 @@ public:
   void restore(std::vector<restored_product> products,
                reply_fn<size_t> reply);
 
+  /// Gives the coordinators back the newest sold checkouts, so retries and
+  /// second confirms are answered as before a restart.
+  void restore_checkouts(std::vector<restored_checkout> checkouts);
+
   /// Queue depths, purchases, orders and catalog counters, as Prometheus
   /// text.
   std::string metrics() const;

@@ -46,7 +46,8 @@ persistence::order_record order_of(const product& p, uint64_t order_id,
                                    int64_t quantity,
                                    const std::string& customer,
                                    const std::string& key,
-                                   uint64_t checkout_id) {
+                                   uint64_t checkout_id,
+                                   hold_kind kind = hold_kind::reservation) {
   persistence::order_record o;
   o.order_id = order_id;
   o.sku = p.sku();
@@ -60,6 +61,7 @@ persistence::order_record order_of(const product& p, uint64_t order_id,
   o.version_after = p.version();
   o.checkout_id = checkout_id;
   o.reserved_after = p.reserved();
+  o.checkout_kind = checkout_id == 0 ? 0 : static_cast<uint8_t>(kind);
   return o;
 }
 
@@ -150,10 +152,12 @@ void sell_hold(self_ptr self, uint64_t checkout_id, uint64_t order_id,
   }
   auto customer = h->customer_id;
   auto key = h->idempotency_key;
+  auto kind = h->kind;
   item.sell_hold(checkout_id, order_id, res);
   ++self->state.deps.stats->orders;
   commit(self,
-         order_of(item, order_id, res.quantity, customer, key, checkout_id),
+         order_of(item, order_id, res.quantity, customer, key, checkout_id,
+                  kind),
          [reply = std::move(reply), res] { answer(reply, res); });
 }
 

@@ -50,9 +50,10 @@ struct order_record {
   uint64_t version_after = 0;
   uint64_t checkout_id = 0; // 0: a single purchase
   int64_t reserved_after = 0;
+  uint8_t checkout_kind = 0; // actors::hold_kind of its checkout
   MSGPACK_DEFINE(order_id, sku, quantity, customer_id, idempotency_key,
                  unit_price, currency, created_at_ms, stock_after,
-                 version_after, checkout_id, reserved_after)
+                 version_after, checkout_id, reserved_after, checkout_kind)
 };
 
 /// Units of a product held for a checkout, placed or extended. `order_id`

@@ -114,6 +114,27 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
     h.order_id = row[7].as<uint64_t>();
     state.add_hold(std::move(h));
   }
+  // The newest sold checkouts, to answer their retries after a restart.
+  for (const auto& row : tx.exec(
+         "SELECT checkout_id, order_id, sku, quantity, customer_id, "
+         "coalesce(idempotency_key, ''), unit_price, currency, "
+         "coalesce(checkout_kind, 0) FROM orders WHERE checkout_id IN "
+         "(SELECT DISTINCT checkout_id FROM orders WHERE checkout_id IS NOT "
+         "NULL ORDER BY checkout_id DESC LIMIT "
+         + std::to_string(recovered_state::checkouts_kept)
+         + ") ORDER BY checkout_id, sku")) {
+    order_record sale;
+    sale.checkout_id = row[0].as<uint64_t>();
+    sale.order_id = row[1].as<uint64_t>();
+    sale.sku = row[2].as<std::string>();
+    sale.quantity = row[3].as<int64_t>();
+    sale.customer_id = row[4].as<std::string>();
+    sale.idempotency_key = row[5].as<std::string>();
+    sale.unit_price = row[6].as<int64_t>();
+    sale.currency = row[7].as<std::string>();
+    sale.checkout_kind = static_cast<uint8_t>(row[8].as<int>());
+    state.add_checkout_line(sale);
+  }
   // What each customer took of each product: their orders and live holds.
   for (const auto& row : tx.exec(
          "SELECT sku, customer_id, sum(quantity)::bigint FROM (SELECT sku, "
@@ -260,7 +281,7 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
     tx.exec(
       "INSERT INTO orders (order_id, sku, quantity, customer_id, "
       "idempotency_key, unit_price, currency, stock_after, created_at, "
-      "checkout_id) VALUES "
+      "checkout_id, checkout_kind) VALUES "
       + values_of(orders,
                   [&](const order_record* o) {
                     return num(o->order_id) + "," + q(o->sku) + ","
@@ -273,8 +294,10 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
                            + "," + num(o->stock_after - o->reserved_after)
                            + ",to_timestamp(" + num(o->created_at_ms)
                            + " / 1000.0),"
-                           + (o->checkout_id == 0 ? std::string{"NULL"}
-                                                  : num(o->checkout_id));
+                           + (o->checkout_id == 0
+                                ? std::string{"NULL,NULL"}
+                                : num(o->checkout_id) + ","
+                                    + num(int{o->checkout_kind}));
                   })
       + " ON CONFLICT (order_id) DO NOTHING");
   }

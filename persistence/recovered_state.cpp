@@ -46,6 +46,7 @@ void recovered_state::apply(const journal_record& rec) {
           if (r.checkout_id != 0) {
             // Its units were counted for the customer with the hold.
             product.holds.erase(r.checkout_id);
+            add_checkout_line(r);
             return;
           }
           product.customers[r.customer_id] += r.quantity;
@@ -95,6 +96,46 @@ void recovered_state::add_hold(hold_record hold) {
 void recovered_state::add_units(const std::string& sku,
                                 const std::string& customer, int64_t units) {
   products_[sku].customers[customer] += units;
+}
+
+void recovered_state::add_checkout_line(const order_record& sale) {
+  auto& c = checkouts_[sale.checkout_id];
+  c.customer_id = sale.customer_id;
+  c.idempotency_key = sale.idempotency_key;
+  c.kind = sale.checkout_kind;
+  c.lines.push_back(sale);
+  while (checkouts_.size() > checkouts_kept)
+    checkouts_.erase(checkouts_.begin());
+}
+
+void recovered_state::put_checkout(uint64_t id, recovered_checkout checkout) {
+  checkouts_[id] = std::move(checkout);
+  while (checkouts_.size() > checkouts_kept)
+    checkouts_.erase(checkouts_.begin());
+}
+
+std::vector<actors::restored_checkout>
+recovered_state::checkouts_to_restore() const {
+  std::vector<actors::restored_checkout> result;
+  result.reserve(checkouts_.size());
+  for (const auto& [id, c] : checkouts_) {
+    actors::restored_checkout r;
+    r.checkout_id = id;
+    r.customer_id = c.customer_id;
+    r.idempotency_key = c.idempotency_key;
+    r.kind = static_cast<actors::hold_kind>(c.kind);
+    for (const auto& sale : c.lines) {
+      actors::line_result line;
+      line.sku = sale.sku;
+      line.quantity = sale.quantity;
+      line.order_id = sale.order_id;
+      line.unit_price = sale.unit_price;
+      line.currency = sale.currency;
+      r.lines.push_back(std::move(line));
+    }
+    result.push_back(std::move(r));
+  }
+  return result;
 }
 
 std::vector<actors::restored_product> recovered_state::to_restore() const {

@@ -4,7 +4,7 @@
 // took. Recovery, snapshots and tests use it.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "actors/checkout_types.hpp"
 #include "persistence/journal_record.hpp"
 
 #include <deque>
@@ -32,10 +32,23 @@ struct recovered_product {
   MSGPACK_DEFINE(state, orders, holds, customers)
 };
 
+/// A sold checkout (reservation or order), kept so that a retry under its
+/// Idempotency-Key, or a second confirm, is answered after a restart too.
+struct recovered_checkout {
+  std::string customer_id;
+  std::string idempotency_key; // of the request that made it
+  uint8_t kind = 0;            // actors::hold_kind
+  std::vector<order_record> lines; // the sales, one per product
+  MSGPACK_DEFINE(customer_id, idempotency_key, kind, lines)
+};
+
 class recovered_state {
 public:
   explicit recovered_state(size_t keys_per_product)
     : keys_per_product_(keys_per_product) {}
+
+  /// Sold checkouts remembered (the newest ids).
+  static constexpr size_t checkouts_kept = 100000;
 
   /// Applies one record; records of a product come in version order.
   void apply(const journal_record& rec);
@@ -43,6 +56,16 @@ public:
   void put(recovered_product product);
   void remember(const std::string& sku, remembered_order order);
   void add_hold(hold_record hold);
+  /// One sale of a checkout; keeps the newest `checkouts_kept` checkouts.
+  void add_checkout_line(const order_record& sale);
+
+  const std::map<uint64_t, recovered_checkout>& checkouts() const {
+    return checkouts_;
+  }
+  void put_checkout(uint64_t id, recovered_checkout checkout);
+
+  /// The sold checkouts as the coordinators take them back.
+  std::vector<actors::restored_checkout> checkouts_to_restore() const;
   void add_units(const std::string& sku, const std::string& customer,
                  int64_t units);
 
@@ -59,6 +82,7 @@ public:
 private:
   size_t keys_per_product_;
   std::map<std::string, recovered_product> products_;
+  std::map<uint64_t, recovered_checkout> checkouts_; // by id, oldest first
 };
 
 } // namespace doorbuster::persistence

@@ -57,6 +57,7 @@ void write_snapshot(const std::string& dir, const recovered_state& state) {
   pk.pack(static_cast<uint64_t>(state.products().size()));
   for (const auto& [sku, product] : state.products())
     pk.pack(product);
+  pk.pack(state.checkouts()); // absent in older snapshots
   uint32_t crc = crc32c(buf.data(), buf.size());
   boost::endian::native_to_little_inplace(crc);
   buf.write(reinterpret_cast<const char*>(&crc), sizeof(crc));
@@ -89,6 +90,10 @@ uint64_t read_latest_snapshot(const std::string& dir,
   auto count = next()->as<uint64_t>();
   for (uint64_t i = 0; i < count; ++i)
     state.put(next()->as<recovered_product>());
+  if (offset < size)
+    for (auto& [id, checkout] :
+         next()->as<std::map<uint64_t, recovered_checkout>>())
+      state.put_checkout(id, std::move(checkout));
   spdlog::info("snapshot {}: {} products up to record {}", path, count,
                state.seq);
   return state.seq;

@@ -24,6 +24,7 @@ struct storage::impl {
   caf::actor journal;
   caf::actor writebehind;
   std::vector<actors::restored_product> recovered;
+  std::vector<actors::restored_checkout> checkouts;
   size_t replayed = 0;
   double seconds = 0;
   uint64_t max_order_id = 0;
@@ -79,6 +80,7 @@ storage::storage(caf::actor_system& sys, const storage_options& opts)
                             "where the stored state ends");
   auto last = std::max(scan.last_seq, base);
   d.recovered = state.to_restore();
+  d.checkouts = state.checkouts_to_restore();
   d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                             - started)
                 .count();
@@ -116,6 +118,10 @@ storage::~storage() = default;
 
 std::vector<actors::restored_product> storage::take_recovered() {
   return std::move(impl_->recovered);
+}
+
+std::vector<actors::restored_checkout> storage::take_checkouts() {
+  return std::move(impl_->checkouts);
 }
 
 size_t storage::replayed() const {

@@ -3,7 +3,7 @@
 // journal writer and the write-behind actor until stop().
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "actors/checkout_types.hpp"
 #include "persistence/status.hpp"
 #include "persistence/storage_options.hpp"
 
@@ -27,6 +27,9 @@ public:
 
   /// The recovered products, handed over once.
   std::vector<actors::restored_product> take_recovered();
+
+  /// The newest sold checkouts, handed over once.
+  std::vector<actors::restored_checkout> take_checkouts();
 
   /// Records replayed from the journal at start, and how long recovery took.
   size_t replayed() const;

@@ -180,6 +180,7 @@ int run(config::node_config& cfg) {
   auto recovered = wait_for<size_t>([&](auto reply) {
     inv.restore(store.take_recovered(), std::move(reply));
   });
+  inv.restore_checkouts(store.take_checkouts());
   size_t demo = 0;
   if (recovered == 0 && opts.demo.products > 0)
     demo = load_demo_catalog(inv, opts.demo);

@@ -33,7 +33,10 @@ std::string render_reservation(const actors::checkout_result& res) {
   w.Key("status");
   w.String(actors::to_string(res.status));
   w.Key("expires_at");
-  write_string(w, actors::format_utc(res.expires_at_ms));
+  if (res.expires_at_ms == 0)
+    w.Null(); // a sold reservation recovered after a restart
+  else
+    write_string(w, actors::format_utc(res.expires_at_ms));
   w.Key("items");
   w.StartArray();
   for (const auto& line : res.lines) {

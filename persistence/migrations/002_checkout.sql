@@ -13,7 +13,9 @@ ALTER TABLE products
 -- From now on orders.stock_after is the units available (stock minus
 -- reserved) after the sale, as the answer's "remaining" says.
 -- The checkout (reservation or multi-item order) a line was sold for.
-ALTER TABLE orders ADD COLUMN checkout_id bigint;
+-- checkout_kind: 1 a reservation, 2 a multi-item order.
+ALTER TABLE orders ADD COLUMN checkout_id bigint,
+  ADD COLUMN checkout_kind smallint;
 CREATE INDEX orders_checkout ON orders (checkout_id)
   WHERE checkout_id IS NOT NULL;
 CREATE INDEX orders_customer ON orders (sku, customer_id);

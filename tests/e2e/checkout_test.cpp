@@ -314,7 +314,12 @@ TEST_F(checkout_test, pause_and_sale_window_refuse_sales_but_not_reads) {
 
 TEST(checkout_restart, live_reservations_survive_and_expire_on_time) {
   auto data = make_temp_dir("doorbuster-checkout");
-  std::string keep, lapse, sku = "R-1";
+  std::string keep, lapse, sold, sku = "R-1";
+  reply first_order;
+  auto order_body = json{{"customer_id", "ivy"},
+                         {"items", json::array({{{"sku", sku},
+                                                 {"quantity", 1}}})}}
+                      .dump();
   {
     node_process node{{"--demo.products=0"}, data};
     http_client client{node.port()};
@@ -334,11 +339,32 @@ TEST(checkout_restart, live_reservations_survive_and_expire_on_time) {
     };
     keep = made(3, 120);
     lapse = made(2, 3);
+    sold = made(1, 120);
+    ASSERT_EQ(client
+                .request(verb::post, "/v1/reservations/" + sold + "/confirm")
+                .status,
+              201u);
+    first_order = client.request(verb::post, "/v1/orders", order_body,
+                                 {{"Idempotency-Key", "restart-order"}});
+    ASSERT_EQ(first_order.status, 201u) << first_order.body;
     node.kill_hard(); // no orderly shutdown
   }
   node_process node{{"--demo.products=0"}, data};
   http_client client{node.port()};
   EXPECT_EQ(client.get("/v1/products/" + sku).json()["reserved"], 5);
+  EXPECT_EQ(client.get("/v1/products/" + sku).json()["stock"], 8);
+  // Sold checkouts are remembered: a retried order is answered, not sold
+  // again, and a second confirm is refused.
+  auto retried = client.request(verb::post, "/v1/orders", order_body,
+                                {{"Idempotency-Key", "restart-order"}});
+  EXPECT_EQ(retried.status, 201u);
+  EXPECT_EQ(retried.json()["orders"], first_order.json()["orders"]);
+  EXPECT_EQ(client.get("/v1/products/" + sku).json()["stock"], 8);
+  EXPECT_EQ(client.request(verb::post, "/v1/reservations/" + sold + "/confirm")
+              .error_code(),
+            "reservation_confirmed");
+  EXPECT_EQ(client.get("/v1/reservations/" + sold).json()["status"],
+            "confirmed");
   EXPECT_EQ(client.get("/v1/reservations/" + keep).json()["status"], "held");
   std::this_thread::sleep_for(std::chrono::milliseconds{3500});
   EXPECT_EQ(client.get("/v1/products/" + sku).json()["reserved"], 3)
@@ -347,7 +373,7 @@ TEST(checkout_restart, live_reservations_survive_and_expire_on_time) {
                                 "/v1/reservations/" + keep + "/confirm");
   EXPECT_EQ(confirm.status, 201u) << confirm.body;
   auto p = client.get("/v1/products/" + sku).json();
-  EXPECT_EQ(p["stock"], 7);
+  EXPECT_EQ(p["stock"], 5);
   EXPECT_EQ(p["reserved"], 0);
   EXPECT_EQ(node.stop(), 0);
   std::filesystem::remove_all(data);

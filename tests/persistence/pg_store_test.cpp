@@ -152,6 +152,13 @@ TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
     EXPECT_EQ(b.customers.at("cy"), 4);
   }
   EXPECT_EQ(store.max_order_id(), 501u) << "decided ids count as used";
+  for (const auto* state : {&folded, &loaded}) {
+    ASSERT_EQ(state->checkouts().count(7), 1u) << "its sold line is kept";
+    const auto& sold = state->checkouts().at(7);
+    EXPECT_EQ(sold.customer_id, "ann");
+    ASSERT_EQ(sold.lines.size(), 1u);
+    EXPECT_EQ(sold.lines[0].order_id, 500u);
+  }
 }
 
 } // namespace
