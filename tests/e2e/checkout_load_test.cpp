@@ -222,5 +222,57 @@ TEST(checkout_load, multi_item_orders_are_all_or_nothing_across_a_crash) {
   std::filesystem::remove_all(data);
 }
 
+TEST(checkout_restart, reservations_limits_and_orders_come_back_from_postgres) {
+  pg_database db{shared_cluster_uri()};
+  std::vector<std::string> args{"--demo.products=0",
+                                "--persistence.pg-uri=" + db.uri()};
+  auto reserve = [](http_client& client, const std::string& customer,
+                    int quantity, int ttl_s) {
+    json body{{"customer_id", customer},
+              {"items", json::array({{{"sku", "PG-1"}, {"quantity", quantity}}})},
+              {"ttl_seconds", ttl_s}};
+    return client.request(verb::post, "/v1/reservations", body.dump());
+  };
+  std::string keep;
+  json order_answer;
+  json order_body{{"customer_id", "zed"},
+                  {"items", json::array({{{"sku", "PG-1"}, {"quantity", 1}}})}};
+  {
+    node_process node{args};
+    http_client client{node.port()};
+    put_product(client, "PG-1", 20, R"({"max_per_customer":3})");
+    keep = reserve(client, "amy", 2, 120).json()["reservation_id"];
+    ASSERT_EQ(reserve(client, "bo", 3, 3).status, 201u);
+    auto order = client.request(verb::post, "/v1/orders", order_body.dump(),
+                                {{"Idempotency-Key", "pg-order"}});
+    ASSERT_EQ(order.status, 201u);
+    order_answer = order.json();
+    ASSERT_TRUE(wait_caught_up(client));
+  } // the data directory, journal included, is deleted here
+  node_process node{args};
+  http_client client{node.port()};
+  auto p = client.get("/v1/products/PG-1").json();
+  EXPECT_EQ(p["stock"], 19);
+  EXPECT_EQ(p["reserved"], 5);
+  EXPECT_EQ(p["max_per_customer"], 3);
+  // The limit counts amy's live hold from before the restart.
+  EXPECT_EQ(reserve(client, "amy", 2, 60).error_code(), "limit_exceeded");
+  // The retried order is answered from PostgreSQL, not sold again.
+  auto retried = client.request(verb::post, "/v1/orders", order_body.dump(),
+                                {{"Idempotency-Key", "pg-order"}});
+  EXPECT_EQ(retried.status, 201u);
+  EXPECT_EQ(retried.json()["orders"], order_answer["orders"]);
+  std::this_thread::sleep_for(std::chrono::milliseconds{3500});
+  EXPECT_EQ(client.get("/v1/products/PG-1").json()["reserved"], 2)
+    << "bo's 3 s reservation expired on time after the restart";
+  EXPECT_EQ(client
+              .request(verb::post, "/v1/reservations/" + keep + "/confirm")
+              .status,
+            201u);
+  ASSERT_TRUE(wait_caught_up(client));
+  expect_conserved(db, {"PG-1"}, 20);
+  EXPECT_EQ(node.stop(), 0);
+}
+
 } // namespace
 } // namespace doorbuster::testing
