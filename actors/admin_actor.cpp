@@ -3,6 +3,7 @@
 #include "actors/inventory.hpp"
 #include "actors/protocol.hpp"
 #include "actors/wall_time.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -461,13 +462,12 @@ void admin_desk::set_log_level(std::string level,
 }
 
 std::string admin_metrics(const admin_stats& stats) {
-  return "# HELP doorbuster_admin_commands_total Operator commands to the "
-         "admin actor, by result.\n"
-         "# TYPE doorbuster_admin_commands_total counter\n"
-         "doorbuster_admin_commands_total{result=\"accepted\"} "
-         + std::to_string(stats.commands)
-         + "\ndoorbuster_admin_commands_total{result=\"unauthorized\"} "
-         + std::to_string(stats.denied) + "\n";
+  telemetry::prometheus_text out;
+  const char* name = "doorbuster_admin_commands_total";
+  out.family(name, "counter", "Operator commands to the admin actor, by result.")
+    .sample(name, R"(result="accepted")", stats.commands.load())
+    .sample(name, R"(result="unauthorized")", stats.denied.load());
+  return out.str();
 }
 
 caf::actor spawn_admin_actor(caf::actor_system& sys, inventory& inv,

@@ -6,6 +6,7 @@
 #include "actors/shard_actor.hpp"
 #include "actors/shard_map.hpp"
 #include "actors/stats.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -246,7 +247,6 @@ std::string inventory::metrics() const {
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
   uint64_t holds = 0, holds_expired = 0;
   int64_t max_depth = 0;
-  std::string per_shard;
   for (size_t i = 0; i < d.shards.size(); ++i) {
     const auto& s = d.stats[i];
     purchases += s.purchases;
@@ -256,8 +256,6 @@ std::string inventory::metrics() const {
     holds += s.holds;
     holds_expired += s.holds_expired;
     max_depth = std::max(max_depth, s.depth.load());
-    per_shard += "doorbuster_shard_queue_depth{shard=\"" + std::to_string(i)
-                 + "\"} " + std::to_string(s.depth.load()) + "\n";
   }
   uint64_t size = 0, hits = 0, misses = 0;
   for (const auto& c : d.catalog.stats()) {
@@ -265,48 +263,38 @@ std::string inventory::metrics() const {
     hits += c->hits;
     misses += c->misses;
   }
-  auto family = [](const char* name, const char* type, const char* help,
-                   const std::string& samples) {
-    return std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name
-           + " " + type + "\n" + samples;
-  };
-  auto one = [](const char* name, auto value) {
-    return std::string{name} + " " + std::to_string(value) + "\n";
-  };
-  std::string out;
-  out += family("doorbuster_purchases_total", "counter",
-                "Purchase requests taken up by product actors.",
-                one("doorbuster_purchases_total", purchases));
-  out += family("doorbuster_orders_total", "counter", "Orders created.",
-                one("doorbuster_orders_total", orders));
-  out += family("doorbuster_purchases_overloaded_total", "counter",
-                "Purchases refused because the product's queue was full.",
-                one("doorbuster_purchases_overloaded_total", overloaded));
-  out += family("doorbuster_purchases_expired_total", "counter",
-                "Purchases dropped unapplied: deadline passed in the queue.",
-                one("doorbuster_purchases_expired_total", expired));
-  out += family("doorbuster_shard_queue_depth", "gauge",
-                "Purchases queued at the products of each shard.", per_shard);
-  out += family("doorbuster_queue_depth_max", "gauge",
-                "The deepest shard queue.",
-                one("doorbuster_queue_depth_max", max_depth));
-  out += family("doorbuster_catalog_products", "gauge",
-                "Products in the catalog.",
-                one("doorbuster_catalog_products", size));
-  out += family("doorbuster_catalog_lookups_total", "counter",
-                "Catalog lookups by SKU, by result.",
-                "doorbuster_catalog_lookups_total{result=\"hit\"} "
-                  + std::to_string(hits)
-                  + "\ndoorbuster_catalog_lookups_total{result=\"miss\"} "
-                  + std::to_string(misses) + "\n");
-  out += family("doorbuster_holds_total", "counter",
-                "Holds placed for checkouts, and holds their timer released.",
-                "doorbuster_holds_total{event=\"placed\"} "
-                  + std::to_string(holds)
-                  + "\ndoorbuster_holds_total{event=\"expired\"} "
-                  + std::to_string(holds_expired) + "\n");
+  telemetry::prometheus_text out;
+  out.single("doorbuster_purchases_total", "counter",
+             "Purchase requests taken up by product actors.", purchases);
+  out.single("doorbuster_orders_total", "counter", "Orders created.", orders);
+  out.single("doorbuster_purchases_overloaded_total", "counter",
+             "Purchases refused because the product's queue was full.",
+             overloaded);
+  out.single("doorbuster_purchases_expired_total", "counter",
+             "Purchases dropped unapplied: deadline passed in the queue.",
+             expired);
+  const char* depth = "doorbuster_shard_queue_depth";
+  out.family(depth, "gauge", "Purchases queued at the products of each shard.");
+  for (size_t i = 0; i < d.shards.size(); ++i)
+    out.sample(depth, "shard=\"" + std::to_string(i) + "\"",
+               d.stats[i].depth.load());
+  out.single("doorbuster_queue_depth_max", "gauge", "The deepest shard queue.",
+             max_depth);
+  out.single("doorbuster_catalog_products", "gauge", "Products in the catalog.",
+             size);
+  const char* lookups = "doorbuster_catalog_lookups_total";
+  out.family(lookups, "counter", "Catalog lookups by SKU, by result.")
+    .sample(lookups, R"(result="hit")", hits)
+    .sample(lookups, R"(result="miss")", misses);
+  const char* held = "doorbuster_holds_total";
+  out.family(held, "counter",
+             "Holds placed for checkouts, and holds their timer released.")
+    .sample(held, R"(event="placed")", holds)
+    .sample(held, R"(event="expired")", holds_expired);
   const auto& c = d.checkout_counts;
-  std::string checkouts;
+  const char* checkouts = "doorbuster_checkouts_total";
+  out.family(checkouts, "counter",
+             "Reservations and multi-item orders, by outcome.");
   for (const auto& [event, value] :
        {std::pair<const char*, uint64_t>{"reserved", c.reservations},
         {"confirmed", c.confirmed},
@@ -314,11 +302,8 @@ std::string inventory::metrics() const {
         {"expired", c.expired},
         {"ordered", c.orders},
         {"refused", c.refused}})
-    checkouts += std::string{"doorbuster_checkouts_total{event=\""} + event
-                 + "\"} " + std::to_string(value) + "\n";
-  out += family("doorbuster_checkouts_total", "counter",
-                "Reservations and multi-item orders, by outcome.", checkouts);
-  return out;
+    out.sample(checkouts, std::string{"event=\""} + event + "\"", value);
+  return out.str();
 }
 
 void inventory::stop() {

@@ -1,5 +1,7 @@
 #include "http/metrics.hpp"
 
+#include "telemetry/prometheus_text.hpp"
+
 #include <sstream>
 #include <vector>
 
@@ -14,12 +16,6 @@ std::mutex registry_mtx;
 std::vector<block*>& registry() {
   static std::vector<block*> blocks;
   return blocks;
-}
-
-void family(std::ostringstream& out, const char* name, const char* type,
-            const char* help) {
-  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' '
-      << type << '\n';
 }
 
 } // namespace
@@ -91,42 +87,39 @@ std::string scrape() {
         errors[code] += n;
     }
   }
-  std::ostringstream out;
-  family(out, "doorbuster_http_requests_total", "counter",
-         "HTTP requests answered, by route and status.");
+  telemetry::prometheus_text out;
+  const char* answered = "doorbuster_http_requests_total";
+  out.family(answered, "counter", "HTTP requests answered, by route and status.");
   for (const auto& [key, n] : requests)
-    out << "doorbuster_http_requests_total{route=\"" << key.first
-        << "\",status=\"" << key.second << "\"} " << n << '\n';
-  family(out, "doorbuster_http_request_duration_seconds", "histogram",
-         "Time from a complete request to its answer, by route.");
+    out.sample(answered,
+               "route=\"" + key.first + "\",status=\""
+                 + std::to_string(key.second) + "\"",
+               n);
+  const std::string duration = "doorbuster_http_request_duration_seconds";
+  out.family(duration, "histogram",
+             "Time from a complete request to its answer, by route.");
   for (const auto& [route, h] : latency) {
+    auto label = "route=\"" + route + "\"";
     uint64_t cumulative = 0;
     for (size_t i = 0; i < latency_buckets.size(); ++i) {
       cumulative += h.counts[i];
-      out << "doorbuster_http_request_duration_seconds_bucket{route=\""
-          << route << "\",le=\"" << latency_buckets[i] << "\"} "
-          << cumulative << '\n';
+      std::ostringstream le; // 0.0005, not 0.000500
+      le << latency_buckets[i];
+      out.sample(duration + "_bucket", label + ",le=\"" + le.str() + "\"",
+                 cumulative);
     }
-    out << "doorbuster_http_request_duration_seconds_bucket{route=\"" << route
-        << "\",le=\"+Inf\"} " << h.count << '\n';
-    out << "doorbuster_http_request_duration_seconds_sum{route=\"" << route
-        << "\"} " << h.sum << '\n';
-    out << "doorbuster_http_request_duration_seconds_count{route=\"" << route
-        << "\"} " << h.count << '\n';
+    out.sample(duration + "_bucket", label + ",le=\"+Inf\"", h.count);
+    out.sample(duration + "_sum", label, h.sum);
+    out.sample(duration + "_count", label, h.count);
   }
-  family(out, "doorbuster_http_errors_total", "counter",
-         "Error responses by error code.");
+  const char* errors_name = "doorbuster_http_errors_total";
+  out.family(errors_name, "counter", "Error responses by error code.");
   for (const auto& [code, n] : errors)
-    out << "doorbuster_http_errors_total{code=\"" << code << "\"} " << n
-        << '\n';
-  family(out, "doorbuster_http_open_connections", "gauge",
-         "Open client connections.");
-  out << "doorbuster_http_open_connections " << open_connections.load()
-      << '\n';
-  family(out, "doorbuster_http_requests_in_flight", "gauge",
-         "Requests not yet answered.");
-  out << "doorbuster_http_requests_in_flight " << requests_in_flight.load()
-      << '\n';
+    out.sample(errors_name, "code=\"" + code + "\"", n);
+  out.single("doorbuster_http_open_connections", "gauge",
+             "Open client connections.", open_connections.load());
+  out.single("doorbuster_http_requests_in_flight", "gauge",
+             "Requests not yet answered.", requests_in_flight.load());
   return out.str();
 }
 
