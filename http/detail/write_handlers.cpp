@@ -5,6 +5,7 @@
 
 #include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
+#include "http/metrics.hpp"
 #include "http/product_input.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -126,9 +127,10 @@ void bulk_load(const context& ctx, const request& req, responder send) {
     if (line.find_first_not_of(" \t") == std::string_view::npos)
       continue;
     actors::inventory::product_entry entry;
-    if (auto err = decode_bulk_line(line, entry.first, entry.second))
+    if (auto err = decode_bulk_line(line, entry.first, entry.second)) {
+      metrics::local().count_error(err->code); // a refusal like any other
       rejected.emplace_back(line_no, std::move(*err));
-    else
+    } else
       entries.push_back(std::move(entry));
   }
   ctx.admin.put_many(std::move(entries),

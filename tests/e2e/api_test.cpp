@@ -212,6 +212,14 @@ TEST_F(api_test, bulk_load_reports_loaded_count_and_rejected_lines) {
       R"({"sku":"BULK-3","name":"C","description":"d","category":"bulk","price":1,"currency":"USD","stock":3})"
       "\n"
       "not json\n";
+  auto counted = [&](const std::string& code) -> int64_t {
+    auto key = "doorbuster_http_errors_total{code=\"" + code + "\"} ";
+    auto body = client.get("/metrics").body;
+    auto at = body.find(key);
+    return at == std::string::npos ? 0 : std::stoll(body.substr(at + key.size()));
+  };
+  auto malformed_before = counted("malformed_json");
+  auto missing_before = counted("missing_field");
   auto res = client.admin(verb::post, "/v1/admin/products:bulk", ndjson);
   ASSERT_EQ(res.status, 200u) << res.body;
   auto out = res.json();
@@ -223,6 +231,9 @@ TEST_F(api_test, bulk_load_reports_loaded_count_and_rejected_lines) {
   EXPECT_EQ(out["rejected"][1]["error"]["code"], "malformed_json");
   EXPECT_EQ(client.get("/v1/products/BULK-3").json()["stock"], 3);
   EXPECT_EQ(client.get("/v1/products/BULK-2").status, 404u);
+  EXPECT_EQ(counted("malformed_json"), malformed_before + 1)
+    << "rejected lines are counted like any refusal";
+  EXPECT_EQ(counted("missing_field"), missing_before + 1);
 }
 
 TEST_F(api_test, keep_alive_serves_many_requests_on_one_connection) {
