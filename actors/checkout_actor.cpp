@@ -14,6 +14,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -151,6 +152,17 @@ struct placing : std::enable_shared_from_this<placing> {
 
   void next() {
     if (held.size() == req.items.size()) {
+      // The client is told 504 "not applied" at its deadline: past it,
+      // give everything back instead of reserving or selling.
+      if (req.deadline_ns != 0
+          && std::chrono::steady_clock::now().time_since_epoch().count()
+               > req.deadline_ns) {
+        line_result late;
+        late.error = errc::deadline_exceeded;
+        late.sku = held.back().sku;
+        refused(std::move(late));
+        return;
+      }
       placed();
       return;
     }

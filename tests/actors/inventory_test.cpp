@@ -204,5 +204,60 @@ TEST_F(inventory_test, put_many_answers_once_with_every_result) {
   EXPECT_EQ(cats.get(), R"([{"name":"toys","count":300}])");
 }
 
+checkout_result order(inventory& inv, std::vector<checkout_line> items,
+                      int64_t deadline_ns = 0) {
+  checkout_request req;
+  req.customer_id = "c";
+  req.items = std::move(items);
+  req.reserve_only = false;
+  req.deadline_ns = deadline_ns;
+  awaited<checkout_result> w;
+  inv.checkout(std::move(req), w.fn());
+  return w.get();
+}
+
+TEST_F(inventory_test, order_journals_holds_then_its_decision_then_sales) {
+  put("A", fields(5));
+  put("B", fields(5));
+  auto res = order(inv, {{"B", 2}, {"A", 1}});
+  ASSERT_EQ(res.error, errc::ok);
+  ASSERT_EQ(res.lines.size(), 2u);
+  EXPECT_EQ(res.lines[0].sku, "A") << "lines are taken in SKU order";
+  // Recovery relies on this order: the decision follows every durable
+  // hold and precedes every sale.
+  size_t last_hold = 0, decision = 0, first_sale = SIZE_MAX, sales = 0;
+  auto records = journaled();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& e = records[i].entry;
+    if (std::holds_alternative<persistence::hold_record>(e))
+      last_hold = i;
+    if (std::holds_alternative<persistence::checkout_record>(e))
+      decision = i;
+    if (auto* o = std::get_if<persistence::order_record>(&e);
+        o && o->checkout_id == res.checkout_id) {
+      first_sale = std::min(first_sale, i);
+      ++sales;
+    }
+  }
+  EXPECT_LT(last_hold, decision);
+  EXPECT_LT(decision, first_sale);
+  EXPECT_EQ(sales, 2u);
+}
+
+TEST_F(inventory_test, checkout_past_its_deadline_holds_nothing) {
+  put("A", fields(5));
+  put("B", fields(5));
+  auto past = std::chrono::steady_clock::now().time_since_epoch().count() - 1;
+  auto res = order(inv, {{"A", 1}, {"B", 1}}, past);
+  EXPECT_EQ(res.error, errc::deadline_exceeded);
+  for (const auto* sku : {"A", "B"}) {
+    awaited<product_doc_ptr> doc;
+    inv.get_product(sku, doc.fn());
+    EXPECT_NE(doc.get()->json.find(R"("reserved":0,"available":5)"),
+              std::string::npos)
+      << sku;
+  }
+}
+
 } // namespace
 } // namespace doorbuster::actors
