@@ -1,5 +1,6 @@
 #include "actors/checkout_actor.hpp"
 
+#include "actors/gather.hpp"
 #include "actors/idempotency_cache.hpp"
 #include "actors/order_ids.hpp"
 #include "actors/protocol.hpp"
@@ -94,23 +95,16 @@ void send_step(const shard_map& shards, uint64_t id, const std::string& sku,
 void step_all(const shard_map& shards, uint64_t id,
               const std::vector<checkout_line>& lines, hold_step step,
               std::vector<int64_t> values,
-              std::function<void(std::vector<line_result>)> done) {
-  struct gather {
-    std::vector<line_result> results;
-    std::atomic<size_t> pending;
-    std::function<void(std::vector<line_result>)> done;
-  };
-  auto all = std::make_shared<gather>();
-  all->results.resize(lines.size());
-  all->pending = lines.size();
-  all->done = std::move(done);
+              reply_fn<std::vector<line_result>> done) {
+  if (lines.empty()) {
+    done({});
+    return;
+  }
+  auto all = std::make_shared<gather<line_result>>(lines.size(),
+                                                   std::move(done));
   for (size_t i = 0; i < lines.size(); ++i)
     send_step(shards, id, lines[i].sku, step,
-              values.empty() ? 0 : values[i], [all, i](line_result r) {
-                all->results[i] = std::move(r);
-                if (all->pending.fetch_sub(1) == 1)
-                  all->done(std::move(all->results));
-              });
+              values.empty() ? 0 : values[i], all->slot(i, all));
 }
 
 /// Journals the decision to sell every line, then sells them; `done` gets
@@ -199,10 +193,6 @@ struct placing : std::enable_shared_from_this<placing> {
                    s = std::move(s)](std::vector<line_result>) mutable {
       caf::anon_send(coordinator, settle_atom::value, std::move(s));
     };
-    if (held.empty()) {
-      answer({});
-      return;
-    }
     std::vector<checkout_line> lines(req.items.begin(),
                                      req.items.begin() + held.size());
     step_all(*deps.shards, id, lines, hold_step::release, {},

@@ -2,6 +2,7 @@
 
 #include "actors/catalog_pool.hpp"
 #include "actors/checkout_actor.hpp"
+#include "actors/gather.hpp"
 #include "actors/order_ids.hpp"
 #include "actors/shard_actor.hpp"
 #include "actors/shard_map.hpp"
@@ -126,29 +127,6 @@ void inventory::reservation(reservation_request req,
 }
 
 
-namespace {
-
-/// Collects one reply per element from many actor threads; the last reply
-/// answers with all of them, in the elements' order.
-template <class T>
-struct gather {
-  gather(size_t n, reply_fn<std::vector<T>> done)
-    : results(n), pending(n), done(std::move(done)) {}
-
-  reply_fn<T> slot(size_t i, std::shared_ptr<gather> self) {
-    return [self = std::move(self), i](T value) {
-      self->results[i] = std::move(value);
-      if (self->pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        self->done(std::move(self->results));
-    };
-  }
-
-  std::vector<T> results;
-  std::atomic<size_t> pending;
-  reply_fn<std::vector<T>> done;
-};
-
-} // namespace
 
 void inventory::shard_reports(reply_fn<std::vector<shard_report>> reply) {
   const auto& shards = impl_->shards.shards();
