@@ -6,7 +6,6 @@
 #include "actors/protocol.hpp"
 #include "actors/shard_map.hpp"
 #include "actors/stats.hpp"
-#include "actors/wall_time.hpp"
 #include "persistence/journal_actor.hpp"
 
 #include <caf/actor_system.hpp>
@@ -263,7 +262,7 @@ void finish(self_ptr self, uint64_t id, checkout_status status) {
 }
 
 void arm_forget(self_ptr self, uint64_t id, int64_t expires_at_ms) {
-  auto wait = std::max<int64_t>(0, expires_at_ms - unix_now_ms()) + 1000;
+  auto wait = std::max<int64_t>(0, expires_at_ms - persistence::now_ms()) + 1000;
   self->delayed_send(self, std::chrono::milliseconds{wait}, forget_atom::value,
                      id);
 }
@@ -293,7 +292,7 @@ void create(self_ptr self, checkout_request& req,
   // Ids of this coordinator are congruent to its index modulo the count.
   op->id = (uint64_t{st.opts.generation} << 32)
            + (++st.next) * st.opts.count + st.opts.index;
-  op->expires_at_ms = unix_now_ms()
+  op->expires_at_ms = persistence::now_ms()
                       + (req.reserve_only ? req.ttl_ms
                                           : st.opts.order_hold_ms);
   op->fingerprint = std::move(fingerprint);
@@ -322,7 +321,7 @@ void settle(self_ptr self, settlement& s) {
       }
       ++stats.reservations;
       st.books[id] = reservation{s.result.customer_id, std::move(s.lines),
-                                 unix_now_ms(), s.result.expires_at_ms};
+                                 persistence::now_ms(), s.result.expires_at_ms};
       arm_forget(self, id, s.result.expires_at_ms);
       break;
     case settlement::confirmed: {
@@ -418,7 +417,7 @@ void on_reservation(self_ptr self, reservation_request& req,
     return;
   }
   auto& r = found->second;
-  auto now = unix_now_ms();
+  auto now = persistence::now_ms();
   if (r.status == checkout_status::held && now >= r.expires_at_ms
       && !r.busy) {
     ++st.deps.stats->expired;
@@ -522,7 +521,7 @@ caf::behavior checkout_behavior(self_ptr self, checkout_deps deps,
       auto& st = self->state;
       std::sort(saved.lines.begin(), saved.lines.end(),
                 [](const auto& a, const auto& b) { return a.sku < b.sku; });
-      reservation r{saved.customer_id, std::move(saved.lines), unix_now_ms(),
+      reservation r{saved.customer_id, std::move(saved.lines), persistence::now_ms(),
                     saved.expires_at_ms};
       if (!saved.idempotency_key.empty())
         st.keys.insert(saved.idempotency_key,
@@ -564,7 +563,7 @@ caf::behavior checkout_behavior(self_ptr self, checkout_deps deps,
                                        != checkout_status::held
           || found->second.busy)
         return;
-      if (unix_now_ms() < found->second.expires_at_ms)
+      if (persistence::now_ms() < found->second.expires_at_ms)
         return; // extended: a later timer is armed
       ++st.deps.stats->expired;
       finish(self, id, checkout_status::expired);

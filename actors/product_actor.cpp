@@ -2,7 +2,6 @@
 
 #include "actors/product.hpp"
 #include "actors/stats.hpp"
-#include "actors/wall_time.hpp"
 #include "persistence/journal_actor.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -56,7 +55,7 @@ persistence::order_record order_of(const product& p, uint64_t order_id,
   o.idempotency_key = key;
   o.unit_price = p.fields().price;
   o.currency = p.fields().currency;
-  o.created_at_ms = unix_now_ms();
+  o.created_at_ms = persistence::now_ms();
   o.stock_after = p.fields().stock;
   o.version_after = p.version();
   o.checkout_id = checkout_id;
@@ -110,7 +109,7 @@ bool expired(int64_t deadline_ns) {
 
 /// The product's own timer for a hold's expiry.
 void arm_expiry(self_ptr self, uint64_t checkout_id, int64_t expires_at_ms) {
-  auto wait = std::max<int64_t>(0, expires_at_ms - unix_now_ms());
+  auto wait = std::max<int64_t>(0, expires_at_ms - persistence::now_ms());
   self->delayed_send(self, std::chrono::milliseconds{wait}, step_atom::value,
                      hold_command{checkout_id, self->state.item->sku(),
                                   hold_step::expire, 0},
@@ -166,7 +165,7 @@ void step(self_ptr self, const hold_command& cmd,
   auto& item = *self->state.item;
   line_result res;
   res.sku = item.sku();
-  auto now = unix_now_ms();
+  auto now = persistence::now_ms();
   switch (cmd.step) {
     case hold_step::release:
       release_hold(self, cmd.checkout_id, std::move(reply));
@@ -248,7 +247,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         return;
       }
       bool changed = false;
-      auto res = st.item->purchase(req, unix_now_ms(), *st.deps.ids, changed);
+      auto res = st.item->purchase(req, persistence::now_ms(), *st.deps.ids, changed);
       if (changed) {
         ++st.deps.stats->orders;
         commit(self,
@@ -276,7 +275,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         reply(std::move(res));
         return;
       }
-      auto res = st.item->place_hold(req, unix_now_ms());
+      auto res = st.item->place_hold(req, persistence::now_ms());
       if (res.error != errc::ok) {
         reply(std::move(res));
         return;

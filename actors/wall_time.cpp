@@ -1,16 +1,9 @@
 #include "actors/wall_time.hpp"
 
 #include <charconv>
-#include <chrono>
 #include <ctime>
 
 namespace doorbuster::actors {
-
-int64_t unix_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-    .count();
-}
 
 std::string format_utc(int64_t unix_ms) {
   auto seconds = static_cast<std::time_t>(unix_ms / 1000);

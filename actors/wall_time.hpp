@@ -1,6 +1,7 @@
 // Wall-clock time as the API shows it: Unix milliseconds inside the node,
 // RFC 3339 UTC ("2026-11-27T08:00:00.000Z") on the wire. Sale windows and
 // reservation expiries are wall-clock instants, so they survive restarts.
+// The clock itself is persistence::now_ms().
 #pragma once
 
 #include <cstdint>
@@ -9,8 +10,6 @@
 #include <string_view>
 
 namespace doorbuster::actors {
-
-int64_t unix_now_ms();
 
 /// "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string format_utc(int64_t unix_ms);
