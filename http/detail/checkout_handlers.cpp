@@ -13,8 +13,6 @@ namespace doorbuster::http::detail {
 
 namespace {
 
-constexpr size_t max_idempotency_key = 255;
-
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_string(json_writer& w, const std::string& s) {
@@ -99,19 +97,6 @@ response refused(const actors::checkout_result& res) {
   return to_response(err);
 }
 
-/// Reads the Idempotency-Key header; false (after answering) if too long.
-bool idempotency_key(const request& req, std::string& out,
-                     const responder& send) {
-  auto key = req["Idempotency-Key"];
-  if (key.size() > max_idempotency_key) {
-    send(error_response(bhttp::status::bad_request, "invalid_header",
-                        "Idempotency-Key must be at most 255 bytes"));
-    return false;
-  }
-  out.assign(key.data(), key.size());
-  return true;
-}
-
 void start_checkout(const context& ctx, const request& req, bool reserve_only,
                     responder send) {
   actors::checkout_request checkout;
@@ -120,7 +105,7 @@ void start_checkout(const context& ctx, const request& req, bool reserve_only,
     send(to_response(*err));
     return;
   }
-  if (!idempotency_key(req, checkout.idempotency_key, send))
+  if (!read_idempotency_key(req, checkout.idempotency_key, send))
     return;
   checkout.deadline_ns = ctx.request.deadline.time_since_epoch().count();
   ctx.inv.checkout(std::move(checkout), [reserve_only, send = std::move(send)](
@@ -174,7 +159,7 @@ void on_reservation(const context& ctx, const request& req,
     return;
   }
   if (op == actors::reservation_op::confirm
-      && !idempotency_key(req, call.idempotency_key, send))
+      && !read_idempotency_key(req, call.idempotency_key, send))
     return;
   ctx.inv.reservation(std::move(call), [op, send = std::move(send)](
                                          actors::checkout_result res) {

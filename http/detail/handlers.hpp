@@ -18,6 +18,11 @@ struct context {
   const std::string* cache_control;
 };
 
+/// Reads the optional Idempotency-Key header into `out`; false (after
+/// answering 400 invalid_header) if it is too long.
+bool read_idempotency_key(const request& req, std::string& out,
+                          const responder& send);
+
 /// A product document's ETag: its version, quoted.
 std::string etag_of(const actors::product_doc& doc);
 

@@ -61,6 +61,18 @@ actors::reply_fn<actors::write_result> answer_write(std::string sku,
 
 } // namespace
 
+bool read_idempotency_key(const request& req, std::string& out,
+                          const responder& send) {
+  auto key = req["Idempotency-Key"];
+  if (key.size() > max_idempotency_key) {
+    send(error_response(bhttp::status::bad_request, "invalid_header",
+                        "Idempotency-Key must be at most 255 bytes"));
+    return false;
+  }
+  out.assign(key.data(), key.size());
+  return true;
+}
+
 void purchase(const context& ctx, const request& req, std::string sku,
               responder send) {
   actors::purchase_request order;
@@ -68,14 +80,9 @@ void purchase(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  auto key = req["Idempotency-Key"];
-  if (key.size() > max_idempotency_key) {
-    send(error_response(bhttp::status::bad_request, "invalid_header",
-                        "Idempotency-Key must be at most 255 bytes"));
+  if (!read_idempotency_key(req, order.idempotency_key, send))
     return;
-  }
   order.sku = std::move(sku);
-  order.idempotency_key.assign(key.data(), key.size());
   order.deadline_ns = ctx.request.deadline.time_since_epoch().count();
   ctx.inv.purchase(std::move(order), [send = std::move(send)](
                                        actors::purchase_result res) {
