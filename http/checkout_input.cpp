@@ -10,8 +10,6 @@ namespace doorbuster::http {
 
 namespace {
 
-constexpr size_t max_customer_id = 128;
-
 api_error ttl_error(const checkout_limits& limits) {
   return {bhttp::status::bad_request, "ttl_out_of_range",
           "field \"ttl_seconds\" must be an integer from 1 to "
@@ -32,39 +30,33 @@ std::optional<api_error> decode_checkout(std::string_view body,
                              : in.only({"customer_id", "items"});
   if (fields)
     return fields;
-  std::optional<std::string> customer;
-  if (auto err = in.text("customer_id", true, max_customer_id, customer))
+  if (auto err = customer_field(in, out.customer_id))
     return err;
   std::set<std::string> seen;
   std::optional<api_error> duplicate;
   auto read_line = [&](const json_input& item) -> std::optional<api_error> {
     if (auto err = item.only({"sku", "quantity"}))
       return err;
-    std::optional<std::string> sku;
+    std::string sku;
     std::optional<int64_t> quantity;
-    if (auto err = item.text("sku", true, 64, sku))
+    if (auto err = sku_field(item, sku))
       return err;
-    if (!valid_sku(*sku))
-      return api_error{bhttp::status::bad_request, "invalid_field",
-                       "field \"sku\" must be 1 to 64 of A-Z a-z 0-9 . _ -",
-                       {}, {}, {}};
     if (auto err = item.integer("quantity", true, 1, limits.max_quantity,
                                 quantity)) {
       if (err->code == "invalid_field")
         err->code = "invalid_quantity";
       return err;
     }
-    if (!seen.insert(*sku).second)
+    if (!seen.insert(sku).second)
       return api_error{bhttp::status::bad_request, "duplicate_sku",
-                       "SKU " + *sku + " is given twice; give each SKU once "
+                       "SKU " + sku + " is given twice; give each SKU once "
                        "with its total quantity",
                        {}, {}, sku};
-    out.items.push_back({std::move(*sku), *quantity});
+    out.items.push_back({std::move(sku), *quantity});
     return std::nullopt;
   };
   if (auto err = in.objects("items", limits.max_items, read_line))
     return err;
-  out.customer_id = std::move(*customer);
   out.reserve_only = reserve_only;
   if (reserve_only) {
     std::optional<int64_t> ttl;

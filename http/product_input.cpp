@@ -58,6 +58,25 @@ bool valid_sku(std::string_view sku) {
             });
 }
 
+std::optional<api_error> sku_field(const json_input& in, std::string& out) {
+  std::optional<std::string> given;
+  if (auto err = in.text("sku", true, 64, given))
+    return err;
+  if (!valid_sku(*given))
+    return invalid("field \"sku\" must be 1 to 64 of A-Z a-z 0-9 . _ -");
+  out = std::move(*given);
+  return std::nullopt;
+}
+
+std::optional<api_error> customer_field(const json_input& in,
+                                        std::string& out) {
+  std::optional<std::string> customer;
+  if (auto err = in.text("customer_id", true, max_customer_id, customer))
+    return err;
+  out = std::move(*customer);
+  return std::nullopt;
+}
+
 std::optional<api_error> decode_product(std::string_view body,
                                         actors::product_fields& out) {
   json_input in;
@@ -78,12 +97,8 @@ std::optional<api_error> decode_bulk_line(std::string_view line,
   if (auto err = in.only({"sku", "name", "description", "category", "price",
                           "currency", "stock"}))
     return err;
-  std::optional<std::string> given;
-  if (auto err = in.text("sku", true, 64, given))
+  if (auto err = sku_field(in, sku))
     return err;
-  if (!valid_sku(*given))
-    return invalid("field \"sku\" must be 1 to 64 of A-Z a-z 0-9 . _ -");
-  sku = std::move(*given);
   return product_fields_of(in, out);
 }
 
@@ -145,16 +160,14 @@ std::optional<api_error> decode_purchase(std::string_view body,
   if (auto err = in.only({"quantity", "customer_id"}))
     return err;
   std::optional<int64_t> quantity;
-  std::optional<std::string> customer;
   if (auto err = in.integer("quantity", true, 1, max_quantity, quantity)) {
     if (err->code == "invalid_field")
       err->code = "invalid_quantity";
     return err;
   }
-  if (auto err = in.text("customer_id", true, max_customer_id, customer))
+  if (auto err = customer_field(in, out.customer_id))
     return err;
   out.quantity = *quantity;
-  out.customer_id = std::move(*customer);
   return std::nullopt;
 }
 

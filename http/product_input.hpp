@@ -10,8 +10,17 @@
 
 namespace doorbuster::http {
 
+class json_input;
+
 /// 1 to 64 of [A-Za-z0-9._-].
 bool valid_sku(std::string_view sku);
+
+/// The required field "sku": a valid SKU.
+std::optional<api_error> sku_field(const json_input& in, std::string& out);
+
+/// The required field "customer_id": 1 to 128 bytes.
+std::optional<api_error> customer_field(const json_input& in,
+                                        std::string& out);
 
 /// A PUT body: every field of a product.
 std::optional<api_error> decode_product(std::string_view body,
