@@ -104,14 +104,17 @@ void recovered_state::add_checkout_line(const order_record& sale) {
   c.idempotency_key = sale.idempotency_key;
   c.kind = sale.checkout_kind;
   c.lines.push_back(sale);
-  while (checkouts_.size() > checkouts_kept)
-    checkouts_.erase(checkouts_.begin());
+  forget_old_checkouts();
 }
 
 void recovered_state::put_checkout(uint64_t id, recovered_checkout checkout) {
   checkouts_[id] = std::move(checkout);
+  forget_old_checkouts();
+}
+
+void recovered_state::forget_old_checkouts() {
   while (checkouts_.size() > checkouts_kept)
-    checkouts_.erase(checkouts_.begin());
+    checkouts_.erase(checkouts_.begin()); // the oldest id
 }
 
 std::vector<actors::restored_checkout>

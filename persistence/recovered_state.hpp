@@ -80,6 +80,8 @@ public:
   std::vector<actors::restored_product> to_restore() const;
 
 private:
+  void forget_old_checkouts();
+
   size_t keys_per_product_;
   std::map<std::string, recovered_product> products_;
   std::map<uint64_t, recovered_checkout> checkouts_; // by id, oldest first
