@@ -4,28 +4,22 @@
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
 #include "support/pg_database.hpp"
+#include "support/shell_command.hpp"
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-
-#include <sys/wait.h>
 
 namespace doorbuster::testing {
 namespace {
 
 int run_console(uint16_t admin_port, const std::string& command,
                 std::string& output) {
-  auto line = "DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
-              + " " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-              + std::to_string(admin_port) + " -c '" + command + "' 2>&1";
-  auto* pipe = popen(line.c_str(), "r");
-  std::array<char, 4096> buf;
-  for (size_t n; (n = fread(buf.data(), 1, buf.size(), pipe)) > 0;)
-    output.append(buf.data(), n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto run = run_shell("DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
+                       + " " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
+                       + std::to_string(admin_port) + " -c '" + command
+                       + "'");
+  output += run.output;
+  return run.status;
 }
 
 TEST(console_flush, flush_makes_postgres_current) {

@@ -5,39 +5,20 @@
 // history and a refreshing `top`.
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/shell_command.hpp"
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <thread>
 
-#include <sys/wait.h>
 
 namespace doorbuster::testing {
 namespace {
 
 using bhttp::verb;
-
-struct console_run {
-  int status = -1;
-  std::string output; // stdout and stderr
-};
-
-/// Runs a shell command line; returns its exit status and output.
-console_run shell(const std::string& line) {
-  console_run run;
-  auto* pipe = popen((line + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf;
-  for (size_t n; (n = fread(buf.data(), 1, buf.size(), pipe)) > 0;)
-    run.output.append(buf.data(), n);
-  int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 class console_test : public ::testing::Test {
 protected:
@@ -51,10 +32,10 @@ protected:
   }
 
   /// doorbuster-console -c `command` with the node's token.
-  console_run console(const std::string& command,
+  command_output console(const std::string& command,
                       const std::string& token = admin_token,
                       const std::string& extra = {}) {
-    return shell("DOORBUSTER_ADMIN_TOKEN='" + token + "' " DOORBUSTER_CONSOLE
+    return run_shell("DOORBUSTER_ADMIN_TOKEN='" + token + "' " DOORBUSTER_CONSOLE
                  " --connect=127.0.0.1:" + std::to_string(node->admin_port())
                  + " " + extra + " -c '" + command + "'");
   }
@@ -194,11 +175,11 @@ TEST_F(console_test, refusals_are_clear_and_change_nothing) {
             std::string::npos)
     << "the wrong token was counted";
 
-  auto away = shell("DOORBUSTER_ADMIN_TOKEN=x " DOORBUSTER_CONSOLE
+  auto away = run_shell("DOORBUSTER_ADMIN_TOKEN=x " DOORBUSTER_CONSOLE
                     " --connect=127.0.0.1:1 -c status");
   EXPECT_EQ(away.status, 3);
   EXPECT_NE(away.output.find("node unreachable"), std::string::npos);
-  auto no_token = shell("env -u DOORBUSTER_ADMIN_TOKEN " DOORBUSTER_CONSOLE
+  auto no_token = run_shell("env -u DOORBUSTER_ADMIN_TOKEN " DOORBUSTER_CONSOLE
                         " --connect=127.0.0.1:1 -c status");
   EXPECT_EQ(no_token.status, 2);
   EXPECT_NE(no_token.output.find("no admin token"), std::string::npos);
@@ -209,19 +190,19 @@ class tmux_session {
 public:
   tmux_session(const std::string& name, const std::string& command)
     : name_(name) {
-    shell("tmux kill-session -t " + name_);
-    EXPECT_EQ(shell("tmux new-session -d -x 120 -y 40 -s " + name_ + " \""
+    run_shell("tmux kill-session -t " + name_);
+    EXPECT_EQ(run_shell("tmux new-session -d -x 120 -y 40 -s " + name_ + " \""
                     + command + "\"")
                 .status,
               0);
   }
-  ~tmux_session() { shell("tmux kill-session -t " + name_); }
+  ~tmux_session() { run_shell("tmux kill-session -t " + name_); }
 
   void keys(const std::string& keys) {
-    shell("tmux send-keys -t " + name_ + " " + keys);
+    run_shell("tmux send-keys -t " + name_ + " " + keys);
   }
   std::string screen() {
-    return shell("tmux capture-pane -p -t " + name_).output;
+    return run_shell("tmux capture-pane -p -t " + name_).output;
   }
   /// Waits until the screen shows `text`; returns the screen.
   std::string wait_for(const std::string& text) {
