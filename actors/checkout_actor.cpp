@@ -147,9 +147,7 @@ struct placing : std::enable_shared_from_this<placing> {
     if (held.size() == req.items.size()) {
       // The client is told 504 "not applied" at its deadline: past it,
       // give everything back instead of reserving or selling.
-      if (req.deadline_ns != 0
-          && std::chrono::steady_clock::now().time_since_epoch().count()
-               > req.deadline_ns) {
+      if (past_deadline(req.deadline_ns)) {
         line_result late;
         late.error = errc::deadline_exceeded;
         late.sku = held.back().sku;

@@ -101,12 +101,6 @@ void commit(self_ptr self, persistence::journal_entry entry,
                  }});
 }
 
-bool expired(int64_t deadline_ns) {
-  return deadline_ns != 0
-         && std::chrono::steady_clock::now().time_since_epoch().count()
-              > deadline_ns;
-}
-
 /// The product's own timer for a hold's expiry.
 void arm_expiry(self_ptr self, uint64_t checkout_id, int64_t expires_at_ms) {
   auto wait = std::max<int64_t>(0, expires_at_ms - persistence::now_ms());
@@ -236,7 +230,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       --*st.depth;
       --st.deps.stats->depth;
       ++st.deps.stats->purchases;
-      if (st.item->empty() || expired(req.deadline_ns)) {
+      if (st.item->empty() || past_deadline(req.deadline_ns)) {
         purchase_result res;
         res.error = st.item->empty() ? errc::unknown_sku
                                      : errc::deadline_exceeded;
@@ -267,7 +261,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       auto& st = self->state;
       --*st.depth;
       --st.deps.stats->depth;
-      if (st.item->empty() || expired(req.deadline_ns)) {
+      if (st.item->empty() || past_deadline(req.deadline_ns)) {
         line_result res;
         res.error = st.item->empty() ? errc::unknown_sku
                                      : errc::deadline_exceeded;

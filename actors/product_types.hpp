@@ -4,6 +4,7 @@
 
 #include "actors/errc.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,6 +53,13 @@ struct product_patch {
   std::optional<int64_t> sale_ends_at_ms;
   std::optional<bool> paused;
 };
+
+/// Whether a request's deadline (steady_clock ns; 0: none) has passed.
+inline bool past_deadline(int64_t deadline_ns) {
+  return deadline_ns != 0
+         && std::chrono::steady_clock::now().time_since_epoch().count()
+              > deadline_ns;
+}
 
 struct purchase_request {
   std::string sku;
