@@ -9,6 +9,7 @@
 //
 // One blocking keep-alive connection per customer thread, with the tests'
 // HTTP client (tests/support), so sessions read like a customer's steps.
+#include "bench/loadgen/recorder.hpp"
 #include "support/http_client.hpp"
 
 #include <boost/program_options.hpp>
@@ -23,6 +24,7 @@
 #include <thread>
 
 namespace po = boost::program_options;
+using doorbuster::loadgen::quantile;
 using doorbuster::testing::http_client;
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
@@ -48,13 +50,6 @@ struct settings {
 
 double seconds_since(clock_type::time_point t0) {
   return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
 struct totals {
@@ -235,11 +230,11 @@ int main(int argc, char** argv) {
     {"reservation_requests", attempts},
     {"reservations_per_s", attempts / shop_s},
     {"reservations_made", t.reserved.load()},
-    {"reserve_p50_ms", percentile(t.reserve_ms, 0.5)},
-    {"reserve_p99_ms", percentile(t.reserve_ms, 0.99)},
+    {"reserve_p50_ms", quantile(t.reserve_ms, 0.5)},
+    {"reserve_p99_ms", quantile(t.reserve_ms, 0.99)},
     {"confirmed", t.confirmed.load()},
-    {"confirm_p50_ms", percentile(t.confirm_ms, 0.5)},
-    {"confirm_p99_ms", percentile(t.confirm_ms, 0.99)},
+    {"confirm_p50_ms", quantile(t.confirm_ms, 0.5)},
+    {"confirm_p99_ms", quantile(t.confirm_ms, 0.99)},
     {"abandoned", t.abandoned.load()},
     {"expired_at_confirm", t.expired.load()},
     {"refused_insufficient_stock", t.refused_stock.load()},
