@@ -22,23 +22,19 @@ catalog_actor::behavior_type catalog_behavior(self_ptr self,
                                               catalog_stats* stats) {
   self->state.stats = stats;
   return {
-    [=](update_atom, product_doc_ptr& doc) {
+    [=](update_atom, domain::product_doc_ptr& doc) {
       self->state.index.upsert(std::move(doc));
       self->state.stats->size = self->state.index.size();
     },
-    [=](get_atom, const std::string& sku,
-        const reply_fn<product_doc_ptr>& reply) {
+    [=](get_atom, const std::string& sku) {
       auto doc = self->state.index.find(sku);
       ++(doc ? self->state.stats->hits : self->state.stats->misses);
-      reply(std::move(doc));
+      return doc;
     },
-    [=](list_atom, const listing_query& query,
-        const reply_fn<listing>& reply) {
-      reply(self->state.index.list(query));
+    [=](list_atom, const domain::listing_query& query) {
+      return self->state.index.list(query);
     },
-    [=](categ_atom, const reply_fn<std::string>& reply) {
-      reply(self->state.index.categories_json());
-    },
+    [=](categ_atom) { return self->state.index.categories_json(); },
   };
 }
 

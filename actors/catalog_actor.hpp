@@ -2,11 +2,28 @@
 // documents. Only product actors' updates change it.
 #pragma once
 
-#include "actors/protocol.hpp"
+#include "actors/atoms.hpp"
+#include "domain/type_ids.hpp"
 
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <string>
 
 namespace doorbuster::actors {
+
+/// update: a product's new document (older versions never replace newer)
+/// get: a product's document, null for an unknown SKU
+/// list: a page of products in SKU order
+/// categories: `[{"name":...,"count":...},...]`, sorted by name
+/// Documents cross a wire by value (domain/product.hpp): other nodes' owners
+/// can push their products' documents here.
+using catalog_actor = caf::typed_actor<
+  caf::reacts_to<update_atom, domain::product_doc_ptr>,
+  caf::replies_to<get_atom, std::string>::with<domain::product_doc_ptr>,
+  caf::replies_to<list_atom, domain::listing_query>::with<domain::listing>,
+  caf::replies_to<categ_atom>::with<std::string>>;
 
 struct catalog_stats;
 

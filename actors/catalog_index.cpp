@@ -8,7 +8,7 @@
 
 namespace doorbuster::actors {
 
-void catalog_index::upsert(product_doc_ptr doc) {
+void catalog_index::upsert(domain::product_doc_ptr doc) {
   auto& slot = by_sku_[doc->sku];
   if (slot) {
     if (slot->version > doc->version)
@@ -25,13 +25,13 @@ void catalog_index::upsert(product_doc_ptr doc) {
   by_category_[doc->category][doc->sku] = std::move(doc);
 }
 
-product_doc_ptr catalog_index::find(const std::string& sku) const {
+domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
   auto i = by_sku_.find(sku);
   return i == by_sku_.end() ? nullptr : i->second;
 }
 
-listing catalog_index::list(const listing_query& query) const {
-  listing result;
+domain::listing catalog_index::list(const domain::listing_query& query) const {
+  domain::listing result;
   const sorted* source = &all_;
   if (!query.category.empty()) {
     auto cat = by_category_.find(query.category);

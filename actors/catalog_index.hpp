@@ -3,7 +3,8 @@
 // one index; documents are shared, immutable, between indexes.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include "domain/listing.hpp"
+#include "domain/product.hpp"
 
 #include <map>
 #include <string>
@@ -14,13 +15,13 @@ namespace doorbuster::actors {
 class catalog_index {
 public:
   /// Inserts or replaces by SKU; an older version never replaces a newer one.
-  void upsert(product_doc_ptr doc);
+  void upsert(domain::product_doc_ptr doc);
 
   /// Returns nullptr for an unknown SKU.
-  product_doc_ptr find(const std::string& sku) const;
+  domain::product_doc_ptr find(const std::string& sku) const;
 
   /// Requires: query.limit >= 1.
-  listing list(const listing_query& query) const;
+  domain::listing list(const domain::listing_query& query) const;
 
   /// `[{"name":...,"count":...},...]`, sorted by name.
   std::string categories_json() const;
@@ -28,9 +29,9 @@ public:
   size_t size() const { return by_sku_.size(); }
 
 private:
-  using sorted = std::map<std::string, product_doc_ptr>;
+  using sorted = std::map<std::string, domain::product_doc_ptr>;
 
-  std::unordered_map<std::string, product_doc_ptr> by_sku_;
+  std::unordered_map<std::string, domain::product_doc_ptr> by_sku_;
   sorted all_;
   std::map<std::string, sorted> by_category_;
 };

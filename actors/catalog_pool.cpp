@@ -12,16 +12,20 @@ namespace doorbuster::actors {
 
 catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
   caf::scoped_execution_unit ctx{&sys};
-  reads_ = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
-  updates_ = caf::actor_pool::make(&ctx, caf::actor_pool::broadcast());
+  auto reads = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
+  auto updates = caf::actor_pool::make(&ctx, caf::actor_pool::broadcast());
   for (size_t i = 0; i < workers; ++i) {
     stats_.push_back(std::make_unique<catalog_stats>());
     auto worker = caf::actor_cast<caf::actor>(
       spawn_catalog_actor(sys, stats_.back().get()));
-    caf::anon_send(reads_, caf::sys_atom::value, caf::put_atom::value, worker);
-    caf::anon_send(updates_, caf::sys_atom::value, caf::put_atom::value,
+    caf::anon_send(reads, caf::sys_atom::value, caf::put_atom::value, worker);
+    caf::anon_send(updates, caf::sys_atom::value, caf::put_atom::value,
                    worker);
   }
+  // The pools forward each message with its sender and request id, so they
+  // speak their workers' protocol.
+  reads_ = caf::actor_cast<catalog_actor>(reads);
+  updates_ = caf::actor_cast<catalog_actor>(updates);
 }
 
 void catalog_pool::stop() {

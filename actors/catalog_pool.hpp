@@ -3,9 +3,9 @@
 // broadcasts each product change to all of them.
 #pragma once
 
+#include "actors/catalog_actor.hpp"
 #include "actors/stats.hpp"
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <memory>
@@ -17,8 +17,11 @@ class catalog_pool {
 public:
   catalog_pool(caf::actor_system& sys, size_t workers);
 
-  const caf::actor& reads() const { return reads_; }
-  const caf::actor& updates() const { return updates_; }
+  /// A CAF actor pool seen as one catalog actor: requests reach one worker
+  /// and are answered by it.
+  const catalog_actor& reads() const { return reads_; }
+  /// Updates sent here reach every worker, in the order they were sent.
+  const catalog_actor& updates() const { return updates_; }
 
   /// Stops both pools and their workers.
   void stop();
@@ -29,8 +32,8 @@ public:
   }
 
 private:
-  caf::actor reads_;
-  caf::actor updates_;
+  catalog_actor reads_;
+  catalog_actor updates_;
   std::vector<std::unique_ptr<catalog_stats>> stats_;
 };
 

@@ -1,48 +1,26 @@
+// The coordinator's flows: placing a checkout's holds, deciding and selling,
+// confirming, cancelling and extending a reservation. Its bookkeeping is
+// checkout_books; every continuation below runs in the coordinator.
 #include "actors/checkout_actor.hpp"
 
+#include "actors/checkout_books.hpp"
 #include "actors/gather.hpp"
-#include "actors/idempotency_cache.hpp"
 #include "actors/order_ids.hpp"
-#include "actors/protocol.hpp"
 #include "actors/shard_map.hpp"
 #include "actors/stats.hpp"
-#include "persistence/journal_actor.hpp"
+#include "domain/clock.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
-#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
-
-namespace doorbuster::actors {
-
-using settle_atom = caf::atom_constant<caf::atom("settle")>;
-using forget_atom = caf::atom_constant<caf::atom("forget")>;
-
-namespace {
-
-/// How an operation on a checkout ended; the coordinator applies it to its
-/// books, then answers.
-struct settlement {
-  enum kind_t { created, confirmed, confirm_failed, cancelled, extended,
-                extend_failed, refused } kind;
-  checkout_result result;
-  std::vector<checkout_line> lines; // created
-  std::string key;                  // the request's Idempotency-Key
-  std::string fingerprint;          // created, refused
-  reply_fn<checkout_result> reply;
-};
-
-} // namespace
-} // namespace doorbuster::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::actors::settlement)
 
 namespace doorbuster::actors {
 
@@ -52,28 +30,37 @@ size_t checkout_owner(uint64_t checkout_id, size_t count) {
 
 namespace {
 
-struct reservation {
-  std::string customer_id;
-  std::vector<checkout_line> lines; // in SKU order
-  int64_t created_at_ms = 0;
+using domain::checkout_result;
+using domain::checkout_status;
+using domain::errc;
+using domain::line_result;
+
+/// How long a step that settles units already held (a sale after the
+/// decision, a release, an unlock) may take: these happen whatever the
+/// client's deadline, and only a node in trouble is this slow.
+constexpr auto settle_wait = std::chrono::seconds{10};
+const caf::duration settle_timeout{settle_wait};
+
+/// A new checkout whose holds are being placed.
+struct placing {
+  uint64_t id = 0;
+  domain::checkout_request req;
   int64_t expires_at_ms = 0;
-  checkout_status status = checkout_status::held;
-  bool busy = false; // a confirm, cancel or extension is under way
-  std::string confirm_key;
-  checkout_result confirmed; // the confirm's answer
+  std::string fingerprint;
+  caf::response_promise promise;
+  std::vector<line_result> held;
 };
 
 struct checkout_state {
   checkout_deps deps;
   checkout_options opts;
   uint64_t next = 0;
-  std::unordered_map<uint64_t, reservation> books;
-  std::deque<uint64_t> finished; // ids in a final state, oldest first
-  idempotency_cache<std::string, checkout_result> keys{0};
-  std::unordered_set<std::string> pending_keys;
+  checkout_books books;
+  uint64_t appended = 0; // tickets of decisions handed to the journal
+  std::map<uint64_t, std::function<void()>> after_durable; // by ticket
 };
 
-using self_ptr = caf::stateful_actor<checkout_state>*;
+using self_ptr = checkout_actor::stateful_pointer<checkout_state>;
 
 checkout_result refusal(errc e, uint64_t id = 0) {
   checkout_result res;
@@ -82,282 +69,227 @@ checkout_result refusal(errc e, uint64_t id = 0) {
   return res;
 }
 
-/// Sends one step to the product owning `sku`.
-void send_step(const shard_map& shards, uint64_t id, const std::string& sku,
-               hold_step step, int64_t value, reply_fn<line_result> reply) {
-  caf::anon_send(shards.route(sku), step_atom::value,
-                 hold_command{id, sku, step, value}, std::move(reply));
+/// A request's timeout: what is left of the client's budget.
+caf::duration budget_of(const domain::deadline& due) {
+  auto left = due.remaining(std::chrono::nanoseconds{settle_wait});
+  return caf::duration{std::max(left, std::chrono::nanoseconds{1000000})};
 }
 
-/// Runs `step` on every line at once; `done` gets the answers in line
-/// order once all are in.
-void step_all(const shard_map& shards, uint64_t id,
-              const std::vector<checkout_line>& lines, hold_step step,
-              std::vector<int64_t> values,
-              reply_fn<std::vector<line_result>> done) {
-  if (lines.empty()) {
-    done({});
-    return;
-  }
-  auto all = std::make_shared<gather<line_result>>(lines.size(),
-                                                   std::move(done));
-  for (size_t i = 0; i < lines.size(); ++i)
-    send_step(shards, id, lines[i].sku, step,
-              values.empty() ? 0 : values[i], all->slot(i, all));
-}
-
-/// Journals the decision to sell every line, then sells them; `done` gets
-/// the sold lines.
-void sell_all(const checkout_deps& deps, uint64_t id,
-              const std::string& customer,
-              const std::vector<checkout_line>& lines,
-              std::function<void(std::vector<line_result>)> done) {
-  persistence::checkout_record decision;
-  decision.checkout_id = id;
-  decision.customer_id = customer;
-  std::vector<int64_t> order_ids;
-  for (const auto& line : lines) {
-    auto order_id = deps.ids->next();
-    decision.lines.push_back({line.sku, order_id});
-    order_ids.push_back(static_cast<int64_t>(order_id));
-  }
-  caf::anon_send(deps.journal, persistence::append_atom::value,
-                 persistence::journal_entry{std::move(decision)},
-                 persistence::durable_fn{[shards = deps.shards, id, lines,
-                                          order_ids = std::move(order_ids),
-                                          done = std::move(done)]() mutable {
-                   step_all(*shards, id, lines, hold_step::sell,
-                            std::move(order_ids), std::move(done));
-                 }});
-}
-
-/// Places a new checkout's holds one after another in SKU order; on the
-/// first refusal releases those placed and reports the refused line.
-struct placing : std::enable_shared_from_this<placing> {
-  caf::actor coordinator;
-  checkout_deps deps;
-  checkout_request req;
-  uint64_t id = 0;
-  int64_t expires_at_ms = 0;
-  std::string fingerprint;
-  reply_fn<checkout_result> reply;
-  std::vector<line_result> held;
-
-  void next() {
-    if (held.size() == req.items.size()) {
-      // The client is told 504 "not applied" at its deadline: past it,
-      // give everything back instead of reserving or selling.
-      if (past_deadline(req.deadline_ns)) {
-        line_result late;
-        late.error = errc::deadline_exceeded;
-        late.sku = held.back().sku;
-        refused(std::move(late));
-        return;
-      }
-      placed();
-      return;
-    }
-    const auto& line = req.items[held.size()];
-    hold_request h{id,
-                   line.sku,
-                   req.customer_id,
-                   line.quantity,
-                   expires_at_ms,
-                   req.reserve_only ? hold_kind::reservation
-                                    : hold_kind::order,
-                   req.idempotency_key,
-                   req.deadline_ns};
-    caf::anon_send(deps.shards->route(line.sku), hold_atom::value,
-                   std::move(h),
-                   reply_fn<line_result>{[self = shared_from_this()](
-                                           line_result r) {
-                     if (r.error == errc::ok) {
-                       self->held.push_back(std::move(r));
-                       self->next();
-                     } else {
-                       self->refused(std::move(r));
-                     }
-                   }});
-  }
-
-  /// Answers once the lines held so far are released, so that nothing is
-  /// seen held after the refusal.
-  void refused(line_result line) {
-    settlement s{settlement::refused, refusal(line.error), {},
-                 req.idempotency_key, fingerprint, std::move(reply)};
-    s.result.lines.push_back(std::move(line));
-    auto answer = [coordinator = coordinator,
-                   s = std::move(s)](std::vector<line_result>) mutable {
-      caf::anon_send(coordinator, settle_atom::value, std::move(s));
-    };
-    std::vector<checkout_line> lines(req.items.begin(),
-                                     req.items.begin() + held.size());
-    step_all(*deps.shards, id, lines, hold_step::release, {},
-             std::move(answer));
-  }
-
-  void placed() {
-    checkout_result res;
-    res.checkout_id = id;
-    res.customer_id = req.customer_id;
-    res.expires_at_ms = expires_at_ms;
-    if (req.reserve_only) {
-      res.lines = std::move(held);
-      settlement s{settlement::created, std::move(res), std::move(req.items),
-                   req.idempotency_key, fingerprint, std::move(reply)};
-      caf::anon_send(coordinator, settle_atom::value, std::move(s));
-      return;
-    }
-    res.status = checkout_status::confirmed;
-    sell_all(deps, id, req.customer_id, req.items,
-             [self = shared_from_this(), res](std::vector<line_result> sold) {
-               auto out = res;
-               out.lines = std::move(sold);
-               settlement s{settlement::created, std::move(out),
-                            std::move(self->req.items),
-                            self->req.idempotency_key, self->fingerprint,
-                            std::move(self->reply)};
-               caf::anon_send(self->coordinator, settle_atom::value,
-                              std::move(s));
-             });
-  }
-};
-
-/// What makes two requests under one Idempotency-Key the same request.
-std::string fingerprint_of(const std::string& customer, bool reserve_only,
-                           const std::vector<checkout_line>& sorted_items) {
-  std::string f = customer;
-  f += reserve_only ? "\nR" : "\nO";
-  for (const auto& line : sorted_items)
-    f += "\n" + line.sku + " " + std::to_string(line.quantity);
-  return f;
-}
-
-/// The reservation's state as an answer.
-checkout_result view_of(uint64_t id, const reservation& r) {
-  checkout_result res;
-  res.checkout_id = id;
-  res.customer_id = r.customer_id;
-  res.status = r.status;
-  res.expires_at_ms = r.expires_at_ms;
-  for (const auto& line : r.lines) {
-    line_result l;
-    l.sku = line.sku;
-    l.quantity = line.quantity;
-    res.lines.push_back(std::move(l));
-  }
+/// An answer that did not come, as a line's error: not applied.
+line_result lost(const std::string& sku, const domain::deadline& due) {
+  line_result res;
+  res.sku = sku;
+  res.error = due.passed() ? errc::deadline_exceeded : errc::unavailable;
   return res;
 }
 
-void finish(self_ptr self, uint64_t id, checkout_status status) {
+/// Runs `step` on every line at once; `done` gets the answers in line order
+/// (a lost one as `lost`).
+void step_all(self_ptr self, uint64_t id,
+              const std::vector<domain::checkout_line>& lines,
+              domain::hold_step step, std::vector<int64_t> values,
+              caf::duration timeout, const domain::deadline& due,
+              std::function<void(std::vector<line_result>)> done) {
+  const auto* shards = self->state.deps.shards;
+  gather<line_result>(
+    lines.size(),
+    [=](size_t i) {
+      auto value = values.empty() ? 0 : values[i];
+      return self->request(shards->route(lines[i].sku), timeout,
+                           step_atom::value,
+                           domain::hold_command{id, lines[i].sku, step,
+                                                value});
+    },
+    [=](size_t i, const caf::error& err) {
+      if (step != domain::hold_step::lock && step != domain::hold_step::extend)
+        spdlog::warn("checkout {}: {} of {} not answered: {}", id,
+                     static_cast<int>(step), lines[i].sku,
+                     self->system().render(err));
+      return lost(lines[i].sku, due);
+    },
+    std::move(done));
+}
+
+/// Gives every line back; `done` once all answered.
+void release_all(self_ptr self, uint64_t id,
+                 const std::vector<domain::checkout_line>& lines,
+                 std::function<void()> done) {
+  step_all(self, id, lines, domain::hold_step::release, {}, settle_timeout, {},
+           [done = std::move(done)](std::vector<line_result>) { done(); });
+}
+
+/// Journals the decision to sell every line, then sells them. `done` gets
+/// the sold lines; a sale not answered in time is answered from `known`
+/// (what the hold or the lock told) with its decided order id: the decision
+/// is durable, so the product sells it, or recovery does.
+void decide_and_sell(self_ptr self, uint64_t id, const std::string& customer,
+                     const std::vector<domain::checkout_line>& lines,
+                     std::vector<line_result> known,
+                     std::function<void(std::vector<line_result>)> done) {
   auto& st = self->state;
-  st.books[id].status = status;
-  st.finished.push_back(id);
-  while (st.finished.size() > st.opts.remembered) {
-    st.books.erase(st.finished.front());
-    st.finished.pop_front();
+  domain::checkout_decision decision{id, customer, {}};
+  std::vector<int64_t> order_ids;
+  for (const auto& line : lines) {
+    auto order_id = st.deps.ids->next();
+    decision.lines.push_back({line.sku, order_id});
+    order_ids.push_back(static_cast<int64_t>(order_id));
   }
+  auto ticket = ++st.appended;
+  self->send(st.deps.journal, persistence::append_atom::value,
+             domain::change{std::move(decision)}, ticket);
+  st.after_durable.emplace(ticket, [=, known = std::move(known),
+                                    done = std::move(done)]() mutable {
+    step_all(self, id, lines, domain::hold_step::sell, order_ids,
+             settle_timeout, {},
+             [known = std::move(known), order_ids,
+              done = std::move(done)](std::vector<line_result> sold) {
+               for (size_t i = 0; i < sold.size(); ++i)
+                 if (sold[i].error != errc::ok) {
+                   sold[i] = known[i];
+                   sold[i].error = errc::ok;
+                   sold[i].order_id = static_cast<uint64_t>(order_ids[i]);
+                 }
+               done(std::move(sold));
+             });
+  });
 }
 
 void arm_forget(self_ptr self, uint64_t id, int64_t expires_at_ms) {
-  auto wait = std::max<int64_t>(0, expires_at_ms - persistence::now_ms()) + 1000;
-  self->delayed_send(self, std::chrono::milliseconds{wait}, forget_atom::value,
-                     id);
+  auto wait = std::max<int64_t>(0, expires_at_ms - domain::now_ms()) + 1000;
+  self->delayed_send(self, std::chrono::milliseconds{wait},
+                     forget_atom::value, id);
 }
 
-void create(self_ptr self, checkout_request& req,
-            reply_fn<checkout_result>& reply) {
+// -- a new checkout ---------------------------------------------------------
+
+void place_next(self_ptr self, std::shared_ptr<placing> op);
+
+/// Answers once the lines held so far (and `also`, whose answer was lost)
+/// are released, so that nothing is seen held after the refusal.
+void refuse(self_ptr self, std::shared_ptr<placing> op, line_result line,
+            bool also_this_line = false) {
+  auto count = op->held.size() + (also_this_line ? 1 : 0);
+  std::vector<domain::checkout_line> lines(op->req.items.begin(),
+                                           op->req.items.begin()
+                                             + static_cast<long>(count));
+  release_all(self, op->id, lines, [self, op, line = std::move(line)] {
+    auto& st = self->state;
+    if (!op->req.idempotency_key.empty())
+      st.books.end(op->req.idempotency_key);
+    ++st.deps.stats->refused;
+    auto res = refusal(line.error);
+    res.lines.push_back(line);
+    op->promise.deliver(std::move(res));
+  });
+}
+
+void placed(self_ptr self, std::shared_ptr<placing> op) {
+  auto& st = self->state;
+  checkout_result res;
+  res.checkout_id = op->id;
+  res.customer_id = op->req.customer_id;
+  res.expires_at_ms = op->expires_at_ms;
+  auto finish = [self, op](checkout_result res) {
+    auto& st = self->state;
+    const auto& key = op->req.idempotency_key;
+    if (!key.empty()) {
+      st.books.end(key);
+      st.books.remember(key, op->fingerprint, res);
+    }
+    op->promise.deliver(std::move(res));
+  };
+  if (op->req.reserve_only) {
+    ++st.deps.stats->reservations;
+    st.books.add(op->id, {.customer_id = op->req.customer_id,
+                          .lines = op->req.items,
+                          .created_at_ms = domain::now_ms(),
+                          .expires_at_ms = op->expires_at_ms});
+    arm_forget(self, op->id, op->expires_at_ms);
+    res.lines = std::move(op->held);
+    finish(std::move(res));
+    return;
+  }
+  res.status = checkout_status::confirmed;
+  decide_and_sell(self, op->id, op->req.customer_id, op->req.items, op->held,
+                  [self, res, finish](std::vector<line_result> sold) mutable {
+                    ++self->state.deps.stats->orders;
+                    res.lines = std::move(sold);
+                    finish(std::move(res));
+                  });
+}
+
+/// Places the holds one after another in SKU order.
+void place_next(self_ptr self, std::shared_ptr<placing> op) {
+  const auto& req = op->req;
+  if (op->held.size() == req.items.size()) {
+    // The client is told 504 "not applied" at its deadline: past it, give
+    // everything back instead of reserving or selling.
+    if (req.due.passed()) {
+      line_result late;
+      late.error = errc::deadline_exceeded;
+      late.sku = op->held.back().sku;
+      refuse(self, op, std::move(late));
+      return;
+    }
+    placed(self, op);
+    return;
+  }
+  const auto& line = req.items[op->held.size()];
+  domain::hold_request hold{
+    {op->id, line.sku, req.customer_id, line.quantity, op->expires_at_ms,
+     req.reserve_only ? domain::checkout_kind::reservation
+                      : domain::checkout_kind::order,
+     req.idempotency_key, 0},
+    req.due};
+  self
+    ->request(self->state.deps.shards->route(line.sku), budget_of(req.due),
+              hold_atom::value, std::move(hold))
+    .then(
+      [self, op](line_result& r) {
+        if (r.error != errc::ok) {
+          refuse(self, op, std::move(r));
+          return;
+        }
+        op->held.push_back(std::move(r));
+        place_next(self, op);
+      },
+      [self, op, sku = line.sku](caf::error&) {
+        // Held or not, nobody knows: release this line too.
+        refuse(self, op, lost(sku, op->req.due), true);
+      });
+}
+
+caf::result<checkout_result> create(self_ptr self,
+                                    domain::checkout_request& req) {
   auto& st = self->state;
   std::sort(req.items.begin(), req.items.end(),
             [](const auto& a, const auto& b) { return a.sku < b.sku; });
-  auto fingerprint = fingerprint_of(req.customer_id, req.reserve_only,
-                                    req.items);
+  auto fingerprint = checkout_books::fingerprint_of(req.customer_id,
+                                                    req.reserve_only,
+                                                    req.items);
   if (!req.idempotency_key.empty()) {
-    if (auto seen = st.keys.find(req.idempotency_key)) {
-      reply(seen->request == fingerprint
-              ? seen->answer
-              : refusal(errc::idempotency_key_reused));
-      return;
-    }
-    if (!st.pending_keys.insert(req.idempotency_key).second) {
-      reply(refusal(errc::reservation_busy));
-      return;
-    }
+    if (auto seen = st.books.answer_for(req.idempotency_key))
+      return seen->fingerprint == fingerprint
+               ? seen->answer
+               : refusal(errc::idempotency_key_reused);
+    if (!st.books.start(req.idempotency_key))
+      return refusal(errc::reservation_busy);
   }
   auto op = std::make_shared<placing>();
-  op->coordinator = caf::actor_cast<caf::actor>(self);
-  op->deps = st.deps;
   // Ids of this coordinator are congruent to its index modulo the count.
   op->id = (uint64_t{st.opts.generation} << 32)
            + (++st.next) * st.opts.count + st.opts.index;
-  op->expires_at_ms = persistence::now_ms()
+  op->expires_at_ms = domain::now_ms()
                       + (req.reserve_only ? req.ttl_ms
                                           : st.opts.order_hold_ms);
   op->fingerprint = std::move(fingerprint);
-  op->reply = std::move(reply);
+  op->promise = self->make_response_promise();
   op->req = std::move(req);
-  op->next();
+  place_next(self, op);
+  return op->promise;
 }
 
-void settle(self_ptr self, settlement& s) {
-  auto& st = self->state;
-  auto id = s.result.checkout_id;
-  auto& stats = *st.deps.stats;
-  if (!s.key.empty() && (s.kind == settlement::created
-                         || s.kind == settlement::refused))
-    st.pending_keys.erase(s.key);
-  switch (s.kind) {
-    case settlement::refused:
-      ++stats.refused;
-      break;
-    case settlement::created:
-      if (!s.key.empty())
-        st.keys.insert(s.key, s.fingerprint, s.result);
-      if (s.result.status == checkout_status::confirmed) {
-        ++stats.orders;
-        break;
-      }
-      ++stats.reservations;
-      st.books[id] = reservation{s.result.customer_id, std::move(s.lines),
-                                 persistence::now_ms(), s.result.expires_at_ms};
-      arm_forget(self, id, s.result.expires_at_ms);
-      break;
-    case settlement::confirmed: {
-      ++stats.confirmed;
-      auto& r = st.books[id];
-      r.busy = false;
-      r.confirm_key = s.key;
-      r.confirmed = s.result;
-      finish(self, id, checkout_status::confirmed);
-      break;
-    }
-    case settlement::confirm_failed:
-    case settlement::extend_failed: {
-      auto& r = st.books[id];
-      r.busy = false;
-      if (s.result.error == errc::reservation_expired) {
-        ++stats.expired;
-        finish(self, id, checkout_status::expired);
-      }
-      break;
-    }
-    case settlement::cancelled:
-      ++stats.cancelled;
-      st.books[id].busy = false;
-      finish(self, id, checkout_status::cancelled);
-      s.result = view_of(id, st.books[id]);
-      break;
-    case settlement::extended: {
-      auto& r = st.books[id];
-      r.busy = false;
-      r.expires_at_ms = s.result.expires_at_ms;
-      arm_forget(self, id, r.expires_at_ms);
-      s.result = view_of(id, r);
-      break;
-    }
-  }
-  s.reply(std::move(s.result));
-}
+// -- an existing reservation ------------------------------------------------
 
 /// The first error among the answers, the expiry first: it decides.
 errc first_error(const std::vector<line_result>& lines) {
@@ -371,209 +303,246 @@ errc first_error(const std::vector<line_result>& lines) {
   return found;
 }
 
-void confirm(self_ptr self, uint64_t id, reservation& r,
-             reservation_request& req, reply_fn<checkout_result>& reply) {
-  auto& deps = self->state.deps;
-  r.busy = true;
-  auto coordinator = caf::actor_cast<caf::actor>(self);
-  auto settle_with = [coordinator, key = req.idempotency_key,
-                      reply = std::move(reply)](settlement::kind_t kind,
-                                                checkout_result res) {
-    caf::anon_send(coordinator, settle_atom::value,
-                   settlement{kind, std::move(res), {}, key, {}, reply});
-  };
-  auto base = view_of(id, r);
-  step_all(*deps.shards, id, r.lines, hold_step::lock, {},
-           [deps, id, lines = r.lines, base,
-            settle_with](std::vector<line_result> locked) {
-             auto err = first_error(locked);
-             if (err != errc::ok) {
-               for (size_t i = 0; i < lines.size(); ++i)
-                 if (locked[i].error == errc::ok)
-                   send_step(*deps.shards, id, lines[i].sku,
-                             hold_step::unlock, 0, {});
-               settle_with(settlement::confirm_failed, refusal(err, id));
-               return;
-             }
-             sell_all(deps, id, base.customer_id, lines,
-                      [base, settle_with](std::vector<line_result> sold) {
-                        auto res = base;
-                        res.status = checkout_status::confirmed;
-                        res.lines = std::move(sold);
-                        settle_with(settlement::confirmed, std::move(res));
-                      });
-           });
+/// A confirm or extension failed: the reservation is over if a line had
+/// expired.
+void failed(self_ptr self, uint64_t id, errc err) {
+  auto& st = self->state;
+  if (auto r = st.books.find(id))
+    r->busy = false;
+  if (err == errc::reservation_expired) {
+    ++st.deps.stats->expired;
+    st.books.finish(id, checkout_status::expired);
+  }
 }
 
-void on_reservation(self_ptr self, reservation_request& req,
-                    reply_fn<checkout_result>& reply) {
+void confirm(self_ptr self, uint64_t id, reservation& r,
+             const domain::reservation_request& req,
+             caf::response_promise promise) {
+  r.busy = true;
+  auto lines = r.lines;
+  step_all(
+    self, id, lines, domain::hold_step::lock, {}, budget_of(req.due), req.due,
+    [self, id, lines, req, promise](std::vector<line_result> locked) mutable {
+      auto err = first_error(locked);
+      if (err != errc::ok) {
+        std::vector<domain::checkout_line> unlock;
+        for (size_t i = 0; i < lines.size(); ++i)
+          if (locked[i].error == errc::ok)
+            unlock.push_back(lines[i]);
+        step_all(self, id, unlock, domain::hold_step::unlock, {},
+                 settle_timeout, {}, [](std::vector<line_result>) {});
+        failed(self, id, err);
+        promise.deliver(refusal(err, id));
+        return;
+      }
+      auto* r = self->state.books.find(id);
+      auto base = checkout_books::view_of(id, *r);
+      decide_and_sell(
+        self, id, r->customer_id, lines, std::move(locked),
+        [self, id, key = req.idempotency_key, base,
+         promise](std::vector<line_result> sold) mutable {
+          auto& st = self->state;
+          ++st.deps.stats->confirmed;
+          auto res = base;
+          res.status = checkout_status::confirmed;
+          res.lines = std::move(sold);
+          auto* r = st.books.find(id);
+          r->busy = false;
+          r->confirm_key = key;
+          r->confirmed = res;
+          st.books.finish(id, checkout_status::confirmed);
+          promise.deliver(std::move(res));
+        });
+    });
+}
+
+void cancel(self_ptr self, uint64_t id, reservation& r,
+            caf::response_promise promise) {
+  r.busy = true;
+  release_all(self, id, r.lines, [self, id, promise]() mutable {
+    auto& st = self->state;
+    ++st.deps.stats->cancelled;
+    st.books.find(id)->busy = false;
+    st.books.finish(id, checkout_status::cancelled);
+    promise.deliver(checkout_books::view_of(id, *st.books.find(id)));
+  });
+}
+
+void extend(self_ptr self, uint64_t id, reservation& r, int64_t expires,
+            const domain::reservation_request& req,
+            caf::response_promise promise) {
+  r.busy = true;
+  auto lines = r.lines;
+  std::vector<int64_t> values(lines.size(), expires);
+  step_all(
+    self, id, lines, domain::hold_step::extend, std::move(values),
+    budget_of(req.due), req.due,
+    [self, id, lines, expires, promise](
+      std::vector<line_result> extended) mutable {
+      auto err = first_error(extended);
+      if (err != errc::ok) {
+        if (err == errc::reservation_expired) // a line expired: it is over
+          release_all(self, id, lines, [] {});
+        failed(self, id, err);
+        auto res = refusal(err, id);
+        res.expires_at_ms = expires;
+        promise.deliver(std::move(res));
+        return;
+      }
+      auto* r = self->state.books.find(id);
+      r->busy = false;
+      r->expires_at_ms = expires;
+      arm_forget(self, id, expires);
+      promise.deliver(checkout_books::view_of(id, *r));
+    });
+}
+
+caf::result<checkout_result> on_reservation(
+  self_ptr self, const domain::reservation_request& req) {
   auto& st = self->state;
   auto id = req.checkout_id;
-  auto found = st.books.find(id);
-  if (found == st.books.end()) {
-    reply(refusal(errc::unknown_reservation, id));
-    return;
-  }
-  auto& r = found->second;
-  auto now = persistence::now_ms();
-  if (r.status == checkout_status::held && now >= r.expires_at_ms
-      && !r.busy) {
+  auto* r = st.books.find(id);
+  if (r == nullptr)
+    return refusal(errc::unknown_reservation, id);
+  auto now = domain::now_ms();
+  if (r->status == checkout_status::held && now >= r->expires_at_ms
+      && !r->busy) {
     ++st.deps.stats->expired;
-    finish(self, id, checkout_status::expired); // products release on time
+    st.books.finish(id, checkout_status::expired); // products release on time
   }
-  if (req.op == reservation_op::get) {
-    reply(view_of(id, r));
-    return;
-  }
-  switch (r.status) {
+  if (req.op == domain::reservation_op::get)
+    return checkout_books::view_of(id, *r);
+  switch (r->status) {
     case checkout_status::held:
       break;
     case checkout_status::confirmed:
-      if (req.op == reservation_op::confirm && !req.idempotency_key.empty()
-          && req.idempotency_key == r.confirm_key) {
-        reply(r.confirmed);
-        return;
-      }
-      reply(refusal(errc::reservation_confirmed, id));
-      return;
+      if (req.op == domain::reservation_op::confirm
+          && !req.idempotency_key.empty()
+          && req.idempotency_key == r->confirm_key)
+        return r->confirmed;
+      return refusal(errc::reservation_confirmed, id);
     case checkout_status::cancelled:
-      reply(refusal(errc::reservation_cancelled, id));
-      return;
+      return refusal(errc::reservation_cancelled, id);
     case checkout_status::expired:
-      reply(refusal(errc::reservation_expired, id));
-      return;
+      return refusal(errc::reservation_expired, id);
   }
-  if (r.busy) {
-    reply(refusal(errc::reservation_busy, id));
-    return;
-  }
-  auto coordinator = caf::actor_cast<caf::actor>(self);
+  if (r->busy)
+    return refusal(errc::reservation_busy, id);
+  auto expires = now + req.ttl_ms;
+  if (req.op == domain::reservation_op::extend
+      && expires - r->created_at_ms > st.opts.max_ttl_ms)
+    return refusal(errc::ttl_out_of_range, id);
+  // Taking the promise takes over the answer: no early return after it.
+  auto promise = self->make_response_promise();
   switch (req.op) {
-    case reservation_op::get:
+    case domain::reservation_op::get:
       break;
-    case reservation_op::confirm:
-      confirm(self, id, r, req, reply);
+    case domain::reservation_op::confirm:
+      confirm(self, id, *r, req, promise);
       break;
-    case reservation_op::cancel:
-      r.busy = true;
-      step_all(*st.deps.shards, id, r.lines, hold_step::release, {},
-               [coordinator, id, reply](std::vector<line_result>) {
-                 caf::anon_send(coordinator, settle_atom::value,
-                                settlement{settlement::cancelled,
-                                           refusal(errc::ok, id),
-                                           {},
-                                           {},
-                                           {},
-                                           reply});
-               });
+    case domain::reservation_op::cancel:
+      cancel(self, id, *r, promise);
       break;
-    case reservation_op::extend: {
-      auto expires = now + req.ttl_ms;
-      if (expires - r.created_at_ms > st.opts.max_ttl_ms) {
-        reply(refusal(errc::ttl_out_of_range, id));
-        return;
-      }
-      r.busy = true;
-      std::vector<int64_t> values(r.lines.size(), expires);
-      step_all(*st.deps.shards, id, r.lines, hold_step::extend,
-               std::move(values),
-               [coordinator, id, expires, lines = r.lines,
-                shards = st.deps.shards,
-                reply](std::vector<line_result> extended) {
-                 auto err = first_error(extended);
-                 auto res = refusal(err, id);
-                 res.expires_at_ms = expires;
-                 if (err != errc::ok)
-                   // A line expired meanwhile: the reservation is over.
-                   for (const auto& line : lines)
-                     send_step(*shards, id, line.sku, hold_step::release, 0,
-                               {});
-                 caf::anon_send(coordinator, settle_atom::value,
-                                settlement{err == errc::ok
-                                             ? settlement::extended
-                                             : settlement::extend_failed,
-                                           std::move(res),
-                                           {},
-                                           {},
-                                           {},
-                                           reply});
-               });
+    case domain::reservation_op::extend:
+      extend(self, id, *r, expires, req, promise);
       break;
-    }
   }
+  return promise;
 }
 
-caf::behavior checkout_behavior(self_ptr self, checkout_deps deps,
-                                checkout_options opts) {
+// -- start-up and timers ----------------------------------------------------
+
+void restore_live(self_ptr self, domain::live_reservation& saved) {
+  auto& books = self->state.books;
+  std::sort(saved.lines.begin(), saved.lines.end(),
+            [](const auto& a, const auto& b) { return a.sku < b.sku; });
+  reservation r{.customer_id = saved.customer_id,
+                .lines = std::move(saved.lines),
+                .created_at_ms = domain::now_ms(),
+                .expires_at_ms = saved.expires_at_ms};
+  if (!saved.idempotency_key.empty())
+    books.remember(saved.idempotency_key,
+                   checkout_books::fingerprint_of(r.customer_id, true,
+                                                  r.lines),
+                   checkout_books::view_of(saved.checkout_id, r));
+  books.add(saved.checkout_id, std::move(r));
+  arm_forget(self, saved.checkout_id, saved.expires_at_ms);
+}
+
+void restore_sold(self_ptr self, uint64_t id, domain::sold_checkout& saved) {
+  auto& books = self->state.books;
+  std::sort(saved.lines.begin(), saved.lines.end(),
+            [](const auto& a, const auto& b) { return a.sku < b.sku; });
+  checkout_result sold;
+  sold.checkout_id = id;
+  sold.customer_id = saved.customer_id;
+  sold.status = checkout_status::confirmed;
+  std::vector<domain::checkout_line> lines;
+  for (const auto& o : saved.lines) {
+    sold.lines.push_back(domain::sold_line(o));
+    lines.push_back({o.sku, o.quantity});
+  }
+  bool reserved = saved.kind == domain::checkout_kind::reservation;
+  if (reserved) {
+    reservation r{.customer_id = saved.customer_id, .lines = lines};
+    r.confirmed = sold;
+    books.add(id, std::move(r));
+    books.finish(id, checkout_status::confirmed);
+  }
+  if (!saved.idempotency_key.empty())
+    books.remember(saved.idempotency_key,
+                   checkout_books::fingerprint_of(saved.customer_id, reserved,
+                                                  lines),
+                   reserved ? checkout_books::view_of(id, *books.find(id))
+                            : sold);
+}
+
+checkout_actor::behavior_type checkout_behavior(self_ptr self,
+                                                checkout_deps deps,
+                                                checkout_options opts) {
   self->state.deps = std::move(deps);
   self->state.opts = opts;
-  self->state.keys = idempotency_cache<std::string, checkout_result>{
-    opts.remembered};
   return {
-    [=](checkout_atom, checkout_request& req,
-        reply_fn<checkout_result>& reply) { create(self, req, reply); },
-    [=](resv_atom, reservation_request& req,
-        reply_fn<checkout_result>& reply) { on_reservation(self, req, reply); },
-    [=](settle_atom, settlement& s) { settle(self, s); },
-    [=](restore_atom, restored_reservation& saved) {
-      auto& st = self->state;
-      std::sort(saved.lines.begin(), saved.lines.end(),
-                [](const auto& a, const auto& b) { return a.sku < b.sku; });
-      reservation r{saved.customer_id, std::move(saved.lines), persistence::now_ms(),
-                    saved.expires_at_ms};
-      if (!saved.idempotency_key.empty())
-        st.keys.insert(saved.idempotency_key,
-                       fingerprint_of(r.customer_id, true, r.lines),
-                       view_of(saved.checkout_id, r));
-      st.books[saved.checkout_id] = std::move(r);
-      arm_forget(self, saved.checkout_id, saved.expires_at_ms);
+    [=](checkout_atom, domain::checkout_request& req) {
+      return create(self, req);
     },
-    [=](restore_atom, restored_checkout& saved) {
-      auto& st = self->state;
-      auto by_sku = [](const auto& a, const auto& b) { return a.sku < b.sku; };
-      std::sort(saved.lines.begin(), saved.lines.end(), by_sku);
-      checkout_result sold;
-      sold.checkout_id = saved.checkout_id;
-      sold.customer_id = saved.customer_id;
-      sold.status = checkout_status::confirmed;
-      sold.lines = saved.lines;
-      std::vector<checkout_line> lines;
-      for (const auto& l : saved.lines)
-        lines.push_back({l.sku, l.quantity});
-      bool reserved = saved.kind == hold_kind::reservation;
-      if (reserved) {
-        reservation r{saved.customer_id, lines, 0, 0};
-        r.confirmed = sold;
-        st.books[saved.checkout_id] = std::move(r);
-        finish(self, saved.checkout_id, checkout_status::confirmed);
-      }
-      if (!saved.idempotency_key.empty())
-        st.keys.insert(saved.idempotency_key,
-                       fingerprint_of(saved.customer_id, reserved, lines),
-                       reserved ? view_of(saved.checkout_id,
-                                          st.books[saved.checkout_id])
-                                : sold);
+    [=](resv_atom, const domain::reservation_request& req) {
+      return on_reservation(self, req);
+    },
+    [=](restore_atom, domain::live_reservation& saved) {
+      restore_live(self, saved);
+    },
+    [=](restore_atom, uint64_t id, domain::sold_checkout& saved) {
+      restore_sold(self, id, saved);
+    },
+    [=](persistence::durable_atom, uint64_t ticket) {
+      auto& pending = self->state.after_durable;
+      auto end = pending.upper_bound(ticket);
+      std::vector<std::function<void()>> ready;
+      for (auto i = pending.begin(); i != end; ++i)
+        ready.push_back(std::move(i->second));
+      pending.erase(pending.begin(), end);
+      for (auto& then : ready)
+        then();
     },
     [=](forget_atom, uint64_t id) {
       auto& st = self->state;
-      auto found = st.books.find(id);
-      if (found == st.books.end() || found->second.status
-                                       != checkout_status::held
-          || found->second.busy)
+      auto* r = st.books.find(id);
+      if (r == nullptr || r->status != checkout_status::held || r->busy)
         return;
-      if (persistence::now_ms() < found->second.expires_at_ms)
+      if (domain::now_ms() < r->expires_at_ms)
         return; // extended: a later timer is armed
       ++st.deps.stats->expired;
-      finish(self, id, checkout_status::expired);
+      st.books.finish(id, checkout_status::expired);
     },
   };
 }
 
 } // namespace
 
-caf::actor spawn_checkout_actor(caf::actor_system& sys,
-                                const checkout_deps& deps,
-                                const checkout_options& opts) {
+checkout_actor spawn_checkout_actor(caf::actor_system& sys,
+                                    const checkout_deps& deps,
+                                    const checkout_options& opts) {
   return sys.spawn(checkout_behavior, deps, opts);
 }
 

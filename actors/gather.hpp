@@ -1,32 +1,42 @@
-// Collects one reply per element from many actor threads; the last reply
-// answers with all of them, in the elements' order.
+// Asks many actors at once from inside one actor, and continues in that
+// actor once every answer is in: `done` gets them in the order asked. A
+// request that fails (timed out, receiver gone) puts `failed(i, error)` in
+// its place, so a lost reply never leaves the gathering waiting. Every
+// callback runs in the asking actor, so the state needs no synchronization.
 #pragma once
 
-#include "actors/product_types.hpp"
+#include <caf/error.hpp>
 
-#include <atomic>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace doorbuster::actors {
 
-template <class T>
-struct gather {
-  gather(size_t n, reply_fn<std::vector<T>> done)
-    : results(n), pending(n), done(std::move(done)) {}
-
-  /// The reply_fn for element `i`; `self` keeps the gather alive.
-  reply_fn<T> slot(size_t i, std::shared_ptr<gather> self) {
-    return [self = std::move(self), i](T value) {
-      self->results[i] = std::move(value);
-      if (self->pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        self->done(std::move(self->results));
-    };
+/// `ask(i)` sends request `i` (self->request(...)) and returns its handle.
+template <class Result, class Ask, class Failed, class Done>
+void gather(size_t n, Ask ask, Failed failed, Done done) {
+  if (n == 0) {
+    done(std::vector<Result>{});
+    return;
   }
+  struct gathering {
+    std::vector<Result> results;
+    size_t pending;
+    Done done;
+    Failed failed;
 
-  std::vector<T> results;
-  std::atomic<size_t> pending;
-  reply_fn<std::vector<T>> done;
-};
+    void put(size_t i, Result value) {
+      results[i] = std::move(value);
+      if (--pending == 0)
+        done(std::move(results));
+    }
+  };
+  auto g = std::make_shared<gathering>(
+    gathering{std::vector<Result>(n), n, std::move(done), std::move(failed)});
+  for (size_t i = 0; i < n; ++i)
+    ask(i).then([g, i](Result& value) { g->put(i, std::move(value)); },
+                [g, i](caf::error& err) { g->put(i, g->failed(i, err)); });
+}
 
 } // namespace doorbuster::actors

@@ -1,5 +1,5 @@
-// A bounded map from Idempotency-Key to the answer first given for it. When
-// full, the oldest key is forgotten first. Owned by one product actor.
+// A bounded map from Idempotency-Key to what was first answered under it.
+// When full, the oldest key is forgotten first. Owned by one actor.
 #pragma once
 
 #include <deque>
@@ -8,29 +8,24 @@
 
 namespace doorbuster::actors {
 
-template <class Request, class Answer>
+template <class Entry>
 class idempotency_cache {
 public:
   explicit idempotency_cache(size_t capacity) : capacity_(capacity) {}
 
-  struct entry {
-    Request request;
-    Answer answer;
-  };
-
-  const entry* find(const std::string& key) const {
+  const Entry* find(const std::string& key) const {
     auto i = entries_.find(key);
     return i == entries_.end() ? nullptr : &i->second;
   }
 
-  void insert(const std::string& key, Request request, Answer answer) {
+  void insert(const std::string& key, Entry entry) {
     if (capacity_ == 0)
       return;
     if (entries_.size() >= capacity_) {
       entries_.erase(order_.front());
       order_.pop_front();
     }
-    entries_.emplace(key, entry{std::move(request), std::move(answer)});
+    entries_.emplace(key, std::move(entry));
     order_.push_back(key);
   }
 
@@ -38,7 +33,7 @@ public:
 
 private:
   size_t capacity_;
-  std::unordered_map<std::string, entry> entries_;
+  std::unordered_map<std::string, Entry> entries_;
   std::deque<std::string> order_; // insertion order, oldest first
 };
 

@@ -1,52 +1,59 @@
 #include "actors/inventory.hpp"
 
 #include "actors/catalog_pool.hpp"
-#include "actors/checkout_actor.hpp"
 #include "actors/gather.hpp"
 #include "actors/order_ids.hpp"
-#include "actors/shard_actor.hpp"
 #include "actors/shard_map.hpp"
 #include "actors/stats.hpp"
 #include "telemetry/prometheus_text.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
 #include <atomic>
-#include <map>
+#include <chrono>
+#include <future>
 #include <tuple>
 
 namespace doorbuster::actors {
 
+namespace {
+
+/// Start-up work may be large (a million products); only a node in trouble
+/// takes this long for one of them.
+constexpr auto startup_timeout = std::chrono::seconds{60};
+
+/// Asks `n` requests (`ask(self, i)`) from a short-lived actor and blocks
+/// until every answer is in. Start-up only: the caller is no actor's thread.
+template <class Result, class Ask, class Failed>
+std::vector<Result> ask_all(caf::actor_system& sys, size_t n, Ask ask,
+                            Failed failed) {
+  std::promise<std::vector<Result>> done;
+  sys.spawn([&](caf::event_based_actor* self) {
+    gather<Result>(
+      n, [&](size_t i) { return ask(self, i); }, failed,
+      [&done](std::vector<Result> results) {
+        done.set_value(std::move(results));
+      });
+  });
+  return done.get_future().get();
+}
+
+} // namespace
+
 struct inventory::impl {
-  impl(caf::actor_system& sys, const caf::actor& journal,
-       const inventory_options& opts)
-    : ids(opts.generation),
-      catalog(sys, opts.catalog_workers),
-      stats(std::make_unique<shard_stats[]>(opts.shards)),
-      shards(make_shards(sys, journal, opts)),
-      checkouts(make_checkouts(sys, journal, opts)) {}
+  impl(caf::actor_system& sys, const persistence::journal_actor& journal,
+       const config::options& opts, uint32_t generation)
+    : sys(sys),
+      ids(generation),
+      catalog(sys, opts.catalog.workers),
+      stats(std::make_unique<shard_stats[]>(opts.products.shards)),
+      shards(make_shards(journal, opts.products)),
+      checkouts(make_checkouts(journal, opts.checkout, generation)) {}
 
-  std::vector<caf::actor> make_checkouts(caf::actor_system& sys,
-                                         const caf::actor& journal,
-                                         const inventory_options& opts) {
-    std::vector<caf::actor> result;
-    for (size_t i = 0; i < opts.checkouts; ++i) {
-      checkout_options o;
-      o.index = i;
-      o.count = opts.checkouts;
-      o.generation = opts.generation;
-      o.max_ttl_ms = opts.max_ttl_ms;
-      o.order_hold_ms = opts.order_hold_ms;
-      result.push_back(spawn_checkout_actor(
-        sys, {&shards, journal, &ids, &checkout_counts}, o));
-    }
-    return result;
-  }
-
-  std::vector<shard_actor> make_shards(caf::actor_system& sys,
-                                       const caf::actor& journal,
-                                       const inventory_options& opts) {
+  std::vector<shard_actor> make_shards(const persistence::journal_actor& journal,
+                                       const config::product_options& opts) {
     std::vector<shard_actor> result;
     result.reserve(opts.shards);
     for (size_t i = 0; i < opts.shards; ++i) {
@@ -57,167 +64,116 @@ struct inventory::impl {
     return result;
   }
 
+  std::vector<checkout_actor>
+  make_checkouts(const persistence::journal_actor& journal,
+                 const config::checkout_options& opts, uint32_t generation) {
+    std::vector<checkout_actor> result;
+    for (size_t i = 0; i < opts.coordinators; ++i)
+      result.push_back(spawn_checkout_actor(
+        sys, {&shards, journal, &ids, &checkout_counts},
+        {i, opts.coordinators, generation, opts.max_ttl_s * 1000,
+         opts.order_hold_s * 1000}));
+    return result;
+  }
+
+  const checkout_actor& owner_of(uint64_t checkout_id) const {
+    return checkouts[checkout_owner(checkout_id, checkouts.size())];
+  }
+
+  caf::actor_system& sys;
   order_ids ids;
   catalog_pool catalog;
   std::unique_ptr<shard_stats[]> stats; // one per shard, index = shard
   shard_map shards;
   checkout_stats checkout_counts;
-  std::vector<caf::actor> checkouts;
+  std::vector<checkout_actor> checkouts;
   std::atomic<size_t> next_checkout{0};
 };
 
-inventory::inventory(caf::actor_system& sys, const caf::actor& journal,
-                     const inventory_options& opts)
-  : impl_(std::make_unique<impl>(sys, journal, opts)) {}
+inventory::inventory(caf::actor_system& sys,
+                     const persistence::journal_actor& journal,
+                     const config::options& opts, uint32_t generation)
+  : impl_(std::make_unique<impl>(sys, journal, opts, generation)) {}
 
 inventory::~inventory() = default;
 
-void inventory::get_product(std::string sku, reply_fn<product_doc_ptr> reply) {
-  caf::anon_send(impl_->catalog.reads(), get_atom::value, std::move(sku),
-                 std::move(reply));
+const shard_actor& inventory::shard_for(std::string_view sku) const {
+  return impl_->shards.route(sku);
 }
 
-void inventory::list_products(listing_query query, reply_fn<listing> reply) {
-  caf::anon_send(impl_->catalog.reads(), list_atom::value, std::move(query),
-                 std::move(reply));
+const std::vector<shard_actor>& inventory::shards() const {
+  return impl_->shards.shards();
 }
 
-void inventory::categories(reply_fn<std::string> reply) {
-  caf::anon_send(impl_->catalog.reads(), categ_atom::value, std::move(reply));
+const catalog_actor& inventory::catalog() const {
+  return impl_->catalog.reads();
 }
 
-void inventory::purchase(purchase_request req,
-                         reply_fn<purchase_result> reply) {
-  const auto& shard = impl_->shards.route(req.sku);
-  caf::anon_send(shard, purchase_atom::value, std::move(req),
-                 std::move(reply));
-}
-
-void inventory::put_product(std::string sku, product_fields fields,
-                            reply_fn<write_result> reply) {
-  const auto& shard = impl_->shards.route(sku);
-  caf::anon_send(shard, put_atom::value, std::move(sku), std::move(fields),
-                 std::move(reply));
-}
-
-void inventory::patch_product(std::string sku, product_patch patch,
-                              reply_fn<write_result> reply) {
-  const auto& shard = impl_->shards.route(sku);
-  caf::anon_send(shard, patch_atom::value, std::move(sku), std::move(patch),
-                 std::move(reply));
-}
-
-void inventory::checkout(checkout_request req,
-                         reply_fn<checkout_result> reply) {
+const checkout_actor&
+inventory::checkout_for(const std::string& idempotency_key) {
   auto& d = *impl_;
-  // One key, one coordinator: it tells retries from new requests.
-  auto index = req.idempotency_key.empty()
+  auto index = idempotency_key.empty()
                  ? d.next_checkout.fetch_add(1, std::memory_order_relaxed)
-                 : std::hash<std::string>{}(req.idempotency_key);
-  caf::anon_send(d.checkouts[index % d.checkouts.size()],
-                 checkout_atom::value, std::move(req), std::move(reply));
+                 : std::hash<std::string>{}(idempotency_key);
+  return d.checkouts[index % d.checkouts.size()];
 }
 
-void inventory::reservation(reservation_request req,
-                            reply_fn<checkout_result> reply) {
+const checkout_actor& inventory::reservation_owner(uint64_t checkout_id) const {
+  return impl_->owner_of(checkout_id);
+}
+
+size_t inventory::restore(std::vector<domain::stored_product> products,
+                          std::map<uint64_t, domain::sold_checkout> sold) {
   auto& d = *impl_;
-  auto owner = checkout_owner(req.checkout_id, d.checkouts.size());
-  caf::anon_send(d.checkouts[owner], resv_atom::value, std::move(req),
-                 std::move(reply));
-}
-
-
-
-void inventory::shard_reports(reply_fn<std::vector<shard_report>> reply) {
-  const auto& shards = impl_->shards.shards();
-  auto all = std::make_shared<gather<shard_report>>(shards.size(),
-                                                    std::move(reply));
-  for (size_t i = 0; i < shards.size(); ++i)
-    caf::anon_send(shards[i], report_atom::value, all->slot(i, all));
-}
-
-void inventory::hot_products(size_t n,
-                             reply_fn<std::vector<product_heat>> reply) {
-  const auto& shards = impl_->shards.shards();
-  auto all = std::make_shared<gather<std::vector<product_heat>>>(
-    shards.size(),
-    [n, reply = std::move(reply)](std::vector<std::vector<product_heat>> per) {
-      std::vector<product_heat> merged;
-      for (auto& part : per)
-        merged.insert(merged.end(), part.begin(), part.end());
-      std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
-      });
-      if (merged.size() > n)
-        merged.resize(n);
-      reply(std::move(merged));
-    });
-  for (size_t i = 0; i < shards.size(); ++i)
-    caf::anon_send(shards[i], hot_atom::value, n, all->slot(i, all));
-}
-
-void inventory::inspect(std::string sku, reply_fn<std::string> reply) {
-  const auto& shard = impl_->shards.route(sku);
-  caf::anon_send(shard, inspect_atom::value, std::move(sku), std::move(reply));
-}
-
-void inventory::put_many(std::vector<product_entry> entries,
-                         reply_fn<std::vector<write_result>> reply) {
-  if (entries.empty()) {
-    reply({});
-    return;
-  }
-  auto all = std::make_shared<gather<write_result>>(entries.size(),
-                                                    std::move(reply));
-  for (size_t i = 0; i < entries.size(); ++i) {
-    auto& [sku, fields] = entries[i];
-    put_product(std::move(sku), std::move(fields), all->slot(i, all));
-  }
-}
-
-void inventory::restore(std::vector<restored_product> products,
-                        reply_fn<size_t> reply) {
   // Live reservations go back to the coordinators that own their ids.
-  std::map<uint64_t, restored_reservation> live;
+  std::map<uint64_t, domain::live_reservation> live;
   for (const auto& p : products)
-    for (const auto& h : p.holds) {
-      if (h.kind != hold_kind::reservation || h.order_id != 0)
+    for (const auto& [id, record] : p.holds) {
+      const auto& h = record.placed;
+      if (h.kind != domain::checkout_kind::reservation || h.order_id != 0)
         continue;
-      auto& r = live[h.checkout_id];
-      r.checkout_id = h.checkout_id;
+      auto& r = live[id];
+      r.checkout_id = id;
       r.customer_id = h.customer_id;
       r.idempotency_key = h.idempotency_key;
-      r.lines.push_back({p.sku, h.quantity});
+      r.lines.push_back({p.state.sku, h.quantity});
       r.expires_at_ms = r.expires_at_ms == 0
                           ? h.expires_at_ms
                           : std::min(r.expires_at_ms, h.expires_at_ms);
     }
   for (auto& [id, r] : live)
-    caf::anon_send(impl_->checkouts[checkout_owner(id,
-                                                   impl_->checkouts.size())],
-                   restore_atom::value, std::move(r));
-  auto count = products.size();
-  if (count == 0) {
-    reply(0);
-    return;
-  }
-  auto all = std::make_shared<gather<uint64_t>>(
-    count, [count, reply = std::move(reply)](std::vector<uint64_t>) {
-      reply(count);
+    caf::anon_send(d.owner_of(id), restore_atom::value, std::move(r));
+  for (auto& [id, c] : sold)
+    caf::anon_send(d.owner_of(id), restore_atom::value, id, std::move(c));
+  ask_all<uint64_t>(
+    d.sys, products.size(),
+    [&](caf::event_based_actor* self, size_t i) {
+      const auto& shard = d.shards.route(products[i].state.sku);
+      return self->request(shard, startup_timeout, restore_atom::value,
+                           std::move(products[i]));
+    },
+    [](size_t, const caf::error&) -> uint64_t {
+      throw std::runtime_error("a product did not come back at start-up");
     });
-  for (size_t i = 0; i < count; ++i) {
-    const auto& shard = impl_->shards.route(products[i].sku);
-    caf::anon_send(shard, restore_atom::value, std::move(products[i]),
-                   all->slot(i, all));
-  }
+  return products.size();
 }
 
-void inventory::restore_checkouts(std::vector<restored_checkout> checkouts) {
+std::vector<domain::write_result>
+inventory::put_all(std::vector<domain::product_entry> entries) {
   auto& d = *impl_;
-  for (auto& c : checkouts)
-    caf::anon_send(d.checkouts[checkout_owner(c.checkout_id,
-                                              d.checkouts.size())],
-                   restore_atom::value, std::move(c));
+  return ask_all<domain::write_result>(
+    d.sys, entries.size(),
+    [&](caf::event_based_actor* self, size_t i) {
+      auto& e = entries[i];
+      return self->request(d.shards.route(e.sku), startup_timeout,
+                           put_atom::value, std::move(e.sku),
+                           std::move(e.fields));
+    },
+    [](size_t, const caf::error&) {
+      domain::write_result res;
+      res.error = domain::errc::unavailable;
+      return res;
+    });
 }
 
 std::string inventory::metrics() const {

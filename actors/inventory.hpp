@@ -1,89 +1,66 @@
-// The actors layer's entry point: the node's shards, product actors and
-// catalog pool behind plain calls. Every call returns at once and answers
-// through its reply_fn on an actor thread, so callers never block.
+// The actors layer's entry point: the node's shards, product actors, catalog
+// pool and checkout coordinators. Callers get the typed handle that serves a
+// request and ask it from an actor of their own (request(...).then(...));
+// nothing here answers through callbacks.
 #pragma once
 
-#include "actors/checkout_types.hpp"
+#include "actors/catalog_actor.hpp"
+#include "actors/checkout_actor.hpp"
+#include "actors/shard_actor.hpp"
+#include "config/options.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
-
-namespace caf {
-class actor;
-class actor_system;
-} // namespace caf
 
 namespace doorbuster::actors {
 
-struct inventory_options {
-  size_t shards = 256;
-  size_t catalog_workers = 2;
-  size_t idempotency_keys = 100000;
-  uint32_t generation = 1; // boot generation, for order ids
-  size_t max_mailbox = 1000; // queued purchases per product before 503
-  size_t checkouts = 4;      // checkout coordinators
-  int64_t max_ttl_ms = 30 * 60 * 1000;
-  int64_t order_hold_ms = 60 * 1000;
-};
-
 class inventory {
 public:
-  /// `journal` speaks the persistence::journal_actor protocol.
-  inventory(caf::actor_system& sys, const caf::actor& journal,
-            const inventory_options& opts);
+  /// `generation`: the boot generation, the high half of ids minted here.
+  inventory(caf::actor_system& sys, const persistence::journal_actor& journal,
+            const config::options& opts, uint32_t generation);
   ~inventory();
 
   inventory(const inventory&) = delete;
   inventory& operator=(const inventory&) = delete;
 
-  // Reads: served by the catalog pool, never by product actors.
-  void get_product(std::string sku, reply_fn<product_doc_ptr> reply);
-  void list_products(listing_query query, reply_fn<listing> reply);
-  void categories(reply_fn<std::string> reply);
+  // -- who serves what ------------------------------------------------------
 
-  // Writes: routed by SKU to the owning shard and product actor.
-  void purchase(purchase_request req, reply_fn<purchase_result> reply);
-  void put_product(std::string sku, product_fields fields,
-                   reply_fn<write_result> reply);
-  void patch_product(std::string sku, product_patch patch,
-                     reply_fn<write_result> reply);
+  /// Purchases, holds, operators' product changes: the SKU's shard.
+  const shard_actor& shard_for(std::string_view sku) const;
+  const std::vector<shard_actor>& shards() const;
 
-  /// A reservation, or a multi-item order (all lines sold or none).
-  void checkout(checkout_request req, reply_fn<checkout_result> reply);
+  /// Product pages, listings, categories: one of the catalog actors.
+  const catalog_actor& catalog() const;
 
-  /// Reads, confirms, cancels or extends a reservation.
-  void reservation(reservation_request req, reply_fn<checkout_result> reply);
+  /// A new checkout: one key, one coordinator, so it tells retries from new
+  /// requests; without a key, the coordinators take turns.
+  const checkout_actor& checkout_for(const std::string& idempotency_key);
 
-  // Operators' views (the admin actor).
-  void shard_reports(reply_fn<std::vector<shard_report>> reply);
-  /// The `n` products with the most purchases and holds routed to them
-  /// since the previous call, busiest first.
-  void hot_products(size_t n, reply_fn<std::vector<product_heat>> reply);
-  /// The product actor's full state as JSON; empty for an unknown SKU.
-  void inspect(std::string sku, reply_fn<std::string> reply);
+  /// The coordinator that keeps reservation `checkout_id`.
+  const checkout_actor& reservation_owner(uint64_t checkout_id) const;
 
-  using product_entry = std::pair<std::string, product_fields>;
+  // -- start-up: these block the calling thread (never an actor's) ----------
 
-  /// Puts every entry; answers once with the results in the entries' order.
-  void put_many(std::vector<product_entry> entries,
-                reply_fn<std::vector<write_result>> reply);
+  /// Recreates recovered products without journaling them again, their live
+  /// reservations and the newest sold checkouts; returns once all products
+  /// are in place and visible to reads.
+  size_t restore(std::vector<domain::stored_product> products,
+                 std::map<uint64_t, domain::sold_checkout> checkouts);
 
-  /// Recreates recovered products without journaling them again, and their
-  /// live reservations; answers once all are in place and visible to reads.
-  void restore(std::vector<restored_product> products,
-               reply_fn<size_t> reply);
+  /// Puts every entry, journaled like an operator's; returns the results in
+  /// the entries' order.
+  std::vector<domain::write_result>
+  put_all(std::vector<domain::product_entry> entries);
 
-  /// Gives the coordinators back the newest sold checkouts, so retries and
-  /// second confirms are answered as before a restart.
-  void restore_checkouts(std::vector<restored_checkout> checkouts);
-
-  /// Queue depths, purchases, orders and catalog counters, as Prometheus
-  /// text.
+  /// Queue depths, purchases, orders, holds, checkouts and catalog counters,
+  /// as Prometheus text. Any thread.
   std::string metrics() const;
 
-  /// Ends every actor of the inventory; pending replies are dropped.
+  /// Ends every actor of the inventory.
   void stop();
 
 private:

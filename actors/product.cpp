@@ -6,8 +6,12 @@
 
 namespace doorbuster::actors {
 
+using domain::errc;
+
 product::product(std::string sku, size_t idempotency_keys)
-  : sku_(std::move(sku)), idempotency_(idempotency_keys) {}
+  : idempotency_(idempotency_keys) {
+  state_.sku = std::move(sku);
+}
 
 int64_t product::units_of(const std::string& customer) const {
   auto i = customer_units_.find(customer);
@@ -23,15 +27,16 @@ void product::add_units(const std::string& customer, int64_t delta) {
 
 errc product::admit(const std::string& customer, int64_t quantity,
                     int64_t now_ms, int64_t& allowance) const {
+  const auto& rules = state_.rules;
   allowance = -1;
-  if (rules_.paused || (rules_.sale_starts_at_ms != 0
-                        && now_ms < rules_.sale_starts_at_ms)
-      || (rules_.sale_ends_at_ms != 0 && now_ms >= rules_.sale_ends_at_ms))
+  if (rules.paused
+      || (rules.sale_starts_at_ms != 0 && now_ms < rules.sale_starts_at_ms)
+      || (rules.sale_ends_at_ms != 0 && now_ms >= rules.sale_ends_at_ms))
     return errc::not_on_sale;
-  if (rules_.max_per_order != 0)
-    allowance = rules_.max_per_order;
-  if (rules_.max_per_customer != 0) {
-    auto left = std::max<int64_t>(0, rules_.max_per_customer
+  if (rules.max_per_order != 0)
+    allowance = rules.max_per_order;
+  if (rules.max_per_customer != 0) {
+    auto left = std::max<int64_t>(0, rules.max_per_customer
                                        - units_of(customer));
     allowance = allowance < 0 ? left : std::min(allowance, left);
   }
@@ -42,111 +47,125 @@ errc product::admit(const std::string& customer, int64_t quantity,
   return errc::ok;
 }
 
-purchase_result product::purchase(const purchase_request& req, int64_t now_ms,
-                                  order_ids& ids, bool& changed) {
-  changed = false;
+domain::purchase_result product::purchase(const domain::purchase_request& req,
+                                          int64_t now_ms, order_ids& ids,
+                                          std::optional<domain::order>& sold) {
+  sold.reset();
+  domain::purchase_result res;
+  res.sku = sku();
+  res.quantity = req.quantity;
   if (!req.idempotency_key.empty()) {
     if (auto seen = idempotency_.find(req.idempotency_key)) {
-      if (seen->request.quantity == req.quantity
-          && seen->request.customer_id == req.customer_id)
-        return seen->answer;
-      purchase_result res;
-      res.error = errc::idempotency_key_reused;
-      res.sku = sku_;
+      if (seen->quantity != req.quantity
+          || seen->customer_id != req.customer_id) {
+        res.error = errc::idempotency_key_reused;
+        res.quantity = 0;
+        return res;
+      }
+      res.order_id = seen->order_id;
+      res.remaining = seen->remaining;
       return res;
     }
   }
-  purchase_result res;
-  res.sku = sku_;
-  res.quantity = req.quantity;
   // Refusals are not remembered under the key: a retry may succeed later.
   res.error = admit(req.customer_id, req.quantity, now_ms, res.allowance);
   if (res.error != errc::ok) {
     res.remaining = available();
     return res;
   }
-  fields_.stock -= req.quantity;
+  state_.fields.stock -= req.quantity;
   add_units(req.customer_id, req.quantity);
-  ++version_;
-  changed = true;
+  ++state_.version;
   ++orders_;
   res.order_id = ids.next();
   res.remaining = available();
   res.allowance = -1;
   if (!req.idempotency_key.empty())
     idempotency_.insert(req.idempotency_key,
-                        purchase_key{req.quantity, req.customer_id}, res);
+                        {req.idempotency_key, req.quantity, req.customer_id,
+                         res.order_id, res.remaining});
+  sold = domain::order{.order_id = res.order_id,
+                       .sku = sku(),
+                       .quantity = req.quantity,
+                       .customer_id = req.customer_id,
+                       .idempotency_key = req.idempotency_key,
+                       .unit_price = state_.fields.price,
+                       .currency = state_.fields.currency,
+                       .created_at_ms = now_ms,
+                       .after = state_.counts()};
   return res;
 }
 
-line_result product::place_hold(const hold_request& req, int64_t now_ms) {
-  line_result res;
-  res.sku = sku_;
-  res.quantity = req.quantity;
-  if (holds_.count(req.checkout_id) != 0) {
+domain::line_result product::place_hold(const domain::hold& wanted,
+                                        int64_t now_ms) {
+  domain::line_result res;
+  res.sku = sku();
+  res.quantity = wanted.quantity;
+  if (holds_.count(wanted.checkout_id) != 0) {
     res.error = errc::reservation_busy; // never sent twice by a coordinator
     return res;
   }
-  res.error = admit(req.customer_id, req.quantity, now_ms, res.allowance);
+  res.error = admit(wanted.customer_id, wanted.quantity, now_ms,
+                    res.allowance);
   res.available = available();
   if (res.error != errc::ok)
     return res;
-  hold h;
-  h.checkout_id = req.checkout_id;
-  h.customer_id = req.customer_id;
-  h.quantity = req.quantity;
-  h.expires_at_ms = req.expires_at_ms;
-  h.kind = req.kind;
-  h.idempotency_key = req.idempotency_key;
-  h.locked = req.kind == hold_kind::order; // decided by its coordinator
-  holds_.emplace(req.checkout_id, std::move(h));
-  reserved_ += req.quantity;
-  add_units(req.customer_id, req.quantity);
-  ++version_;
+  auto& h = holds_.emplace(wanted.checkout_id, wanted).first->second;
+  h.sku = sku();
+  h.order_id = 0;
+  if (h.kind == domain::checkout_kind::order)
+    locked_.insert(h.checkout_id); // decided by its coordinator
+  state_.reserved += wanted.quantity;
+  add_units(wanted.customer_id, wanted.quantity);
+  ++state_.version;
   res.available = available();
   res.allowance = -1;
-  res.unit_price = fields_.price;
-  res.currency = fields_.currency;
+  res.unit_price = state_.fields.price;
+  res.currency = state_.fields.currency;
   return res;
 }
 
-const hold* product::find_hold(uint64_t checkout_id) const {
+const domain::hold* product::find_hold(uint64_t checkout_id) const {
   auto i = holds_.find(checkout_id);
   return i == holds_.end() ? nullptr : &i->second;
 }
 
-std::vector<hold> product::holds_snapshot() const {
-  std::vector<hold> result;
+domain::hold_record product::hold_record_of(uint64_t checkout_id) const {
+  return {holds_.at(checkout_id), state_.counts()};
+}
+
+std::vector<domain::hold> product::holds_snapshot() const {
+  std::vector<domain::hold> result;
   result.reserve(holds_.size());
   for (const auto& [id, h] : holds_)
     result.push_back(h);
   return result;
 }
 
-bool product::release(uint64_t checkout_id) {
+std::optional<domain::release_record> product::release(uint64_t checkout_id) {
   auto i = holds_.find(checkout_id);
   if (i == holds_.end())
-    return false;
-  reserved_ -= i->second.quantity;
+    return std::nullopt;
+  state_.reserved -= i->second.quantity;
   add_units(i->second.customer_id, -i->second.quantity);
   holds_.erase(i);
-  ++version_;
-  return true;
+  locked_.erase(checkout_id);
+  ++state_.version;
+  return domain::release_record{checkout_id, sku(), state_.counts()};
 }
 
 errc product::lock(uint64_t checkout_id, int64_t now_ms) {
   auto i = holds_.find(checkout_id);
   if (i == holds_.end() || now_ms >= i->second.expires_at_ms)
     return errc::reservation_expired;
-  if (rules_.paused)
+  if (state_.rules.paused)
     return errc::not_on_sale;
-  i->second.locked = true;
+  locked_.insert(checkout_id);
   return errc::ok;
 }
 
 void product::unlock(uint64_t checkout_id) {
-  if (auto i = holds_.find(checkout_id); i != holds_.end())
-    i->second.locked = false;
+  locked_.erase(checkout_id);
 }
 
 errc product::extend(uint64_t checkout_id, int64_t expires_at_ms,
@@ -154,64 +173,74 @@ errc product::extend(uint64_t checkout_id, int64_t expires_at_ms,
   auto i = holds_.find(checkout_id);
   if (i == holds_.end() || now_ms >= i->second.expires_at_ms)
     return errc::reservation_expired;
-  if (i->second.locked)
+  if (locked(checkout_id))
     return errc::reservation_busy;
   i->second.expires_at_ms = expires_at_ms;
-  ++version_;
+  ++state_.version;
   return errc::ok;
 }
 
-bool product::sell_hold(uint64_t checkout_id, uint64_t order_id,
-                        line_result& out) {
+std::optional<domain::order> product::sell_hold(uint64_t checkout_id,
+                                                uint64_t order_id,
+                                                int64_t now_ms,
+                                                domain::line_result& out) {
   auto i = holds_.find(checkout_id);
   if (i == holds_.end())
-    return false;
-  // The customer's units were counted when the hold was placed.
-  fields_.stock -= i->second.quantity;
-  reserved_ -= i->second.quantity;
-  out.sku = sku_;
-  out.quantity = i->second.quantity;
-  out.order_id = order_id;
-  out.unit_price = fields_.price;
-  out.currency = fields_.currency;
+    return std::nullopt;
+  auto h = std::move(i->second);
   holds_.erase(i);
-  ++version_;
+  locked_.erase(checkout_id);
+  // The customer's units were counted when the hold was placed.
+  state_.fields.stock -= h.quantity;
+  state_.reserved -= h.quantity;
+  ++state_.version;
   ++orders_;
+  out.sku = sku();
+  out.quantity = h.quantity;
+  out.order_id = order_id;
+  out.unit_price = state_.fields.price;
+  out.currency = state_.fields.currency;
   out.available = available();
-  return true;
+  return domain::order{.order_id = order_id,
+                       .sku = sku(),
+                       .quantity = h.quantity,
+                       .customer_id = std::move(h.customer_id),
+                       .idempotency_key = std::move(h.idempotency_key),
+                       .unit_price = state_.fields.price,
+                       .currency = state_.fields.currency,
+                       .created_at_ms = now_ms,
+                       .after = state_.counts(),
+                       .checkout_id = checkout_id,
+                       .kind = h.kind};
 }
 
-void product::replace(product_fields fields) {
-  fields_ = std::move(fields);
-  ++version_;
+void product::replace(domain::product_fields fields) {
+  state_.fields = std::move(fields);
+  ++state_.version;
 }
 
-void product::restore(const restored_product& saved) {
-  fields_ = saved.fields;
-  rules_ = saved.rules;
-  reserved_ = saved.reserved;
-  version_ = saved.version;
-  for (const auto& o : saved.orders)
-    idempotency_.insert(o.key, purchase_key{o.quantity, o.customer_id},
-                        o.answer);
-  for (const auto& h : saved.holds)
-    holds_.emplace(h.checkout_id, h);
+void product::restore(const domain::stored_product& saved) {
+  state_ = saved.state;
+  for (const auto& p : saved.purchases)
+    idempotency_.insert(p.key, p);
+  for (const auto& [id, h] : saved.holds)
+    holds_.emplace(id, h.placed);
   for (const auto& [customer, units] : saved.customers)
     customer_units_[customer] = units;
 }
 
-errc product::apply(const product_patch& patch) {
-  int64_t stock = fields_.stock;
+errc product::apply(const domain::product_patch& patch) {
+  int64_t stock = state_.fields.stock;
   if (patch.stock)
     stock = *patch.stock;
   if (patch.stock_delta)
     stock += *patch.stock_delta; // both within +-max_amount: no overflow
-  if (stock > max_amount)
+  if (stock > domain::max_amount)
     return errc::stock_out_of_range;
-  if (stock < reserved_) // never below zero, nor below what is held
+  if (stock < state_.reserved) // never below zero, nor below what is held
     return patch.stock_delta ? errc::insufficient_stock
                              : errc::stock_out_of_range;
-  auto rules = rules_;
+  auto rules = state_.rules;
   if (patch.max_per_order)
     rules.max_per_order = *patch.max_per_order;
   if (patch.max_per_customer)
@@ -222,24 +251,25 @@ errc product::apply(const product_patch& patch) {
     rules.sale_ends_at_ms = *patch.sale_ends_at_ms;
   if (patch.paused)
     rules.paused = *patch.paused;
+  auto& f = state_.fields;
   if (patch.name)
-    fields_.name = *patch.name;
+    f.name = *patch.name;
   if (patch.description)
-    fields_.description = *patch.description;
+    f.description = *patch.description;
   if (patch.category)
-    fields_.category = *patch.category;
+    f.category = *patch.category;
   if (patch.price)
-    fields_.price = *patch.price;
+    f.price = *patch.price;
   if (patch.currency)
-    fields_.currency = *patch.currency;
-  fields_.stock = stock;
-  rules_ = rules;
-  ++version_;
+    f.currency = *patch.currency;
+  f.stock = stock;
+  state_.rules = rules;
+  ++state_.version;
   return errc::ok;
 }
 
-product_doc_ptr product::render() const {
-  return render_product_doc(sku_, fields_, rules_, reserved_, version_);
+domain::product_doc_ptr product::render() const {
+  return render_product_doc(state_);
 }
 
 } // namespace doorbuster::actors

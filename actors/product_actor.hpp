@@ -1,17 +1,49 @@
 // The actor that owns one product. Its mailbox serializes every change of the
 // product, so stock needs no lock: only this actor changes it. Each change is
-// journaled; once durable it is published to the catalog and then answered,
-// so a read issued after the answer sees it.
+// journaled; the actor goes on with its mailbox meanwhile and keeps the
+// change's response promise until the journal says the record is on disk.
+// Then (in this actor) it publishes the new view to the catalog and answers,
+// so a read issued after the answer sees the change.
 #pragma once
 
-#include "actors/protocol.hpp"
+#include "actors/atoms.hpp"
+#include "actors/catalog_actor.hpp"
+#include "domain/type_ids.hpp"
+#include "persistence/journal_actor.hpp"
 
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 namespace doorbuster::actors {
+
+/// What may be asked of a product, directly or through its shard.
+///   purchase: sell now, answered once the order is durable
+///   put, patch: an operator's change, answered once durable
+///   restore: take back a stored state (not journaled again); its version
+///   hold, step: a checkout's hold and what it asks about it afterwards
+///   inspect: the full state as JSON, for operators ("" for no product)
+using product_api = caf::typed_actor<
+  caf::replies_to<purchase_atom, domain::purchase_request>::with<
+    domain::purchase_result>,
+  caf::replies_to<put_atom, std::string, domain::product_fields>::with<
+    domain::write_result>,
+  caf::replies_to<patch_atom, std::string, domain::product_patch>::with<
+    domain::write_result>,
+  caf::replies_to<restore_atom, domain::stored_product>::with<uint64_t>,
+  caf::replies_to<hold_atom, domain::hold_request>::with<domain::line_result>,
+  caf::replies_to<step_atom, domain::hold_command>::with<domain::line_result>,
+  caf::replies_to<inspect_atom, std::string>::with<std::string>>;
+
+/// A product actor: its API, plus what only its journal (durable_atom) and
+/// its own hold timers (expire_atom, checkout id) send it.
+using product_actor = product_api::extend<
+  caf::reacts_to<persistence::durable_atom, uint64_t>,
+  caf::reacts_to<expire_atom, uint64_t>>;
 
 class order_ids;
 struct shard_stats;
@@ -21,13 +53,14 @@ struct shard_stats;
 using queue_depth = std::shared_ptr<std::atomic<int64_t>>;
 
 struct product_actor_deps {
-  caf::actor catalog_updates; // broadcasts to every catalog actor
-  caf::actor journal;         // persistence::journal_actor protocol
-  order_ids* ids;             // outlives the actor system's actors
+  catalog_actor catalog_updates;       // broadcasts to every catalog actor
+  persistence::journal_actor journal;
+  order_ids* ids;                      // outlives the actor system's actors
   size_t idempotency_keys;
-  shard_stats* stats;         // of the owning shard; outlives the actor
+  shard_stats* stats;                  // of the owning shard; outlives it
 };
 
+/// Spawned by (and linked to) its shard.
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
                                   queue_depth depth,
                                   const product_actor_deps& deps);

@@ -1,6 +1,6 @@
 #include "actors/product_doc.hpp"
 
-#include "actors/wall_time.hpp"
+#include "domain/clock.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -19,10 +19,10 @@ void write_string(Writer& w, const std::string& s) {
 
 } // namespace
 
-product_doc_ptr render_product_doc(const std::string& sku,
-                                   const product_fields& fields,
-                                   const sale_rules& rules, int64_t reserved,
-                                   uint64_t version) {
+domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
+  const auto& sku = p.sku;
+  const auto& fields = p.fields;
+  const auto& rules = p.rules;
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
@@ -41,9 +41,9 @@ product_doc_ptr render_product_doc(const std::string& sku,
   w.Key("stock");
   w.Int64(fields.stock);
   w.Key("reserved");
-  w.Int64(reserved);
+  w.Int64(p.reserved);
   w.Key("available");
-  w.Int64(fields.stock - reserved);
+  w.Int64(p.available());
   auto limit = [&w](const char* key, int64_t value) {
     w.Key(key);
     if (value == 0)
@@ -58,23 +58,23 @@ product_doc_ptr render_product_doc(const std::string& sku,
     if (unix_ms == 0)
       w.Null();
     else
-      write_string(w, format_utc(unix_ms));
+      write_string(w, domain::format_utc(unix_ms));
   };
   instant("sale_starts_at", rules.sale_starts_at_ms);
   instant("sale_ends_at", rules.sale_ends_at_ms);
   w.Key("paused");
   w.Bool(rules.paused);
   w.Key("version");
-  w.Uint64(version);
+  w.Uint64(p.version);
   w.EndObject();
-  auto doc = std::make_shared<product_doc>();
+  auto doc = std::make_shared<domain::product_doc>();
   doc->sku = sku;
   doc->category = fields.category;
   doc->folded_name = fields.name;
   std::transform(doc->folded_name.begin(), doc->folded_name.end(),
                  doc->folded_name.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  doc->version = version;
+  doc->version = p.version;
   doc->json.assign(buf.GetString(), buf.GetSize());
   return doc;
 }

@@ -14,11 +14,13 @@ namespace doorbuster::actors {
 
 namespace {
 
+using domain::errc;
+
 struct product_slot {
   product_actor actor;
   queue_depth depth;
-  uint64_t requests = 0;    // purchases and holds routed to it
-  uint64_t reported = 0;    // `requests` at the last hot_atom query
+  uint64_t requests = 0; // purchases and holds routed to it
+  uint64_t reported = 0; // `requests` at the last hot_atom query
 };
 
 struct shard_state {
@@ -44,26 +46,56 @@ product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
     .first->second;
 }
 
-/// Forwards a purchase or a hold to its product, unless the SKU is unknown
-/// or its queue is full. Refused before it queues (admission control), so
-/// a hot SKU's backlog never delays other SKUs.
-template <class Atom, class Request, class Result>
-void admit(self_ptr self, Atom atm, Request& req, reply_fn<Result>& reply) {
+/// Delegates a purchase or a hold to its product, unless the SKU is unknown
+/// or its queue is full.
+template <class Result, class Atom, class Request>
+caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
+                          Request& req) {
   auto& st = self->state;
-  auto slot = find(self, req.sku);
+  auto slot = find(self, sku);
   if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
     Result res;
     res.error = slot ? errc::overloaded : errc::unknown_sku;
     if (slot)
       ++st.deps.stats->overloaded;
-    res.sku = std::move(req.sku);
-    reply(std::move(res));
-    return;
+    res.sku = sku;
+    return res;
   }
   ++*slot->depth;
   ++slot->requests;
   ++st.deps.stats->depth;
-  self->send(slot->actor, atm, std::move(req), std::move(reply));
+  return self->delegate(slot->actor, atm, std::move(req));
+}
+
+domain::shard_report report(const shard_state& st) {
+  domain::shard_report r;
+  for (const auto& [sku, slot] : st.products) {
+    ++r.products;
+    auto depth = slot.depth->load();
+    r.queued += depth;
+    r.max_depth = std::max(r.max_depth, depth);
+    r.requests += slot.requests;
+  }
+  return r;
+}
+
+std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
+  std::vector<domain::product_heat> heat;
+  for (auto& [sku, slot] : st.products) {
+    auto recent = slot.requests - slot.reported;
+    slot.reported = slot.requests;
+    auto depth = slot.depth->load();
+    if (recent > 0 || depth > 0)
+      heat.push_back({sku, recent, depth});
+  }
+  auto hotter = [](const auto& a, const auto& b) {
+    return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
+  };
+  if (heat.size() > n) {
+    std::partial_sort(heat.begin(), heat.begin() + n, heat.end(), hotter);
+    heat.resize(n);
+  }
+  return heat;
 }
 
 shard_actor::behavior_type shard_behavior(self_ptr self,
@@ -72,78 +104,48 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
   self->state.deps = std::move(deps);
   self->state.max_mailbox = max_mailbox;
   return {
-    [=](purchase_atom atm, purchase_request& req,
-        reply_fn<purchase_result>& reply) { admit(self, atm, req, reply); },
-    [=](hold_atom atm, hold_request& req, reply_fn<line_result>& reply) {
-      admit(self, atm, req, reply);
+    [=](purchase_atom atm, domain::purchase_request& req) {
+      auto sku = req.sku;
+      return admit<domain::purchase_result>(self, atm, sku, req);
     },
-    [=](step_atom atm, hold_command& cmd, reply_fn<line_result>& reply) {
+    [=](hold_atom atm, domain::hold_request& req) {
+      auto sku = req.wanted.sku;
+      return admit<domain::line_result>(self, atm, sku, req);
+    },
+    [=](step_atom atm, domain::hold_command& cmd)
+      -> caf::result<domain::line_result> {
       // Never refused: a step settles units already held.
-      if (auto slot = find(self, cmd.sku)) {
-        self->send(slot->actor, atm, std::move(cmd), std::move(reply));
-        return;
-      }
-      line_result res;
+      if (auto slot = find(self, cmd.sku))
+        return self->delegate(slot->actor, atm, std::move(cmd));
+      domain::line_result res;
       res.error = errc::unknown_sku;
       res.sku = std::move(cmd.sku);
-      if (reply)
-        reply(std::move(res));
+      return res;
     },
-    [=](inspect_atom atm, std::string& sku, reply_fn<std::string>& reply) {
+    [=](inspect_atom atm, std::string& sku) -> caf::result<std::string> {
       if (auto slot = find(self, sku))
-        self->send(slot->actor, atm, std::move(sku), std::move(reply));
-      else
-        reply({});
+        return self->delegate(slot->actor, atm, std::move(sku));
+      return std::string{};
     },
-    [=](report_atom, const reply_fn<shard_report>& reply) {
-      shard_report r;
-      for (const auto& [sku, slot] : self->state.products) {
-        ++r.products;
-        auto depth = slot.depth->load();
-        r.queued += depth;
-        r.max_depth = std::max(r.max_depth, depth);
-        r.requests += slot.requests;
-      }
-      reply(r);
+    [=](report_atom) { return report(self->state); },
+    [=](hot_atom, uint64_t n) { return hottest(self->state, n); },
+    [=](put_atom atm, std::string& sku, domain::product_fields& fields) {
+      auto& slot = find_or_spawn(self, sku);
+      return self->delegate(slot.actor, atm, std::move(sku),
+                            std::move(fields));
     },
-    [=](hot_atom, size_t n, const reply_fn<std::vector<product_heat>>& reply) {
-      std::vector<product_heat> heat;
-      for (auto& [sku, slot] : self->state.products) {
-        auto recent = slot.requests - slot.reported;
-        slot.reported = slot.requests;
-        auto depth = slot.depth->load();
-        if (recent > 0 || depth > 0)
-          heat.push_back({sku, recent, depth});
-      }
-      auto hotter = [](const product_heat& a, const product_heat& b) {
-        return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
-      };
-      if (heat.size() > n) {
-        std::partial_sort(heat.begin(), heat.begin() + n, heat.end(), hotter);
-        heat.resize(n);
-      }
-      reply(std::move(heat));
+    [=](restore_atom atm, domain::stored_product& saved) {
+      auto& slot = find_or_spawn(self, saved.state.sku);
+      return self->delegate(slot.actor, atm, std::move(saved));
     },
-    [=](put_atom atm, std::string& sku, product_fields& fields,
-        reply_fn<write_result>& reply) {
-      self->send(find_or_spawn(self, sku).actor, atm, std::move(sku),
-                 std::move(fields), std::move(reply));
-    },
-    [=](restore_atom atm, restored_product& saved,
-        reply_fn<uint64_t>& reply) {
-      const auto& slot = find_or_spawn(self, saved.sku);
-      self->send(slot.actor, atm, std::move(saved), std::move(reply));
-    },
-    [=](patch_atom atm, std::string& sku, product_patch& patch,
-        reply_fn<write_result>& reply) {
-      if (auto slot = find(self, sku)) {
-        self->send(slot->actor, atm, std::move(sku), std::move(patch),
-                   std::move(reply));
-        return;
-      }
-      write_result res;
+    [=](patch_atom atm, std::string& sku, domain::product_patch& patch)
+      -> caf::result<domain::write_result> {
+      if (auto slot = find(self, sku))
+        return self->delegate(slot->actor, atm, std::move(sku),
+                              std::move(patch));
+      domain::write_result res;
       res.error = errc::unknown_sku;
-      reply(std::move(res));
+      return res;
     },
   };
 }

@@ -1,17 +1,14 @@
-// sku -> virtual shard by a stable hash (FNV-1a, the same on every node and
-// every build), and shard -> the actor that serves it. On one node every
-// shard is local; a cluster changes the map, not its callers.
+// shard -> the actor that serves it (sku -> shard is domain::shard_of). On
+// one node every shard is local; a cluster changes the map, not its callers.
 #pragma once
 
-#include "actors/protocol.hpp"
+#include "actors/shard_actor.hpp"
+#include "domain/shard.hpp"
 
 #include <string_view>
 #include <vector>
 
 namespace doorbuster::actors {
-
-/// Stable across processes, builds and nodes.
-size_t shard_of(std::string_view sku, size_t shard_count);
 
 class shard_map {
 public:
@@ -21,7 +18,7 @@ public:
   size_t size() const { return shards_.size(); }
 
   const shard_actor& route(std::string_view sku) const {
-    return shards_[shard_of(sku, shards_.size())];
+    return shards_[domain::shard_of(sku, shards_.size())];
   }
 
   const std::vector<shard_actor>& shards() const { return shards_; }

@@ -1,10 +1,16 @@
 // The node's actor_system_config: declares every option of config::options
-// once, so the shipped config file and the command line fill the same fields.
+// once (name, help, bounds; the default is the field's initializer in
+// options.hpp), so the shipped config file and the command line fill the
+// same fields. Secrets may come from the environment instead.
 #pragma once
 
 #include "config/options.hpp"
 
 #include <caf/actor_system_config.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace doorbuster::config {
 
@@ -12,10 +18,17 @@ class node_config : public caf::actor_system_config {
 public:
   node_config();
 
-  options opts;
-};
+  /// After parse(): takes secrets from the environment
+  /// (DOORBUSTER_PG_URI over persistence.pg-uri, DOORBUSTER_ADMIN_TOKEN
+  /// over admin.token-file) and checks every bound. Returns why the
+  /// options cannot run a node, or an empty string.
+  std::string finish();
 
-/// Returns why `opts` cannot run a node, or an empty string.
-std::string validate(const options& opts);
+  options opts;
+
+private:
+  /// One per bounded option: empty, or why its value is out of bounds.
+  std::vector<std::function<std::string()>> bounds_;
+};
 
 } // namespace doorbuster::config

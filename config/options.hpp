@@ -1,9 +1,10 @@
-// Every tunable of a node, as plain values. Declared once (names, defaults,
-// help) in node_config.cpp; the other layers read these structs only.
+// Every tunable of a node, as plain values, each default declared here and
+// only here. Names, help texts and bounds are declared once beside them in
+// config/node_config.cpp, which fills these structs from the config file and
+// the command line. The layers take these structs as they are.
 #pragma once
 
-#include "persistence/storage_options.hpp"
-
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -12,7 +13,7 @@ namespace doorbuster::config {
 struct http_options {
   std::string address = "0.0.0.0";
   uint16_t port = 8080;
-  std::string port_file;  // written with the bound port once listening
+  std::string port_file; // written with the bound port once listening
   size_t threads = 1;
   size_t max_connections = 10000;
   size_t max_header_bytes = 8 * 1024;
@@ -34,7 +35,7 @@ struct limit_options {
 struct product_options {
   size_t shards = 256;
   int64_t max_quantity = 1000;
-  size_t idempotency_keys = 100000;  // per product
+  size_t idempotency_keys = 100000; // per product
   size_t max_mailbox = 1000; // queued purchases per product before 503
 };
 
@@ -51,7 +52,8 @@ struct catalog_options {
 };
 
 struct admin_options {
-  std::string token_file;  // DOORBUSTER_ADMIN_TOKEN wins over this
+  std::string token; // DOORBUSTER_ADMIN_TOKEN, else read from token_file
+  std::string token_file;
   std::string address = "127.0.0.1"; // the admin actor's port (console)
   uint16_t port = 8081;               // 0: any free port
   std::string port_file;
@@ -61,6 +63,23 @@ struct demo_options {
   size_t products = 10000;
   size_t categories = 20;
   uint64_t seed = 42;
+};
+
+struct persistence_options {
+  std::string data_dir = "data";
+  std::string pg_uri; // DOORBUSTER_PG_URI wins; empty: journal-only mode
+  std::string node_id = "node-1";
+  bool fsync = true;
+  bool repair = false; // --repair
+  size_t segment_bytes = 64 * 1024 * 1024;
+  size_t group_commit_records = 4096;
+  size_t group_commit_delay_us = 0;
+  size_t flush_interval_ms = 100;
+  size_t flush_batch_records = 5000;
+  size_t max_backoff_ms = 5000;
+  size_t snapshot_interval_ms = 60000;
+  size_t max_ready_lag_s = 30;
+  size_t shutdown_flush_ms = 5000;
 };
 
 struct log_options {
@@ -76,7 +95,7 @@ struct options {
   catalog_options catalog;
   admin_options admin;
   demo_options demo;
-  persistence::storage_options persistence;
+  persistence_options persistence;
   log_options log;
 };
 

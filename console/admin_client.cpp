@@ -20,7 +20,7 @@ admin_client::admin_client(caf::actor_system& sys, const std::string& host,
   : sys_(sys),
     token_(std::move(token)),
     where_(host + ":" + std::to_string(port)) {
-  auto node = sys.middleman().remote_actor(host, port);
+  auto node = sys.middleman().remote_actor<actors::admin_actor>(host, port);
   if (!node)
     throw std::runtime_error("node unreachable at " + where_ + ": "
                              + sys.render(node.error()));

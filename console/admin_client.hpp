@@ -2,7 +2,8 @@
 // through CAF's middleman, asked one command at a time with the admin token.
 #pragma once
 
-#include <caf/actor.hpp>
+#include "actors/admin_actor.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <string>
@@ -30,7 +31,7 @@ public:
 
 private:
   caf::actor_system& sys_;
-  caf::actor node_;
+  actors::admin_actor node_;
   std::string token_;
   std::string where_;
 };

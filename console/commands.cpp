@@ -1,5 +1,7 @@
 #include "console/commands.hpp"
 
+#include "actors/admin_commands.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,56 +12,6 @@
 
 namespace doorbuster::console {
 
-const std::vector<command>& commands() {
-  static const std::vector<command> all{
-    {"status", 0, 0, "status",
-     "node, uptime, products, shards, connections, requests, journal and "
-     "write-behind lag",
-     false},
-    {"shards", 0, 0, "shards",
-     "per shard: products, active actors, queued requests, deepest mailbox",
-     false},
-    {"top", 0, 1, "top [count]",
-     "the hottest SKUs by request rate and mailbox depth; live, q quits",
-     false},
-    {"product", 1, 1, "product <sku>",
-     "the product actor's state: stock, reserved, limits, sale window, "
-     "version, holds, orders since start",
-     true},
-    {"set-stock", 2, 2, "set-stock <sku> <units>", "set the stock on hand",
-     true},
-    {"adjust-stock", 2, 2, "adjust-stock <sku> <+/-units>",
-     "change the stock by a delta", true},
-    {"set-price", 2, 2, "set-price <sku> <minor units>",
-     "set the price (cents for USD)", true},
-    {"pause", 1, 1, "pause <sku>",
-     "stop purchases, reservations and confirms of the SKU", true},
-    {"resume", 1, 1, "resume <sku>", "undo pause", true},
-    {"sale-window", 3, 3, "sale-window <sku> <start|none> <end|none>",
-     "on sale from start to end (UTC, 2026-11-27T08:00:00Z)", true},
-    {"flush", 0, 0, "flush",
-     "write everything durable behind to the store now, and wait", false},
-    {"snapshot", 0, 0, "snapshot",
-     "journal-only mode: write a snapshot now", false},
-    {"log-level", 1, 1, "log-level <level>",
-     "trace, debug, info, warn, error, critical or off", false},
-    {"drain", 0, 0, "drain",
-     "refuse new writes (503 draining) for maintenance; reads go on", false},
-    {"undrain", 0, 0, "undrain", "admit writes again", false},
-    {"help", 0, 1, "help [command]", "this list, or one command's help",
-     false},
-    {"quit", 0, 0, "quit", "leave the console (also Ctrl-D)", false},
-  };
-  return all;
-}
-
-const command* find_command(const std::string& name) {
-  for (const auto& c : commands())
-    if (name == c.name)
-      return &c;
-  return nullptr;
-}
-
 std::vector<std::string> words_of(const std::string& line) {
   std::istringstream in{line};
   std::vector<std::string> words;
@@ -69,18 +21,15 @@ std::vector<std::string> words_of(const std::string& line) {
 }
 
 std::string check_arguments(const std::vector<std::string>& words) {
-  const auto* c = find_command(words.at(0));
+  const auto* c = actors::find_admin_command(words.at(0));
   if (c == nullptr)
     return "unknown command: " + words[0] + " (try help)";
-  auto n = words.size() - 1;
-  if (n < c->min_args || n > c->max_args)
-    return std::string{"usage: "} + c->usage;
-  return {};
+  return actors::check_admin_arguments(*c, words);
 }
 
 std::string help_text(const std::string& about) {
   std::ostringstream out;
-  for (const auto& c : commands())
+  for (const auto& c : actors::admin_commands())
     if (about.empty() || about == c.name)
       out << "  " << std::left << std::setw(44) << c.usage << c.help << "\n";
   if (out.str().empty())

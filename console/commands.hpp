@@ -1,25 +1,13 @@
-// The console's commands: names, arguments, help, and how to show each
-// answer as an aligned table or as JSON.
+// The console's side of the commands: splitting a line into words,
+// checking them and the help text against the node's command table
+// (actors/admin_commands.hpp), and showing each answer as an aligned table
+// or as JSON.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace doorbuster::console {
-
-struct command {
-  const char* name;
-  size_t min_args;
-  size_t max_args;
-  const char* usage;
-  const char* help;
-  bool sku_first; // its first argument is a SKU (tab-completed)
-};
-
-const std::vector<command>& commands();
-
-/// The command named `name`, or nullptr.
-const command* find_command(const std::string& name);
 
 /// `line` split at whitespace.
 std::vector<std::string> words_of(const std::string& line);

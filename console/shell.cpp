@@ -1,5 +1,6 @@
 #include "console/shell.hpp"
 
+#include "actors/admin_commands.hpp"
 #include "console/commands.hpp"
 
 #include <readline/history.h>
@@ -66,11 +67,11 @@ char** complete(const char* text, int start, int) {
   std::string prefix{text};
   auto before = words_of(std::string{rl_line_buffer, static_cast<size_t>(start)});
   if (before.empty()) {
-    for (const auto& c : commands())
+    for (const auto& c : actors::admin_commands())
       if (std::string{c.name}.rfind(prefix, 0) == 0)
         candidates.emplace_back(c.name);
   } else if (before.size() == 1) {
-    const auto* c = find_command(before[0]);
+    const auto* c = actors::find_admin_command(before[0]);
     if (c != nullptr && c->sku_first) {
       try {
         auto a = completing_for->ask({"skus", prefix});
@@ -81,7 +82,7 @@ char** complete(const char* text, int start, int) {
         // no completion when the node does not answer
       }
     } else if (before[0] == "help") {
-      for (const auto& cmd : commands())
+      for (const auto& cmd : actors::admin_commands())
         if (std::string{cmd.name}.rfind(prefix, 0) == 0)
           candidates.emplace_back(cmd.name);
     }

@@ -1,8 +1,8 @@
 #include "http/api.hpp"
 
-#include "actors/admin_actor.hpp"
-
+#include "http/actor_bridge.hpp"
 #include "http/api_error.hpp"
+#include "http/detail/ask.hpp"
 #include "http/detail/handlers.hpp"
 #include "http/json_input.hpp"
 #include "http/metrics.hpp"
@@ -151,20 +151,24 @@ response method_not_allowed(const route& r) {
 
 } // namespace
 
-api::api(actors::inventory& inv, actors::admin_desk& admin,
-         const api_options& opts)
+api::api(actors::inventory& inv, actors::admin_actor admin,
+         actor_bridge& bridge, const config::options& opts, api_hooks hooks)
   : inv_(inv),
-    admin_(admin),
+    admin_(std::move(admin)),
+    bridge_(bridge),
     opts_(opts),
-    auth_(opts.admin_token),
-    writes_(opts.write_rate_per_s, opts.write_burst, opts.max_clients),
-    reads_(opts.read_rate_per_s, opts.read_burst, opts.max_clients),
-    access_log_(opts.access_log),
-    cache_control_("public, max-age=" + std::to_string(opts.cache_max_age_s)) {
-  opts_.checkout.max_quantity = opts.max_quantity;
-}
+    hooks_(std::move(hooks)),
+    auth_(opts.admin.token),
+    writes_(opts.limits.write_rate_per_min / 60.0, opts.limits.write_burst,
+            opts.limits.max_clients),
+    reads_(opts.limits.read_rate_per_s, opts.limits.read_burst,
+           opts.limits.max_clients),
+    access_log_(opts.log.access),
+    cache_control_("public, max-age="
+                   + std::to_string(opts.http.cache_max_age_s)) {}
 
-void api::set_logging(const request& req, responder send) {
+void api::set_logging(const request& req, const request_context& ctx,
+                      responder send) {
   json_input in;
   std::optional<std::string> level;
   std::optional<bool> access;
@@ -181,7 +185,7 @@ void api::set_logging(const request& req, responder send) {
   }
   // The access log is this layer's own; the log level is an operator
   // command of the admin actor.
-  auto answer = [this, access, send = std::move(send)](std::string problem) {
+  auto answer = [this, access, send](std::string problem) {
     if (!problem.empty()) {
       send(error_response(bhttp::status::bad_request, "invalid_field",
                           problem));
@@ -200,10 +204,21 @@ void api::set_logging(const request& req, responder send) {
     w.EndObject();
     send(json_response(bhttp::status::ok, {buf.GetString(), buf.GetSize()}));
   };
-  if (level)
-    admin_.set_log_level(std::move(*level), std::move(answer));
-  else
+  if (!level) {
     answer({});
+    return;
+  }
+  detail::context hctx{inv_, admin_, bridge_, opts_, ctx, &cache_control_};
+  detail::ask<std::string>(
+    hctx, admin_,
+    [deadline = ctx.deadline, answer, send](
+      caf::expected<std::string> problem) {
+      if (!problem)
+        send(detail::no_answer(deadline));
+      else
+        answer(std::move(*problem));
+    },
+    actors::log_atom::value, std::move(*level));
 }
 
 namespace {
@@ -223,8 +238,8 @@ response rate_limited(const rate_limiter::decision& d) {
 } // namespace
 
 size_t api::body_limit(std::string_view target) const {
-  return target == bulk_path ? opts_.max_bulk_body_bytes
-                             : opts_.max_body_bytes;
+  return target == bulk_path ? opts_.http.max_bulk_body_bytes
+                             : opts_.http.max_body_bytes;
 }
 
 response api::readiness() const {
@@ -236,8 +251,8 @@ response api::readiness() const {
     reasons.emplace_back("stopping");
   if (draining_)
     reasons.emplace_back("draining: new writes are refused for maintenance");
-  if (opts_.not_ready_reasons)
-    for (auto& r : opts_.not_ready_reasons())
+  if (hooks_.not_ready_reasons)
+    for (auto& r : hooks_.not_ready_reasons())
       reasons.push_back(std::move(r));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -249,8 +264,8 @@ response api::readiness() const {
   for (const auto& r : reasons)
     w.String(r.c_str(), static_cast<rapidjson::SizeType>(r.size()));
   w.EndArray();
-  if (opts_.readiness_details) {
-    auto details = opts_.readiness_details();
+  if (hooks_.readiness_details) {
+    auto details = hooks_.readiness_details();
     w.Key("persistence");
     w.RawValue(details.c_str(), details.size(), rapidjson::kObjectType);
   }
@@ -321,7 +336,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       }
     }
   }
-  detail::context hctx{inv_, admin_, opts_, ctx, &cache_control_};
+  detail::context hctx{inv_, admin_, bridge_, opts_, ctx, &cache_control_};
   switch (r.id) {
     case route_id::healthz:
       counted(json_response(bhttp::status::ok, R"({"status":"ok"})"));
@@ -333,8 +348,8 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
       res.body() = metrics::scrape();
-      if (opts_.extra_metrics)
-        res.body() += opts_.extra_metrics();
+      if (hooks_.extra_metrics)
+        res.body() += hooks_.extra_metrics();
       counted(std::move(res));
       break;
     }
@@ -354,7 +369,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       detail::bulk_load(hctx, req, std::move(counted));
       break;
     case route_id::admin_logging:
-      set_logging(req, std::move(counted));
+      set_logging(req, ctx, std::move(counted));
       break;
     case route_id::reservations:
       detail::create_reservation(hctx, req, std::move(counted));
@@ -365,18 +380,18 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     case route_id::reservation:
       detail::on_reservation(hctx, req, r.param,
                              req.method() == verb::get
-                               ? actors::reservation_op::get
-                               : actors::reservation_op::cancel,
+                               ? domain::reservation_op::get
+                               : domain::reservation_op::cancel,
                              std::move(counted));
       break;
     case route_id::reservation_confirm:
       detail::on_reservation(hctx, req, r.param,
-                             actors::reservation_op::confirm,
+                             domain::reservation_op::confirm,
                              std::move(counted));
       break;
     case route_id::reservation_extend:
       detail::on_reservation(hctx, req, r.param,
-                             actors::reservation_op::extend,
+                             domain::reservation_op::extend,
                              std::move(counted));
       break;
     case route_id::admin_product:

@@ -1,10 +1,11 @@
-// The JSON API: maps each request to a route, checks it, and hands it to the
-// inventory with a completion callback. Knows nothing of storage or actors'
-// internals; never blocks the calling io thread.
+// The JSON API: maps each request to a route, checks it, and asks the actor
+// that serves it through the actor bridge. Knows nothing of storage or of
+// actors' internals; never blocks the calling io thread.
 #pragma once
 
+#include "actors/admin_actor.hpp"
+#include "config/options.hpp"
 #include "http/admin_auth.hpp"
-#include "http/checkout_input.hpp"
 #include "http/message.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_context.hpp"
@@ -16,40 +17,31 @@
 #include <vector>
 
 namespace doorbuster::actors {
-class admin_desk;
 class inventory;
 } // namespace doorbuster::actors
 
 namespace doorbuster::http {
 
-struct api_options {
-  std::string admin_token;
+class actor_bridge;
+
+/// What the api shows of the rest of the node.
+struct api_hooks {
   /// Why the node is not ready (empty: ready), beyond starting/stopping.
   std::function<std::vector<std::string>()> not_ready_reasons;
   /// A JSON object with details for /readyz, e.g. write-behind lag.
   std::function<std::string()> readiness_details;
   /// More Prometheus text for /metrics.
   std::function<std::string()> extra_metrics;
-  int64_t max_quantity = 1000;
-  checkout_limits checkout; // its max_quantity follows max_quantity
-  size_t max_body_bytes = 64 * 1024;
-  size_t max_bulk_body_bytes = 64 * 1024 * 1024;
-  size_t cache_max_age_s = 1;
-  double write_rate_per_s = 0; // per client; 0: unlimited
-  double write_burst = 20;
-  double read_rate_per_s = 0;
-  double read_burst = 100;
-  size_t max_clients = 100000;
-  bool access_log = false;
 };
 
 class api {
 public:
-  /// Admin writes go to the admin actor (`admin`), the rest to `inv`.
-  api(actors::inventory& inv, actors::admin_desk& admin,
-      const api_options& opts);
+  /// Admin writes go to the admin actor, the rest to the inventory's
+  /// actors. `opts` must outlive the api.
+  api(actors::inventory& inv, actors::admin_actor admin, actor_bridge& bridge,
+      const config::options& opts, api_hooks hooks);
 
-  /// Answers through `send`, now or later, from any thread.
+  /// Answers through `send`, on the connection's io thread.
   void handle(request&& req, const request_context& ctx, responder send);
 
   /// The largest body accepted for `target` (bulk loads get more).
@@ -57,7 +49,7 @@ public:
 
   /// The largest body_limit() of any path.
   size_t body_limit_max() const {
-    return std::max(opts_.max_body_bytes, opts_.max_bulk_body_bytes);
+    return std::max(opts_.http.max_body_bytes, opts_.http.max_bulk_body_bytes);
   }
 
   /// /readyz answers 200 only after start() and before stopping().
@@ -71,8 +63,10 @@ public:
 
 private:
   actors::inventory& inv_;
-  actors::admin_desk& admin_;
-  api_options opts_;
+  actors::admin_actor admin_;
+  actor_bridge& bridge_;
+  const config::options& opts_;
+  api_hooks hooks_;
   admin_auth auth_;
   rate_limiter writes_;
   rate_limiter reads_;
@@ -83,7 +77,8 @@ private:
   std::atomic<bool> draining_{false};
 
   response readiness() const;
-  void set_logging(const request& req, responder send);
+  void set_logging(const request& req, const request_context& ctx,
+                   responder send);
 };
 
 } // namespace doorbuster::http

@@ -7,7 +7,7 @@
 
 namespace doorbuster::http {
 
-using actors::errc;
+using domain::errc;
 
 response json_response(bhttp::status status, std::string body) {
   response res{status, 11};
@@ -18,7 +18,7 @@ response json_response(bhttp::status status, std::string body) {
 
 api_error from_errc(errc e, const std::string& subject) {
   const auto& sku = subject;
-  auto code = std::string{actors::to_code(e)};
+  auto code = std::string{domain::to_code(e)};
   auto err = [&code](bhttp::status status, std::string message) {
     return api_error{status, code, std::move(message), {}, {}, {}};
   };
@@ -63,6 +63,10 @@ api_error from_errc(errc e, const std::string& subject) {
     case errc::ttl_out_of_range:
       return err(bhttp::status::bad_request,
                  "the reservation would outlive the maximum TTL");
+    case errc::unavailable:
+      return err(bhttp::status::service_unavailable,
+                 "a part of the node did not answer in time; nothing was "
+                 "applied, retry shortly");
   }
   return {bhttp::status::internal_server_error, "internal",
           "unexpected result", {}, {}, {}};

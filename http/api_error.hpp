@@ -2,7 +2,7 @@
 // Rendered as {"error":{"code":...,"message":...}} by to_response().
 #pragma once
 
-#include "actors/errc.hpp"
+#include "domain/errc.hpp"
 #include "http/message.hpp"
 
 #include <optional>
@@ -21,7 +21,7 @@ struct api_error {
 
 /// The one mapping from domain errors to HTTP; `subject` (a SKU or a
 /// reservation id) names what the message is about.
-api_error from_errc(actors::errc e, const std::string& subject);
+api_error from_errc(domain::errc e, const std::string& subject);
 
 /// Also counts the error in the metrics. A 503 carries Retry-After: 1.
 response to_response(const api_error& err);

@@ -10,7 +10,7 @@ namespace doorbuster::http {
 
 namespace {
 
-api_error ttl_error(const checkout_limits& limits) {
+api_error ttl_error(const config::checkout_options& limits) {
   return {bhttp::status::bad_request, "ttl_out_of_range",
           "field \"ttl_seconds\" must be an integer from 1 to "
             + std::to_string(limits.max_ttl_s),
@@ -20,9 +20,10 @@ api_error ttl_error(const checkout_limits& limits) {
 } // namespace
 
 std::optional<api_error> decode_checkout(std::string_view body,
-                                         const checkout_limits& limits,
+                                         const config::checkout_options& limits,
+                                         int64_t max_quantity,
                                          bool reserve_only,
-                                         actors::checkout_request& out) {
+                                         domain::checkout_request& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
     return err;
@@ -41,7 +42,7 @@ std::optional<api_error> decode_checkout(std::string_view body,
     std::optional<int64_t> quantity;
     if (auto err = sku_field(item, sku))
       return err;
-    if (auto err = item.integer("quantity", true, 1, limits.max_quantity,
+    if (auto err = item.integer("quantity", true, 1, max_quantity,
                                 quantity)) {
       if (err->code == "invalid_field")
         err->code = "invalid_quantity";
@@ -68,7 +69,7 @@ std::optional<api_error> decode_checkout(std::string_view body,
 }
 
 std::optional<api_error> decode_extend(std::string_view body,
-                                       const checkout_limits& limits,
+                                       const config::checkout_options& limits,
                                        int64_t& ttl_ms) {
   json_input in;
   if (auto err = json_input::parse(body, in))

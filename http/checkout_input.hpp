@@ -2,7 +2,8 @@
 // 1..max_items lines of distinct SKUs with quantities in range, and a TTL.
 #pragma once
 
-#include "actors/checkout_types.hpp"
+#include "config/options.hpp"
+#include "domain/checkout.hpp"
 #include "http/api_error.hpp"
 
 #include <optional>
@@ -10,22 +11,18 @@
 
 namespace doorbuster::http {
 
-struct checkout_limits {
-  int64_t max_quantity = 1000;
-  size_t max_items = 50;
-  int64_t default_ttl_s = 600;
-  int64_t max_ttl_s = 1800;
-};
-
-/// POST /v1/reservations (`reserve_only`) or POST /v1/orders.
+/// POST /v1/reservations (`reserve_only`) or POST /v1/orders: at most
+/// `limits.max_items` lines, quantities up to `max_quantity`, a TTL up to
+/// `limits.max_ttl_s` (default `limits.default_ttl_s`).
 std::optional<api_error> decode_checkout(std::string_view body,
-                                         const checkout_limits& limits,
+                                         const config::checkout_options& limits,
+                                         int64_t max_quantity,
                                          bool reserve_only,
-                                         actors::checkout_request& out);
+                                         domain::checkout_request& out);
 
 /// POST /v1/reservations/{id}/extend: {"ttl_seconds": n}.
 std::optional<api_error> decode_extend(std::string_view body,
-                                       const checkout_limits& limits,
+                                       const config::checkout_options& limits,
                                        int64_t& ttl_ms);
 
 /// A body that must be empty or {} (confirm).

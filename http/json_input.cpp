@@ -1,6 +1,6 @@
 #include "http/json_input.hpp"
 
-#include "actors/wall_time.hpp"
+#include "domain/clock.hpp"
 
 #include <rapidjson/error/en.h>
 
@@ -121,7 +121,7 @@ json_input::instant_or_null(const char* name,
   }
   std::optional<int64_t> parsed;
   if (value->IsString())
-    parsed = actors::parse_utc({value->GetString(), value->GetStringLength()});
+    parsed = domain::parse_utc({value->GetString(), value->GetStringLength()});
   if (!parsed || *parsed <= 0)
     return bad_field("invalid_field",
                      std::string{"field \""} + name

@@ -25,7 +25,7 @@ bool valid_currency(const std::string& c) {
 }
 
 std::optional<api_error> product_fields_of(const json_input& in,
-                                           actors::product_fields& out) {
+                                           domain::product_fields& out) {
   std::optional<std::string> name, description, category, currency;
   std::optional<int64_t> price, stock;
   if (auto err = in.text("name", true, max_name, name))
@@ -34,13 +34,13 @@ std::optional<api_error> product_fields_of(const json_input& in,
     return err;
   if (auto err = in.text("category", true, max_category, category))
     return err;
-  if (auto err = in.integer("price", true, 0, actors::max_amount, price))
+  if (auto err = in.integer("price", true, 0, domain::max_amount, price))
     return err;
   if (auto err = in.text("currency", true, 3, currency))
     return err;
   if (!valid_currency(*currency))
     return invalid("field \"currency\" must be three upper-case letters");
-  if (auto err = in.integer("stock", true, 0, actors::max_amount, stock))
+  if (auto err = in.integer("stock", true, 0, domain::max_amount, stock))
     return err;
   out = {std::move(*name),  std::move(*description), std::move(*category),
          *price,            std::move(*currency),    *stock};
@@ -78,7 +78,7 @@ std::optional<api_error> customer_field(const json_input& in,
 }
 
 std::optional<api_error> decode_product(std::string_view body,
-                                        actors::product_fields& out) {
+                                        domain::product_fields& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
     return err;
@@ -90,7 +90,7 @@ std::optional<api_error> decode_product(std::string_view body,
 
 std::optional<api_error> decode_bulk_line(std::string_view line,
                                           std::string& sku,
-                                          actors::product_fields& out) {
+                                          domain::product_fields& out) {
   json_input in;
   if (auto err = json_input::parse(line, in))
     return err;
@@ -103,7 +103,7 @@ std::optional<api_error> decode_bulk_line(std::string_view line,
 }
 
 std::optional<api_error> decode_patch(std::string_view body,
-                                      actors::product_patch& out) {
+                                      domain::product_patch& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
     return err;
@@ -119,24 +119,24 @@ std::optional<api_error> decode_patch(std::string_view body,
     return err;
   if (auto err = in.text("category", false, max_category, out.category))
     return err;
-  if (auto err = in.integer("price", false, 0, actors::max_amount, out.price))
+  if (auto err = in.integer("price", false, 0, domain::max_amount, out.price))
     return err;
   if (auto err = in.text("currency", false, 3, out.currency))
     return err;
   if (out.currency && !valid_currency(*out.currency))
     return invalid("field \"currency\" must be three upper-case letters");
-  if (auto err = in.integer("stock", false, 0, actors::max_amount, out.stock))
+  if (auto err = in.integer("stock", false, 0, domain::max_amount, out.stock))
     return err;
-  if (auto err = in.integer("stock_delta", false, -actors::max_amount,
-                            actors::max_amount, out.stock_delta))
+  if (auto err = in.integer("stock_delta", false, -domain::max_amount,
+                            domain::max_amount, out.stock_delta))
     return err;
   if (out.stock && out.stock_delta)
     return invalid("give either \"stock\" or \"stock_delta\", not both");
   // Limits: 0 clears one.
-  if (auto err = in.integer("max_per_order", false, 0, actors::max_amount,
+  if (auto err = in.integer("max_per_order", false, 0, domain::max_amount,
                             out.max_per_order))
     return err;
-  if (auto err = in.integer("max_per_customer", false, 0, actors::max_amount,
+  if (auto err = in.integer("max_per_customer", false, 0, domain::max_amount,
                             out.max_per_customer))
     return err;
   if (auto err = in.instant_or_null("sale_starts_at", out.sale_starts_at_ms))
@@ -153,7 +153,7 @@ std::optional<api_error> decode_patch(std::string_view body,
 
 std::optional<api_error> decode_purchase(std::string_view body,
                                          int64_t max_quantity,
-                                         actors::purchase_request& out) {
+                                         domain::purchase_request& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
     return err;

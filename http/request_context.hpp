@@ -4,6 +4,8 @@
 
 #include "http/message.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <chrono>
 #include <string>
 
@@ -14,6 +16,8 @@ struct request_context {
   std::string request_id; // X-Request-Id, or generated
   std::chrono::steady_clock::time_point received;
   std::chrono::steady_clock::time_point deadline;
+  size_t io_thread = 0; // which of the server's io threads serves it
+  boost::asio::any_io_executor executor; // the connection's, for answers
 };
 
 /// The request's X-Request-Id if it is 1-64 of [A-Za-z0-9._-], else a new

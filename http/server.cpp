@@ -23,7 +23,7 @@ using tcp = net::ip::tcp;
 struct server::impl {
   using work_guard = net::executor_work_guard<net::io_context::executor_type>;
 
-  impl(const server_options& opts, api& handler)
+  impl(const config::http_options& opts, api& handler)
     : opts(opts), handler(handler) {
     for (size_t i = 0; i < opts.threads; ++i) {
       contexts.push_back(std::make_unique<net::io_context>(1));
@@ -33,9 +33,10 @@ struct server::impl {
   }
 
   void do_accept() {
-    auto& target = *contexts[next_context++ % contexts.size()];
-    acceptor->async_accept(target, [this](boost::system::error_code ec,
-                                          tcp::socket socket) {
+    auto io_thread = next_context++ % contexts.size();
+    acceptor->async_accept(*contexts[io_thread], [this, io_thread](
+                                                   boost::system::error_code ec,
+                                                   tcp::socket socket) {
       if (ec == net::error::operation_aborted)
         return; // stopping
       if (ec) {
@@ -44,13 +45,14 @@ struct server::impl {
         socket.set_option(tcp::no_delay{true});
         bool over = metrics::open_connections.load()
                     >= static_cast<int64_t>(opts.max_connections);
-        detail::start_session(std::move(socket), opts, handler, over);
+        detail::start_session(std::move(socket), opts, handler, io_thread,
+                              over);
       }
       do_accept();
     });
   }
 
-  server_options opts;
+  const config::http_options& opts;
   api& handler;
   std::vector<std::unique_ptr<net::io_context>> contexts;
   std::vector<work_guard> guards;
@@ -59,7 +61,7 @@ struct server::impl {
   size_t next_context = 0;
 };
 
-server::server(const server_options& opts, api& handler)
+server::server(const config::http_options& opts, api& handler)
   : impl_(std::make_unique<impl>(opts, handler)) {}
 
 server::~server() {

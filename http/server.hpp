@@ -3,27 +3,20 @@
 // time. Handing requests to the api is all it does.
 #pragma once
 
+#include "config/options.hpp"
+
 #include <cstdint>
 #include <memory>
-#include <string>
 
 namespace doorbuster::http {
 
 class api;
 
-struct server_options {
-  std::string address = "0.0.0.0";
-  uint16_t port = 8080;
-  size_t threads = 1;
-  size_t max_connections = 10000;
-  size_t max_header_bytes = 8 * 1024;
-  size_t idle_timeout_ms = 30000;
-  size_t request_timeout_ms = 5000;
-};
-
 class server {
 public:
-  server(const server_options& opts, api& handler);
+  /// `opts` (address, port, threads, connection and size bounds, timeouts)
+  /// must outlive the server.
+  server(const config::http_options& opts, api& handler);
   ~server();
 
   /// Binds, starts the io threads; returns the bound port. Throws

@@ -39,15 +39,15 @@ std::string category_name(size_t index) {
 
 } // namespace
 
-std::vector<std::pair<std::string, actors::product_fields>>
-make_demo_catalog(const demo_catalog_options& opts) {
+std::vector<domain::product_entry>
+make_demo_catalog(const config::demo_options& opts) {
   std::mt19937_64 rng{opts.seed};
-  std::vector<std::pair<std::string, actors::product_fields>> result;
+  std::vector<domain::product_entry> result;
   result.reserve(opts.products);
   for (size_t i = 1; i <= opts.products; ++i) {
     char sku[32];
     std::snprintf(sku, sizeof(sku), "SKU-%06zu", i);
-    actors::product_fields fields;
+    domain::product_fields fields;
     fields.category = category_name(rng() % opts.categories);
     fields.name = std::string{pick(adjectives, rng)} + " "
                   + pick(nouns, rng) + " " + std::to_string(i);
@@ -55,7 +55,7 @@ make_demo_catalog(const demo_catalog_options& opts) {
     fields.price = 199 + static_cast<int64_t>(rng() % 99800);
     fields.currency = "USD";
     fields.stock = static_cast<int64_t>(rng() % 1000);
-    result.emplace_back(sku, std::move(fields));
+    result.push_back({sku, std::move(fields)});
   }
   return result;
 }

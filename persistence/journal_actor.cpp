@@ -5,16 +5,17 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
+#include <unordered_map>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -23,15 +24,50 @@ namespace doorbuster::persistence {
 
 namespace {
 
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+
+/// The producers whose records wait in the pending batch, each with its
+/// newest ticket there.
+class waiting_producers {
+public:
+  void add(caf::strong_actor_ptr producer, uint64_t ticket) {
+    if (!producer)
+      return;
+    // Consecutive appends from one producer (a hot product) are the common
+    // case: no lookup for them.
+    if (!entries_.empty() && entries_.back().first == producer) {
+      entries_.back().second = ticket;
+      return;
+    }
+    auto [at, added] = index_.emplace(producer.get(), entries_.size());
+    if (added)
+      entries_.emplace_back(std::move(producer), ticket);
+    else
+      entries_[at->second].second = ticket;
+  }
+
+  /// Hands the list over and starts a new one.
+  std::vector<std::pair<caf::strong_actor_ptr, uint64_t>> take() {
+    index_.clear();
+    return std::exchange(entries_, {});
+  }
+
+private:
+  std::vector<std::pair<caf::strong_actor_ptr, uint64_t>> entries_;
+  std::unordered_map<caf::actor_control_block*, size_t> index_;
+};
+
 struct journal_state {
-  journal_options opts;
+  std::string dir;
+  config::persistence_options opts;
   status* stat = nullptr;
-  caf::actor consumer;
+  journal_consumer consumer;
   uint64_t next_seq = 1;
   int fd = -1;
   size_t segment_size = 0;          // bytes of records in the segment
   std::vector<char> pending;        // encoded, not yet written
-  std::vector<durable_fn> waiting;  // in sequence order
+  waiting_producers waiting;        // of the pending records
   uint64_t pending_first_seq = 0;   // 0: nothing pending
   size_t pending_records = 0;
   bool commit_scheduled = false;
@@ -81,7 +117,7 @@ void close_segment(journal_state& st) {
 /// makes each group commit cheaper. Recovery cuts the zeroed tail.
 void open_segment(journal_state& st, uint64_t first_seq) {
   close_segment(st);
-  auto path = segment_path(st.opts.dir, first_seq);
+  auto path = segment_path(st.dir, first_seq);
   st.fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (st.fd < 0)
     fail_stop("cannot open " + path);
@@ -97,7 +133,7 @@ void open_segment(journal_state& st, uint64_t first_seq) {
       fail_stop("cannot sync new segment");
   }
   try {
-    sync_directory(st.opts.dir); // the new file's name must survive a crash
+    sync_directory(st.dir); // the new file's name must survive a crash
   } catch (const std::exception& ex) {
     fail_stop(ex.what());
   }
@@ -109,29 +145,25 @@ void drop_confirmed_segments(journal_state& st) {
   if (confirmed == st.last_confirmed)
     return;
   st.last_confirmed = confirmed;
-  auto segments = list_segments(st.opts.dir);
+  auto segments = list_segments(st.dir);
   // Segment i ends right before segment i+1 starts; never drop the newest.
   for (size_t i = 0; i + 1 < segments.size(); ++i)
     if (segments[i + 1].first_seq - 1 <= confirmed)
       std::filesystem::remove(segments[i].path);
-  st.stat->segments = list_segments(st.opts.dir).size();
+  st.stat->segments = list_segments(st.dir).size();
 }
 
 void commit(self_ptr self) {
   auto& st = self->state;
   st.commit_scheduled = false;
-  if (st.pending_records == 0) {
-    for (auto& fn : st.waiting)
-      fn();
-    st.waiting.clear();
+  if (st.pending_records == 0)
     return;
-  }
   auto started = std::chrono::steady_clock::now();
   if (st.fd < 0 || (st.segment_size > 0
                     && st.segment_size + st.pending.size()
                          > st.opts.segment_bytes)) {
     open_segment(st, st.pending_first_seq);
-    st.stat->segments = list_segments(st.opts.dir).size();
+    st.stat->segments = list_segments(st.dir).size();
   }
   write_at(st.fd, st.pending.data(), st.pending.size(), st.segment_size,
            "write failed");
@@ -149,20 +181,19 @@ void commit(self_ptr self) {
   st.pending.clear();
   st.pending_records = 0;
   st.pending_first_seq = 0;
-  auto waiting = std::move(st.waiting);
-  st.waiting.clear();
-  for (auto& fn : waiting)
-    fn();
-  if (st.consumer && st.records_since_nudge >= st.opts.max_batch_records) {
+  for (auto& [producer, ticket] : st.waiting.take())
+    self->send(caf::actor_cast<journal_client>(std::move(producer)),
+               durable_atom::value, ticket);
+  if (st.consumer && st.records_since_nudge >= st.opts.group_commit_records) {
     st.records_since_nudge = 0;
-    caf::anon_send(st.consumer, nudge_atom::value);
+    self->send(st.consumer, nudge_atom::value);
   }
   drop_confirmed_segments(st);
 }
 
 void schedule_commit(self_ptr self) {
   auto& st = self->state;
-  if (st.pending_records >= st.opts.max_batch_records) {
+  if (st.pending_records >= st.opts.group_commit_records) {
     commit(self);
     return;
   }
@@ -171,48 +202,39 @@ void schedule_commit(self_ptr self) {
   st.commit_scheduled = true;
   // Queued behind every append already in the mailbox: they all join this
   // group commit.
-  if (st.opts.max_delay_us == 0)
+  if (st.opts.group_commit_delay_us == 0)
     self->send(self, commit_atom::value);
   else
-    self->delayed_send(self, std::chrono::microseconds{st.opts.max_delay_us},
+    self->delayed_send(self, std::chrono::microseconds{st.opts.group_commit_delay_us},
                        commit_atom::value);
 }
-
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 /// How often segments are checked for deletion between commits.
 constexpr auto sweep_interval = std::chrono::seconds{1};
 
-caf::behavior journal_behavior(self_ptr self, journal_options opts,
-                               uint64_t next_seq, caf::actor consumer,
+caf::behavior journal_behavior(self_ptr self, std::string dir,
+                               config::persistence_options opts,
+                               uint64_t next_seq, journal_consumer consumer,
                                status* stat) {
   auto& st = self->state;
+  st.dir = std::move(dir);
   st.opts = std::move(opts);
   st.next_seq = next_seq;
   st.consumer = std::move(consumer);
   st.stat = stat;
-  std::filesystem::create_directories(st.opts.dir);
+  std::filesystem::create_directories(st.dir);
   stat->durable_seq = next_seq - 1;
-  stat->segments = list_segments(st.opts.dir).size();
+  stat->segments = list_segments(st.dir).size();
   self->delayed_send(self, sweep_interval, sweep_atom::value);
   return {
-    [=](append_atom, const journal_entry& entry, durable_fn& fn) {
+    [=](append_atom, const domain::change& entry, uint64_t ticket) {
       auto& st = self->state;
       if (st.pending_records == 0)
         st.pending_first_seq = st.next_seq;
       append_frame(st.pending, st.next_seq++, entry);
       ++st.pending_records;
-      st.waiting.push_back(std::move(fn));
+      st.waiting.add(self->current_sender(), ticket);
       st.stat->appends += 1;
-      schedule_commit(self);
-    },
-    [=](barrier_atom, durable_fn& fn) {
-      auto& st = self->state;
-      if (st.pending_records == 0 && st.waiting.empty()) {
-        fn();
-        return;
-      }
-      st.waiting.push_back(std::move(fn));
       schedule_commit(self);
     },
     [=](commit_atom) { commit(self); },
@@ -229,11 +251,13 @@ caf::behavior journal_behavior(self_ptr self, journal_options opts,
 
 } // namespace
 
-caf::actor spawn_journal(caf::actor_system& sys, const journal_options& opts,
-                         uint64_t next_seq, caf::actor consumer,
-                         status* stat) {
-  return sys.spawn<caf::detached>(journal_behavior, opts, next_seq,
-                                  std::move(consumer), stat);
+journal_actor spawn_journal(caf::actor_system& sys, std::string dir,
+                            const config::persistence_options& opts,
+                            uint64_t next_seq, journal_consumer consumer,
+                            status* stat) {
+  return caf::actor_cast<journal_actor>(sys.spawn<caf::detached>(
+    journal_behavior, std::move(dir), opts, next_seq, std::move(consumer),
+    stat));
 }
 
 } // namespace doorbuster::persistence

@@ -1,53 +1,53 @@
 // The journal writer: the only owner of the journal files. Appends records
 // with increasing sequence numbers and commits them in groups (one write and
-// one fdatasync per batch); each append's callback runs once its record is
-// on disk. Runs on a thread of its own (a detached actor), since it blocks
-// in fdatasync.
+// one fdatasync per batch). Runs on a thread of its own (a detached actor),
+// since it blocks in fdatasync; nothing else runs there: producers are told
+// their records are durable by a message and act on it in their own actor.
 #pragma once
 
-#include "persistence/journal_record.hpp"
+#include "config/options.hpp"
+#include "domain/type_ids.hpp"
 #include "persistence/status.hpp"
 
-#include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
-#include <functional>
+#include <string>
 
 namespace doorbuster::persistence {
 
-/// Runs on the journal's thread once the record (or barrier) is durable.
-/// Must not block.
-using durable_fn = std::function<void()>;
-
 using append_atom = caf::atom_constant<caf::atom("append")>;
-using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
-using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using durable_atom = caf::atom_constant<caf::atom("durable")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
 
-// Protocol (dynamically typed, so that producers of any kind can send):
-//   (append_atom, journal_entry, durable_fn)  append; fn once durable
-//   (barrier_atom, durable_fn)                fn once all earlier appends are
-//   (stop_atom)                               commit what is pending, quit
+/// What a producer of records accepts: (durable_atom, ticket) once its
+/// records up to the one it appended with `ticket` are on disk. Tickets are
+/// the producer's own running numbers; a producer gets one such message per
+/// group commit that holds records of its.
+using journal_client = caf::typed_actor<caf::reacts_to<durable_atom, uint64_t>>;
 
-struct journal_options {
-  std::string dir;
-  bool fsync = true;
-  size_t segment_bytes = 64 * 1024 * 1024;
-  size_t max_batch_records = 4096;
-  size_t max_delay_us = 0; // 0: commit as soon as the mailbox is drained
-};
+/// (append_atom, change, ticket): append a record; its sender (a
+///   journal_client) is told once it is durable. Anonymous appends are
+///   written but not acknowledged.
+/// (stop_atom): commit what is pending, then quit.
+using journal_actor = caf::typed_actor<
+  caf::reacts_to<append_atom, domain::change, uint64_t>,
+  caf::reacts_to<stop_atom>>;
 
-/// `next_seq` is the first sequence number to hand out. `consumer` (may be
-/// invalid) gets a nudge_atom when a full batch is durable. `stat` must
-/// outlive the actor.
-caf::actor spawn_journal(caf::actor_system& sys, const journal_options& opts,
-                         uint64_t next_seq, caf::actor consumer,
-                         status* stat);
+/// The write-behind consumer, as the journal sees it: nudged when a full
+/// batch is durable.
+using journal_consumer = caf::typed_actor<caf::reacts_to<nudge_atom>>;
+
+/// Writes segments in `dir` as `opts` say (fsync, segment-bytes,
+/// group-commit-records, group-commit-delay-us). `next_seq` is the first
+/// sequence number to hand out. `consumer` (may be invalid) is nudged when a
+/// full batch is durable. `stat` must outlive the actor.
+journal_actor spawn_journal(caf::actor_system& sys, std::string dir,
+                            const config::persistence_options& opts,
+                            uint64_t next_seq, journal_consumer consumer,
+                            status* stat);
 
 } // namespace doorbuster::persistence
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::persistence::durable_fn)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::persistence::journal_entry)

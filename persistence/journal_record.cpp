@@ -1,5 +1,6 @@
 #include "persistence/journal_record.hpp"
 
+#include "persistence/codec.hpp"
 #include "persistence/crc32c.hpp"
 
 #include <boost/endian/conversion.hpp>
@@ -32,10 +33,25 @@ struct vector_writer {
   }
 };
 
+/// Decodes the alternative `index` of a change from `in`; false for an
+/// index no build ever wrote.
+template <size_t I = 0>
+bool decode_change(size_t index, const msgpack::object& in,
+                   domain::change& out) {
+  if constexpr (I < std::variant_size_v<domain::change>) {
+    if (index != I)
+      return decode_change<I + 1>(index, in, out);
+    out = in.as<std::variant_alternative_t<I, domain::change>>();
+    return true;
+  } else {
+    return false;
+  }
+}
+
 } // namespace
 
 void append_frame(std::vector<char>& out, uint64_t seq,
-                  const journal_entry& entry) {
+                  const domain::change& entry) {
   auto start = out.size();
   out.resize(start + frame_header_size);
   vector_writer writer{out};
@@ -69,25 +85,10 @@ frame_status read_frame(const char* data, size_t size, journal_record& out,
       return frame_status::corrupt;
     const auto* items = obj.via.array.ptr;
     out.seq = items[0].as<uint64_t>();
-    switch (items[1].as<uint8_t>() - first_kind) {
-      case 0:
-        out.entry = items[2].as<product_record>();
-        break;
-      case 1:
-        out.entry = items[2].as<order_record>();
-        break;
-      case 2:
-        out.entry = items[2].as<hold_record>();
-        break;
-      case 3:
-        out.entry = items[2].as<release_record>();
-        break;
-      case 4:
-        out.entry = items[2].as<checkout_record>();
-        break;
-      default:
-        return frame_status::corrupt;
-    }
+    auto kind = items[1].as<uint8_t>();
+    if (kind < first_kind || !decode_change(kind - first_kind, items[2],
+                                            out.entry))
+      return frame_status::corrupt;
   } catch (const msgpack::type_error&) {
     return frame_status::corrupt;
   } catch (const msgpack::unpack_error&) {

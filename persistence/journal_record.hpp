@@ -1,118 +1,25 @@
-// What the journal stores: every change a client was told succeeded, as a
-// msgpack record with a sequence number. A product record carries the whole
-// resulting state, so replaying one is idempotent; the other records carry
-// the product's stock, reserved units and version afterwards. Fields are
-// only ever appended, so older records still decode.
+// What the journal stores: every change a client was told succeeded
+// (domain::change), framed with a sequence number and a checksum.
 #pragma once
 
-#include <msgpack.hpp>
+#include "domain/change.hpp"
 
 #include <cstdint>
-#include <string>
-#include <variant>
 #include <vector>
 
 namespace doorbuster::persistence {
 
-/// A product created, replaced or changed: its full state afterwards.
-struct product_record {
-  std::string sku;
-  std::string name;
-  std::string description;
-  std::string category;
-  int64_t price = 0;
-  std::string currency;
-  int64_t stock = 0;
-  uint64_t version = 0;
-  int64_t reserved = 0;
-  int64_t max_per_order = 0;
-  int64_t max_per_customer = 0;
-  int64_t sale_starts_at_ms = 0;
-  int64_t sale_ends_at_ms = 0;
-  bool paused = false;
-  MSGPACK_DEFINE(sku, name, description, category, price, currency, stock,
-                 version, reserved, max_per_order, max_per_customer,
-                 sale_starts_at_ms, sale_ends_at_ms, paused)
-};
-
-/// A sale: a purchase, or one line of a checkout (checkout_id set) whose
-/// hold it turns into an order.
-struct order_record {
-  uint64_t order_id = 0;
-  std::string sku;
-  int64_t quantity = 0;
-  std::string customer_id;
-  std::string idempotency_key; // empty: none
-  int64_t unit_price = 0;
-  std::string currency;
-  int64_t created_at_ms = 0; // Unix time
-  int64_t stock_after = 0;
-  uint64_t version_after = 0;
-  uint64_t checkout_id = 0; // 0: a single purchase
-  int64_t reserved_after = 0;
-  uint8_t checkout_kind = 0; // actors::hold_kind of its checkout
-  MSGPACK_DEFINE(order_id, sku, quantity, customer_id, idempotency_key,
-                 unit_price, currency, created_at_ms, stock_after,
-                 version_after, checkout_id, reserved_after, checkout_kind)
-};
-
-/// Units of a product held for a checkout, placed or extended. `order_id`
-/// is 0 in the journal; recovery sets it when the checkout was decided.
-struct hold_record {
-  uint64_t checkout_id = 0;
-  std::string sku;
-  std::string customer_id;
-  int64_t quantity = 0;
-  int64_t expires_at_ms = 0;
-  uint8_t kind = 1; // actors::hold_kind
-  std::string idempotency_key;
-  int64_t stock_after = 0;
-  int64_t reserved_after = 0;
-  uint64_t version_after = 0;
-  uint64_t order_id = 0;
-  MSGPACK_DEFINE(checkout_id, sku, customer_id, quantity, expires_at_ms, kind,
-                 idempotency_key, stock_after, reserved_after, version_after,
-                 order_id)
-};
-
-/// A hold given back: cancelled, expired or its checkout failed.
-struct release_record {
-  uint64_t checkout_id = 0;
-  std::string sku;
-  int64_t stock_after = 0;
-  int64_t reserved_after = 0;
-  uint64_t version_after = 0;
-  MSGPACK_DEFINE(checkout_id, sku, stock_after, reserved_after, version_after)
-};
-
-/// A checkout decided to sell every line; written once all its holds are
-/// durable and before any of them is sold, so recovery can finish it.
-struct checkout_line_record {
-  std::string sku;
-  uint64_t order_id = 0;
-  MSGPACK_DEFINE(sku, order_id)
-};
-
-struct checkout_record {
-  uint64_t checkout_id = 0;
-  std::string customer_id;
-  std::vector<checkout_line_record> lines;
-  MSGPACK_DEFINE(checkout_id, customer_id, lines)
-};
-
-using journal_entry = std::variant<product_record, order_record, hold_record,
-                                   release_record, checkout_record>;
-
 struct journal_record {
   uint64_t seq = 0;
-  journal_entry entry;
+  domain::change entry;
 };
 
 /// Appends one framed record to `out`:
 ///   u32 payload length | u32 CRC32C of payload | payload (msgpack)
-/// with the payload a msgpack array [seq, kind, entry].
+/// with the payload a msgpack array [seq, kind, change], kind being the
+/// change's index in domain::change plus one.
 void append_frame(std::vector<char>& out, uint64_t seq,
-                  const journal_entry& entry);
+                  const domain::change& entry);
 
 enum class frame_status {
   ok,        // a whole, valid record

@@ -69,22 +69,22 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
                "stock, version, reserved, max_per_order, max_per_customer, "
                + unix_ms_of("sale_starts_at") + ", "
                + unix_ms_of("sale_ends_at") + ", paused FROM products")) {
-    recovered_product p;
+    domain::stored_product p;
     auto& s = p.state;
     s.sku = row[0].as<std::string>();
-    s.name = row[1].as<std::string>();
-    s.description = row[2].as<std::string>();
-    s.category = row[3].as<std::string>();
-    s.price = row[4].as<int64_t>();
-    s.currency = row[5].as<std::string>();
-    s.stock = row[6].as<int64_t>();
+    s.fields.name = row[1].as<std::string>();
+    s.fields.description = row[2].as<std::string>();
+    s.fields.category = row[3].as<std::string>();
+    s.fields.price = row[4].as<int64_t>();
+    s.fields.currency = row[5].as<std::string>();
+    s.fields.stock = row[6].as<int64_t>();
     s.version = row[7].as<uint64_t>();
     s.reserved = row[8].as<int64_t>();
-    s.max_per_order = row[9].as<int64_t>();
-    s.max_per_customer = row[10].as<int64_t>();
-    s.sale_starts_at_ms = row[11].as<int64_t>();
-    s.sale_ends_at_ms = row[12].as<int64_t>();
-    s.paused = row[13].as<bool>();
+    s.rules.max_per_order = row[9].as<int64_t>();
+    s.rules.max_per_customer = row[10].as<int64_t>();
+    s.rules.sale_starts_at_ms = row[11].as<int64_t>();
+    s.rules.sale_ends_at_ms = row[12].as<int64_t>();
+    s.rules.paused = row[13].as<bool>();
     state.put(std::move(p));
   }
   auto orders = tx.exec(
@@ -103,16 +103,17 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
                                  + unix_ms_of("expires_at")
                                  + ", kind, coalesce(idempotency_key, ''), "
                                    "coalesce(order_id, 0) FROM holds")) {
-    hold_record h;
+    domain::hold_record r;
+    auto& h = r.placed;
     h.checkout_id = row[0].as<uint64_t>();
     h.sku = row[1].as<std::string>();
     h.customer_id = row[2].as<std::string>();
     h.quantity = row[3].as<int64_t>();
     h.expires_at_ms = row[4].as<int64_t>();
-    h.kind = static_cast<uint8_t>(row[5].as<int>());
+    h.kind = static_cast<domain::checkout_kind>(row[5].as<int>());
     h.idempotency_key = row[6].as<std::string>();
     h.order_id = row[7].as<uint64_t>();
-    state.add_hold(std::move(h));
+    state.add_hold(std::move(r));
   }
   // The newest sold checkouts, to answer their retries after a restart.
   for (const auto& row : tx.exec(
@@ -121,9 +122,9 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
          "coalesce(checkout_kind, 0) FROM orders WHERE checkout_id IN "
          "(SELECT DISTINCT checkout_id FROM orders WHERE checkout_id IS NOT "
          "NULL ORDER BY checkout_id DESC LIMIT "
-         + std::to_string(recovered_state::checkouts_kept)
+         + std::to_string(domain::checkouts_remembered)
          + ") ORDER BY checkout_id, sku")) {
-    order_record sale;
+    domain::order sale;
     sale.checkout_id = row[0].as<uint64_t>();
     sale.order_id = row[1].as<uint64_t>();
     sale.sku = row[2].as<std::string>();
@@ -132,7 +133,7 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
     sale.idempotency_key = row[5].as<std::string>();
     sale.unit_price = row[6].as<int64_t>();
     sale.currency = row[7].as<std::string>();
-    sale.checkout_kind = static_cast<uint8_t>(row[8].as<int>());
+    sale.kind = static_cast<domain::checkout_kind>(row[8].as<int>());
     state.add_checkout_line(sale);
   }
   // What each customer took of each product: their orders and live holds.
@@ -160,17 +161,10 @@ uint64_t pg_store::max_order_id() {
 
 namespace {
 
-/// A product's counters after a sale, hold or release.
-struct counters {
-  int64_t stock;
-  int64_t reserved;
-  uint64_t version;
-};
-
 /// What a batch leaves of one hold row: the last word on it wins.
 struct hold_change {
   enum { upsert, remove, decide } what;
-  hold_record row;       // upsert
+  domain::hold row;      // upsert
   uint64_t order_id = 0; // decide
 };
 
@@ -193,17 +187,17 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
     return;
   // Within one statement a row may change only once: keep each product's
   // newest full state and newest counters, and each hold's last change.
-  std::map<std::string, const product_record*> states;
-  std::map<std::string, counters> stocks;
-  std::vector<const order_record*> orders;
+  std::map<std::string, const domain::product_state*> states;
+  std::map<std::string, domain::counters> stocks;
+  std::vector<const domain::order*> orders;
   std::map<std::pair<uint64_t, std::string>, hold_change> holds;
   for (const auto& rec : batch) {
     std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
-        if constexpr (std::is_same_v<T, product_record>) {
+        if constexpr (std::is_same_v<T, domain::product_state>) {
           states[r.sku] = &r;
-        } else if constexpr (std::is_same_v<T, checkout_record>) {
+        } else if constexpr (std::is_same_v<T, domain::checkout_decision>) {
           for (const auto& line : r.lines) {
             auto [it, added] = holds.try_emplace({r.checkout_id, line.sku},
                                                  hold_change{hold_change::decide,
@@ -212,22 +206,23 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
             if (!added && it->second.what == hold_change::upsert)
               it->second.row.order_id = line.order_id;
           }
-        } else {
-          stocks[r.sku] = {r.stock_after, r.reserved_after, r.version_after};
-          if constexpr (std::is_same_v<T, order_record>) {
-            orders.push_back(&r);
-            if (r.checkout_id != 0)
-              holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
-          } else if constexpr (std::is_same_v<T, hold_record>) {
-            auto& change = holds[{r.checkout_id, r.sku}];
-            auto decided = change.what == hold_change::upsert
-                             ? change.row.order_id
-                             : 0;
-            change = {hold_change::upsert, r, 0};
-            change.row.order_id = decided;
-          } else {
+        } else if constexpr (std::is_same_v<T, domain::order>) {
+          stocks[r.sku] = r.after;
+          orders.push_back(&r);
+          if (r.checkout_id != 0)
             holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
-          }
+        } else if constexpr (std::is_same_v<T, domain::hold_record>) {
+          stocks[r.placed.sku] = r.after;
+          auto& change = holds[{r.placed.checkout_id, r.placed.sku}];
+          auto decided = change.what == hold_change::upsert
+                           ? change.row.order_id
+                           : 0;
+          change = {hold_change::upsert, r.placed, 0};
+          change.row.order_id = decided;
+        } else {
+          static_assert(std::is_same_v<T, domain::release_record>);
+          stocks[r.sku] = r.after;
+          holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
         }
       },
       rec.entry);
@@ -243,15 +238,17 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
       + values_of(states,
                   [&](const auto& entry) {
                     const auto& p = *entry.second;
-                    return q(p.sku) + "," + q(p.name) + "," + q(p.description)
-                           + "," + q(p.category) + "," + num(p.price) + ","
-                           + q(p.currency) + "," + num(p.stock) + ","
+                    const auto& f = p.fields;
+                    const auto& r = p.rules;
+                    return q(p.sku) + "," + q(f.name) + "," + q(f.description)
+                           + "," + q(f.category) + "," + num(f.price) + ","
+                           + q(f.currency) + "," + num(f.stock) + ","
                            + num(p.version) + "," + num(p.reserved) + ","
-                           + num(p.max_per_order) + ","
-                           + num(p.max_per_customer) + ","
-                           + timestamp_sql(p.sale_starts_at_ms) + ","
-                           + timestamp_sql(p.sale_ends_at_ms) + ","
-                           + (p.paused ? "true" : "false");
+                           + num(r.max_per_order) + ","
+                           + num(r.max_per_customer) + ","
+                           + timestamp_sql(r.sale_starts_at_ms) + ","
+                           + timestamp_sql(r.sale_ends_at_ms) + ","
+                           + (r.paused ? "true" : "false");
                   })
       + " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, "
         "description = EXCLUDED.description, category = EXCLUDED.category, "
@@ -283,7 +280,7 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
       "idempotency_key, unit_price, currency, stock_after, created_at, "
       "checkout_id, checkout_kind) VALUES "
       + values_of(orders,
-                  [&](const order_record* o) {
+                  [&](const domain::order* o) {
                     return num(o->order_id) + "," + q(o->sku) + ","
                            + num(o->quantity) + "," + q(o->customer_id) + ","
                            + (o->idempotency_key.empty()
@@ -291,13 +288,13 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
                                 : q(o->idempotency_key))
                            + "," + num(o->unit_price) + "," + q(o->currency)
                            // the answer's "remaining": what was available
-                           + "," + num(o->stock_after - o->reserved_after)
+                           + "," + num(o->after.stock - o->after.reserved)
                            + ",to_timestamp(" + num(o->created_at_ms)
                            + " / 1000.0),"
                            + (o->checkout_id == 0
                                 ? std::string{"NULL,NULL"}
                                 : num(o->checkout_id) + ","
-                                    + num(int{o->checkout_kind}));
+                                    + num(static_cast<int>(o->kind)));
                   })
       + " ON CONFLICT (order_id) DO NOTHING");
   }
@@ -326,7 +323,7 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
                     return key_of(item) + "," + q(h.customer_id) + ","
                            + num(h.quantity) + ","
                            + timestamp_sql(h.expires_at_ms) + ","
-                           + num(int{h.kind}) + ","
+                           + num(static_cast<int>(h.kind)) + ","
                            + (h.idempotency_key.empty()
                                 ? std::string{"NULL"}
                                 : q(h.idempotency_key))

@@ -1,5 +1,6 @@
 #include "persistence/snapshot.hpp"
 
+#include "persistence/codec.hpp"
 #include "persistence/crc32c.hpp"
 #include "persistence/durable_file.hpp"
 
@@ -89,10 +90,10 @@ uint64_t read_latest_snapshot(const std::string& dir,
   state.seq = next()->as<uint64_t>();
   auto count = next()->as<uint64_t>();
   for (uint64_t i = 0; i < count; ++i)
-    state.put(next()->as<recovered_product>());
+    state.put(next()->as<domain::stored_product>());
   if (offset < size)
     for (auto& [id, checkout] :
-         next()->as<std::map<uint64_t, recovered_checkout>>())
+         next()->as<std::map<uint64_t, domain::sold_checkout>>())
       state.put_checkout(id, std::move(checkout));
   spdlog::info("snapshot {}: {} products up to record {}", path, count,
                state.seq);

@@ -1,20 +1,13 @@
 #include "persistence/status.hpp"
 
+#include "domain/clock.hpp"
 #include "telemetry/prometheus_text.hpp"
-
-#include <chrono>
 
 namespace doorbuster::persistence {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 double status::lag_seconds() const {
   auto since = behind_since_ms.load();
-  return since == 0 ? 0.0 : static_cast<double>(now_ms() - since) / 1000.0;
+  return since == 0 ? 0.0 : static_cast<double>(domain::now_ms() - since) / 1000.0;
 }
 
 std::string status::metrics() const {

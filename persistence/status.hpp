@@ -36,7 +36,4 @@ struct status {
   std::string metrics() const;
 };
 
-/// Milliseconds since the Unix epoch.
-int64_t now_ms();
-
 } // namespace doorbuster::persistence

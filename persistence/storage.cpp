@@ -8,7 +8,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
-#include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -19,12 +18,12 @@ namespace doorbuster::persistence {
 namespace fs = std::filesystem;
 
 struct storage::impl {
-  storage_options opts;
+  config::persistence_options opts;
   status stat;
-  caf::actor journal;
-  caf::actor writebehind;
-  std::vector<actors::restored_product> recovered;
-  std::vector<actors::restored_checkout> checkouts;
+  journal_actor journal;
+  writebehind_actor writebehind;
+  std::vector<domain::stored_product> recovered;
+  std::map<uint64_t, domain::sold_checkout> checkouts;
   size_t replayed = 0;
   double seconds = 0;
   uint64_t max_order_id = 0;
@@ -37,18 +36,20 @@ struct storage::impl {
   }
 };
 
-storage::storage(caf::actor_system& sys, const storage_options& opts)
+storage::storage(caf::actor_system& sys,
+                 const config::persistence_options& opts,
+                 size_t keys_per_product)
   : impl_(std::make_unique<impl>()) {
   auto& d = *impl_;
   d.opts = opts;
   auto started = std::chrono::steady_clock::now();
-  recovered_state state{opts.keys_per_product};
+  recovered_state state{keys_per_product};
   uint64_t base = 0;
   if (!opts.pg_uri.empty()) {
     pg_store store{opts.pg_uri, opts.node_id};
     spdlog::info("postgres: connected as {}", store.describe());
     store.migrate();
-    base = store.load(state, opts.keys_per_product);
+    base = store.load(state, keys_per_product);
     d.max_order_id = store.max_order_id();
   } else {
     base = read_latest_snapshot(d.snapshot_dir(), state);
@@ -62,10 +63,11 @@ storage::storage(caf::actor_system& sys, const storage_options& opts)
                                return;
                              if (first_replayed == 0)
                                first_replayed = rec.seq;
-                             if (auto* o = std::get_if<order_record>(&rec.entry))
+                             if (auto* o = std::get_if<domain::order>(
+                                   &rec.entry))
                                d.max_order_id = std::max(d.max_order_id,
                                                          o->order_id);
-                             if (auto* c = std::get_if<checkout_record>(
+                             if (auto* c = std::get_if<domain::checkout_decision>(
                                    &rec.entry))
                                for (const auto& line : c->lines)
                                  d.max_order_id = std::max(d.max_order_id,
@@ -79,8 +81,8 @@ storage::storage(caf::actor_system& sys, const storage_options& opts)
                           + " are missing: the journal does not continue "
                             "where the stored state ends");
   auto last = std::max(scan.last_seq, base);
-  d.recovered = state.to_restore();
-  d.checkouts = state.checkouts_to_restore();
+  d.recovered = state.existing_products();
+  d.checkouts = state.checkouts();
   d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                             - started)
                 .count();
@@ -102,25 +104,19 @@ storage::storage(caf::actor_system& sys, const storage_options& opts)
     consume_after = last;
   }
   d.stat.durable_seq = last;
-  d.writebehind = spawn_writebehind(
-    sys,
-    {d.journal_dir(), opts.flush_interval_ms, opts.flush_batch_records,
-     opts.max_backoff_ms},
-    std::move(sink), consume_after, &d.stat);
-  d.journal = spawn_journal(sys,
-                            {d.journal_dir(), opts.fsync, opts.segment_bytes,
-                             opts.group_commit_records,
-                             opts.group_commit_delay_us},
-                            last + 1, d.writebehind, &d.stat);
+  d.writebehind = spawn_writebehind(sys, d.journal_dir(), opts,
+                                    std::move(sink), consume_after, &d.stat);
+  d.journal = spawn_journal(sys, d.journal_dir(), opts, last + 1,
+                            d.writebehind, &d.stat);
 }
 
 storage::~storage() = default;
 
-std::vector<actors::restored_product> storage::take_recovered() {
+std::vector<domain::stored_product> storage::take_recovered() {
   return std::move(impl_->recovered);
 }
 
-std::vector<actors::restored_checkout> storage::take_checkouts() {
+std::map<uint64_t, domain::sold_checkout> storage::take_checkouts() {
   return std::move(impl_->checkouts);
 }
 
@@ -140,22 +136,16 @@ bool storage::uses_postgres() const {
   return !impl_->opts.pg_uri.empty();
 }
 
-const caf::actor& storage::journal() const {
+const journal_actor& storage::journal() const {
   return impl_->journal;
+}
+
+const writebehind_actor& storage::writebehind() const {
+  return impl_->writebehind;
 }
 
 const status& storage::stat() const {
   return impl_->stat;
-}
-
-void storage::flush(std::function<void(std::string, uint64_t)> done) {
-  caf::anon_send(impl_->writebehind, flush_atom::value,
-                 operator_fn{std::move(done)});
-}
-
-void storage::snapshot(std::function<void(std::string, uint64_t)> done) {
-  caf::anon_send(impl_->writebehind, snap_atom::value,
-                 operator_fn{std::move(done)});
 }
 
 void storage::stop(std::chrono::milliseconds deadline) {

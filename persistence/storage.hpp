@@ -3,15 +3,15 @@
 // journal writer and the write-behind actor until stop().
 #pragma once
 
-#include "actors/checkout_types.hpp"
+#include "config/options.hpp"
+#include "domain/checkout.hpp"
+#include "domain/stored_product.hpp"
+#include "persistence/journal_actor.hpp"
 #include "persistence/status.hpp"
-#include "persistence/storage_options.hpp"
-
-#include <caf/actor.hpp>
-#include <caf/fwd.hpp>
+#include "persistence/writebehind_actor.hpp"
 
 #include <chrono>
-#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,14 +22,16 @@ class storage {
 public:
   /// Recovers (blocking; start-up only) and starts the actors. Throws
   /// journal_corrupt, or std::exception when a store cannot be used.
-  storage(caf::actor_system& sys, const storage_options& opts);
+  /// `keys_per_product`: idempotency keys each product remembers.
+  storage(caf::actor_system& sys, const config::persistence_options& opts,
+          size_t keys_per_product);
   ~storage();
 
   /// The recovered products, handed over once.
-  std::vector<actors::restored_product> take_recovered();
+  std::vector<domain::stored_product> take_recovered();
 
-  /// The newest sold checkouts, handed over once.
-  std::vector<actors::restored_checkout> take_checkouts();
+  /// The newest sold checkouts by id, handed over once.
+  std::map<uint64_t, domain::sold_checkout> take_checkouts();
 
   /// Records replayed from the journal at start, and how long recovery took.
   size_t replayed() const;
@@ -39,15 +41,10 @@ public:
   uint64_t max_order_id() const;
 
   bool uses_postgres() const;
-  const caf::actor& journal() const;
+  const journal_actor& journal() const;
+  /// Operators flush it or take snapshots through it.
+  const writebehind_actor& writebehind() const;
   const status& stat() const;
-
-  /// Writes behind everything durable now; `done` runs on the write-behind
-  /// thread (operator_fn: empty error on success).
-  void flush(std::function<void(std::string, uint64_t)> done);
-
-  /// Journal-only mode: writes a snapshot now.
-  void snapshot(std::function<void(std::string, uint64_t)> done);
 
   /// Commits the journal, then lets write-behind drain for up to `deadline`.
   void stop(std::chrono::milliseconds deadline);

@@ -1,6 +1,6 @@
 #include "persistence/writebehind_actor.hpp"
 
-#include "persistence/journal_actor.hpp"
+#include "domain/clock.hpp"
 #include "persistence/journal_files.hpp"
 
 #include <caf/actor_system.hpp>
@@ -20,7 +20,7 @@ namespace {
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 struct writebehind_state {
-  writebehind_options opts;
+  config::persistence_options opts;
   std::shared_ptr<writebehind_sink> sink;
   std::optional<journal_cursor> cursor;
   status* stat = nullptr;
@@ -34,7 +34,7 @@ void update_lag(writebehind_state& st) {
   if (st.stat->lag_records() == 0)
     st.stat->behind_since_ms = 0;
   else if (st.stat->behind_since_ms == 0)
-    st.stat->behind_since_ms = now_ms();
+    st.stat->behind_since_ms = domain::now_ms();
 }
 
 /// Applies what is durable, a bounded number of batches at a time; returns
@@ -43,7 +43,7 @@ bool drain(writebehind_state& st) {
   for (int round = 0; round < 16; ++round) {
     try {
       if (st.batch.empty())
-        st.cursor->read(st.stat->durable_seq, st.opts.batch_records, st.batch);
+        st.cursor->read(st.stat->durable_seq, st.opts.flush_batch_records, st.batch);
       if (st.batch.empty())
         break;
       st.sink->apply(st.batch);
@@ -78,13 +78,14 @@ bool drain(writebehind_state& st) {
   return true;
 }
 
-caf::behavior writebehind_behavior(self_ptr self, writebehind_options opts,
+caf::behavior writebehind_behavior(self_ptr self, std::string journal_dir,
+                                   config::persistence_options opts,
                                    std::shared_ptr<writebehind_sink> sink,
                                    uint64_t after_seq, status* stat) {
   auto& st = self->state;
   st.opts = std::move(opts);
   st.sink = std::move(sink);
-  st.cursor.emplace(st.opts.journal_dir, after_seq);
+  st.cursor.emplace(journal_dir, after_seq);
   st.stat = stat;
   stat->applied_seq = after_seq;
   stat->confirmed_seq = st.sink->confirmed();
@@ -102,7 +103,7 @@ caf::behavior writebehind_behavior(self_ptr self, writebehind_options opts,
       if (st.backoff_ms == 0)
         drain(st);
     },
-    [=](flush_atom, const operator_fn& done) {
+    [=](flush_atom) -> caf::result<std::string, uint64_t> {
       // Up to 5 s: an operator waits at a prompt.
       auto& st = self->state;
       auto target = st.stat->durable_seq.load();
@@ -111,25 +112,26 @@ caf::behavior writebehind_behavior(self_ptr self, writebehind_options opts,
              && std::chrono::steady_clock::now() < deadline)
         if (!drain(st))
           break;
-      if (st.stat->applied_seq < target)
-        done("write-behind is " + std::to_string(target - st.stat->applied_seq)
-               + " records behind and could not catch up (see the log)",
-             st.stat->applied_seq);
-      else
-        done({}, st.stat->applied_seq.load());
+      uint64_t applied = st.stat->applied_seq;
+      if (applied < target)
+        return {"write-behind is " + std::to_string(target - applied)
+                  + " records behind and could not catch up (see the log)",
+                applied};
+      return {std::string{}, applied};
     },
-    [=](snap_atom, const operator_fn& done) {
+    [=](snap_atom) -> caf::result<std::string, uint64_t> {
       auto& st = self->state;
+      std::string error;
       try {
-        if (st.sink->snapshot_now())
-          done({}, st.sink->confirmed());
-        else
-          done("this node writes behind to PostgreSQL; it keeps no snapshots",
-               0);
+        if (!st.sink->snapshot_now())
+          error = "this node writes behind to PostgreSQL; it keeps no "
+                  "snapshots";
       } catch (const std::exception& ex) {
-        done(ex.what(), 0);
+        error = ex.what();
       }
       st.stat->confirmed_seq = st.sink->confirmed();
+      uint64_t seq = error.empty() ? st.sink->confirmed() : 0;
+      return {std::move(error), seq};
     },
     [=](stop_atom, uint64_t deadline_ms) {
       auto& st = self->state;
@@ -152,15 +154,16 @@ caf::behavior writebehind_behavior(self_ptr self, writebehind_options opts,
 
 } // namespace
 
-caf::actor spawn_writebehind(caf::actor_system& sys,
-                             const writebehind_options& opts,
-                             std::unique_ptr<writebehind_sink> sink,
-                             uint64_t after_seq, status* stat) {
+writebehind_actor spawn_writebehind(caf::actor_system& sys,
+                                    std::string journal_dir,
+                                    const config::persistence_options& opts,
+                                    std::unique_ptr<writebehind_sink> sink,
+                                    uint64_t after_seq, status* stat) {
   // CAF copies spawn arguments, so the sink travels as a shared_ptr; the
   // actor is its only holder afterwards.
-  return sys.spawn<caf::detached>(
-    writebehind_behavior, opts,
-    std::shared_ptr<writebehind_sink>{std::move(sink)}, after_seq, stat);
+  return caf::actor_cast<writebehind_actor>(sys.spawn<caf::detached>(
+    writebehind_behavior, std::move(journal_dir), opts,
+    std::shared_ptr<writebehind_sink>{std::move(sink)}, after_seq, stat));
 }
 
 } // namespace doorbuster::persistence

@@ -5,43 +5,35 @@
 // since its sink blocks.
 #pragma once
 
+#include "persistence/journal_actor.hpp"
 #include "persistence/status.hpp"
 #include "persistence/writebehind_sink.hpp"
 
-#include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/atom.hpp>
-#include <caf/fwd.hpp>
-
-#include <functional>
 #include <memory>
 
 namespace doorbuster::persistence {
 
-// Protocol: (nudge_atom) a batch is ready; (stop_atom, uint64_t ms) drain
-// for at most that long, then quit; (flush_atom, operator_fn) write behind
-// everything durable now; (snap_atom, operator_fn) write a snapshot now.
-
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using snap_atom = caf::atom_constant<caf::atom("snapshot")>;
 
-/// An operator's request answered: empty `error` on success, and the last
-/// record the sink holds.
-using operator_fn = std::function<void(std::string error, uint64_t seq)>;
+/// (nudge_atom): a batch is ready.
+/// (flush_atom) -> (error, seq): write behind everything durable now; waits
+///   up to 5 s. `error` is empty on success; `seq` is the last record the
+///   sink holds.
+/// (snap_atom) -> (error, seq): write a snapshot now (journal-only mode).
+/// (stop_atom, ms): drain for at most that long, then quit.
+using writebehind_actor = journal_consumer::extend<
+  caf::replies_to<flush_atom>::with<std::string, uint64_t>,
+  caf::replies_to<snap_atom>::with<std::string, uint64_t>,
+  caf::reacts_to<stop_atom, uint64_t>>;
 
-struct writebehind_options {
-  std::string journal_dir;
-  size_t flush_interval_ms = 100;
-  size_t batch_records = 5000;
-  size_t max_backoff_ms = 5000;
-};
-
-/// Starts after journal record `after_seq`. `stat` must outlive the actor.
-caf::actor spawn_writebehind(caf::actor_system& sys,
-                             const writebehind_options& opts,
-                             std::unique_ptr<writebehind_sink> sink,
-                             uint64_t after_seq, status* stat);
+/// Reads the journal in `journal_dir`; flushes every flush-interval-ms, at
+/// most flush-batch-records a batch, backs off up to max-backoff-ms. Starts
+/// after journal record `after_seq`. `stat` must outlive the actor.
+writebehind_actor spawn_writebehind(caf::actor_system& sys,
+                                    std::string journal_dir,
+                                    const config::persistence_options& opts,
+                                    std::unique_ptr<writebehind_sink> sink,
+                                    uint64_t after_seq, status* stat);
 
 } // namespace doorbuster::persistence
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(doorbuster::persistence::operator_fn)

@@ -5,6 +5,7 @@
 #include "console/admin_client.hpp"
 #include "console/commands.hpp"
 #include "console/shell.hpp"
+#include "domain/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -35,6 +36,8 @@ struct console_config : caf::actor_system_config {
       .add(json, "json", "print answers as JSON")
       .add(history_file, "history-file",
            "interactive history (default ~/.doorbuster_console_history)");
+    // The node's message types, so that both ends name them alike.
+    add_message_types<caf::id_block::doorbuster>();
     // The console is a client: no scheduler threads to spare, quiet logs.
     set("scheduler.max-threads", 2);
     set("logger.verbosity", caf::atom("quiet"));

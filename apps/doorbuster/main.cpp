@@ -5,6 +5,7 @@
 #include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
 #include "config/node_config.hpp"
+#include "http/actor_bridge.hpp"
 #include "http/admin_auth.hpp"
 #include "http/api.hpp"
 #include "http/metrics.hpp"
@@ -15,6 +16,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -24,8 +26,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-#include <future>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,49 +40,14 @@ namespace {
 
 using namespace doorbuster;
 
-/// DOORBUSTER_ADMIN_TOKEN, else the token file, else a fresh token.
+/// The configured admin token, else a fresh one for this run.
 std::string admin_token(const config::options& opts) {
-  if (const char* env = std::getenv("DOORBUSTER_ADMIN_TOKEN"); env && *env)
-    return env;
-  if (!opts.admin.token_file.empty()) {
-    std::ifstream in{opts.admin.token_file};
-    std::string token;
-    if (!std::getline(in, token) || token.empty())
-      throw std::runtime_error("cannot read an admin token from "
-                               + opts.admin.token_file);
-    return token;
-  }
+  if (!opts.admin.token.empty())
+    return opts.admin.token;
   auto token = http::generate_admin_token();
   spdlog::warn("no admin token configured; generated one for this run: {}",
                token);
   return token;
-}
-
-persistence::storage_options storage_options(const config::options& opts) {
-  auto s = opts.persistence;
-  if (const char* env = std::getenv("DOORBUSTER_PG_URI"); env && *env)
-    s.pg_uri = env;
-  s.keys_per_product = opts.products.idempotency_keys;
-  return s;
-}
-
-/// Start-up only: the main thread is neither an io nor a scheduler thread,
-/// so it may wait for the actors here.
-template <class T, class Call>
-T wait_for(Call call) {
-  std::promise<T> done;
-  call([&done](T value) { done.set_value(std::move(value)); });
-  return done.get_future().get();
-}
-
-size_t load_demo_catalog(actors::inventory& inv,
-                         const config::demo_options& demo) {
-  auto entries = persistence::make_demo_catalog(
-    {demo.products, demo.categories, demo.seed});
-  return wait_for<std::vector<actors::write_result>>([&](auto reply) {
-           inv.put_many(std::move(entries), std::move(reply));
-         })
-    .size();
 }
 
 std::string persistence_details(const persistence::storage& store) {
@@ -148,12 +115,13 @@ std::string node_details(const config::options& opts,
 }
 
 int run(config::node_config& cfg) {
-  const auto& opts = cfg.opts;
-  if (auto problem = config::validate(opts); !problem.empty()) {
+  if (auto problem = cfg.finish(); !problem.empty()) {
     std::cerr << "doorbuster: " << problem << "\n";
     return EXIT_FAILURE;
   }
+  auto& opts = cfg.opts;
   spdlog::set_level(spdlog::level::from_str(opts.log.level));
+  opts.admin.token = admin_token(opts);
   // Signals are taken by sigwait below; block them before any thread starts
   // so that every thread inherits the mask.
   sigset_t stop_signals;
@@ -163,45 +131,20 @@ int run(config::node_config& cfg) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   caf::actor_system sys{cfg};
-  persistence::storage store{sys, storage_options(opts)};
+  persistence::storage store{sys, opts.persistence,
+                             opts.products.idempotency_keys};
   auto generation = persistence::next_boot_generation(
     opts.persistence.data_dir,
     static_cast<uint32_t>(store.max_order_id() >> 32) + 1);
-  actors::inventory_options inv_opts;
-  inv_opts.shards = opts.products.shards;
-  inv_opts.catalog_workers = opts.catalog.workers;
-  inv_opts.idempotency_keys = opts.products.idempotency_keys;
-  inv_opts.generation = generation;
-  inv_opts.max_mailbox = opts.products.max_mailbox;
-  inv_opts.checkouts = opts.checkout.coordinators;
-  inv_opts.max_ttl_ms = opts.checkout.max_ttl_s * 1000;
-  inv_opts.order_hold_ms = opts.checkout.order_hold_s * 1000;
-  actors::inventory inv{sys, store.journal(), inv_opts};
-  auto recovered = wait_for<size_t>([&](auto reply) {
-    inv.restore(store.take_recovered(), std::move(reply));
-  });
-  inv.restore_checkouts(store.take_checkouts());
+  actors::inventory inv{sys, store.journal(), opts, generation};
+  auto recovered = inv.restore(store.take_recovered(), store.take_checkouts());
   size_t demo = 0;
   if (recovered == 0 && opts.demo.products > 0)
-    demo = load_demo_catalog(inv, opts.demo);
+    demo = inv.put_all(persistence::make_demo_catalog(opts.demo)).size();
 
-  http::api_options api_opts;
-  api_opts.admin_token = admin_token(opts);
-  api_opts.max_quantity = opts.products.max_quantity;
-  api_opts.checkout.max_items = opts.checkout.max_items;
-  api_opts.checkout.default_ttl_s = opts.checkout.default_ttl_s;
-  api_opts.checkout.max_ttl_s = opts.checkout.max_ttl_s;
-  api_opts.max_body_bytes = opts.http.max_body_bytes;
-  api_opts.max_bulk_body_bytes = opts.http.max_bulk_body_bytes;
-  api_opts.cache_max_age_s = opts.http.cache_max_age_s;
-  api_opts.write_rate_per_s = opts.limits.write_rate_per_min / 60.0;
-  api_opts.write_burst = opts.limits.write_burst;
-  api_opts.read_rate_per_s = opts.limits.read_rate_per_s;
-  api_opts.read_burst = opts.limits.read_burst;
-  api_opts.max_clients = opts.limits.max_clients;
-  api_opts.access_log = opts.log.access;
+  http::api_hooks hooks;
   const auto max_lag = static_cast<double>(opts.persistence.max_ready_lag_s);
-  api_opts.not_ready_reasons = [&store, max_lag] {
+  hooks.not_ready_reasons = [&store, max_lag] {
     std::vector<std::string> reasons;
     auto lag = store.stat().lag_seconds();
     if (lag > max_lag)
@@ -210,34 +153,34 @@ int run(config::node_config& cfg) {
                         + std::to_string(static_cast<int>(max_lag)) + " s)");
     return reasons;
   };
-  api_opts.readiness_details = [&store] { return persistence_details(store); };
+  hooks.readiness_details = [&store] { return persistence_details(store); };
   actors::admin_stats admin_counts;
-  api_opts.extra_metrics = [&store, &inv, &admin_counts] {
+  hooks.extra_metrics = [&store, &inv, &admin_counts] {
     return inv.metrics() + store.stat().metrics()
            + actors::admin_metrics(admin_counts);
   };
-  actors::admin_desk desk;
-  http::api api{inv, desk, api_opts};
 
-  // The admin actor, for doorbuster-console, on its own (loopback) port.
-  http::admin_auth console_auth{api_opts.admin_token};
-  actors::admin_hooks hooks;
-  hooks.token_ok = [&console_auth](const std::string& token) {
-    return console_auth.allows_token(token);
-  };
+  // The HTTP api and the admin actor show each other's state: the api is
+  // built first, the admin actor's hooks reach it by reference.
+  http::actor_bridge bridge{sys, opts.http.threads};
+  http::admin_auth console_auth{opts.admin.token};
   request_rate rate;
-  hooks.node_status = [&opts, &store, &api, &rate] {
-    return node_details(opts, store, api, rate);
-  };
-  hooks.set_draining = [&api](bool on) { api.set_draining(on); };
-  hooks.flush = [&store](actors::admin_hooks::done_fn done) {
-    store.flush(std::move(done));
-  };
-  hooks.snapshot = [&store](actors::admin_hooks::done_fn done) {
-    store.snapshot(std::move(done));
-  };
-  auto admin = actors::spawn_admin_actor(sys, inv, hooks, admin_counts);
-  desk.bind(admin);
+  std::unique_ptr<http::api> api;
+  actors::admin_deps admin_deps{
+    &inv,
+    store.writebehind(),
+    [&console_auth](const std::string& token) {
+      return console_auth.allows_token(token);
+    },
+    [&opts, &store, &api, &rate] {
+      return node_details(opts, store, *api, rate);
+    },
+    [&api](bool on) { api->set_draining(on); },
+    &admin_counts};
+  auto admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
+  api = std::make_unique<http::api>(inv, admin, bridge, opts,
+                                    std::move(hooks));
+  // The admin actor's port, for doorbuster-console (loopback by default).
   auto admin_port = sys.middleman().publish(admin, opts.admin.port,
                                             opts.admin.address.c_str(), true);
   if (!admin_port)
@@ -247,14 +190,11 @@ int run(config::node_config& cfg) {
                              + sys.render(admin_port.error()));
   if (!opts.admin.port_file.empty())
     std::ofstream{opts.admin.port_file} << *admin_port << '\n';
-  http::server server{{opts.http.address, opts.http.port, opts.http.threads,
-                       opts.http.max_connections, opts.http.max_header_bytes,
-                       opts.http.idle_timeout_ms, opts.http.request_timeout_ms},
-                      api};
+  http::server server{opts.http, *api};
   auto port = server.start();
   if (!opts.http.port_file.empty())
     std::ofstream{opts.http.port_file} << port << '\n';
-  api.start();
+  api->start();
   spdlog::info("doorbuster listening on {}:{} ({} io threads, {} shards, "
                "{} catalog actors, {} products recovered, {} demo products, "
                "{} storage, boot generation {}); admin actor on {}:{}",
@@ -266,7 +206,7 @@ int run(config::node_config& cfg) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {} received, stopping", sig);
-  api.stopping();
+  api->stopping();
   server.stop_accepting();
   auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
   while (http::metrics::requests_in_flight > 0
@@ -274,6 +214,7 @@ int run(config::node_config& cfg) {
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
   caf::anon_send_exit(admin, caf::exit_reason::user_shutdown);
   sys.middleman().unpublish(admin, *admin_port);
+  bridge.stop();
   inv.stop();
   store.stop(std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
   server.stop();

@@ -38,15 +38,25 @@ int main(int argc, char** argv) {
     auto sku = "FILL-" + std::to_string(p);
     if (seq <= products) {
       append_frame(buf, seq,
-                   product_record{sku, "Filler " + std::to_string(p), "d",
-                                  "fill", 100, "USD", stock, 1});
+                   doorbuster::domain::product_state{
+                     .sku = sku,
+                     .fields = {"Filler " + std::to_string(p), "d", "fill", 100,
+                                "USD", stock},
+                     .version = 1});
     } else {
       left[p] -= 1;
       versions[p] += 1;
       append_frame(buf, seq,
-                   order_record{(uint64_t{1} << 32) + seq, sku, 1, "bench",
-                                "key-" + std::to_string(seq), 100, "USD",
-                                1700000000000, left[p], versions[p]});
+                   doorbuster::domain::order{
+                     .order_id = (uint64_t{1} << 32) + seq,
+                     .sku = sku,
+                     .quantity = 1,
+                     .customer_id = "bench",
+                     .idempotency_key = "key-" + std::to_string(seq),
+                     .unit_price = 100,
+                     .currency = "USD",
+                     .created_at_ms = 1700000000000,
+                     .after = {.stock = left[p], .version = versions[p]}});
     }
     if (buf.size() >= segment_bytes)
       flush(seq + 1);

@@ -4,6 +4,7 @@
 
 #include "actors/inventory.hpp"
 #include "http/api_error.hpp"
+#include "http/detail/ask.hpp"
 #include "http/query_string.hpp"
 
 #include <boost/algorithm/hex.hpp>
@@ -36,52 +37,61 @@ bool matches_etag(std::string_view header, std::string_view etag) {
   return false;
 }
 
-
 api_error bad_parameter(std::string code, std::string message) {
-  return {bhttp::status::bad_request, std::move(code), std::move(message),
-          {}, {}, {}};
+  return {bhttp::status::bad_request,
+          std::move(code),
+          std::move(message),
+          {},
+          {},
+          {}};
 }
 
 } // namespace
 
-std::string etag_of(const actors::product_doc& doc) {
+std::string etag_of(const domain::product_doc& doc) {
   return "\"" + std::to_string(doc.version) + "\"";
 }
 
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
   std::string if_none_match{req[bhttp::field::if_none_match]};
-  ctx.inv.get_product(sku, [sku, if_none_match,
-                            cache = ctx.cache_control,
-                            send = std::move(send)](
-                             actors::product_doc_ptr doc) {
-    if (!doc) {
-      send(to_response(from_errc(actors::errc::unknown_sku, sku)));
-      return;
-    }
-    auto etag = etag_of(*doc);
-    if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
-      response res{bhttp::status::not_modified, 11};
-      res.set(bhttp::field::etag, etag);
-      res.set(bhttp::field::cache_control, *cache);
-      send(std::move(res));
-      return;
-    }
-    auto res = json_response(bhttp::status::ok, doc->json);
-    res.set(bhttp::field::etag, etag);
-    res.set(bhttp::field::cache_control, *cache);
-    send(std::move(res));
-  });
+  answer_fn<domain::product_doc_ptr> answer =
+      [sku, if_none_match, cache = ctx.cache_control,
+       deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<domain::product_doc_ptr> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        const auto& doc = *found;
+        if (!doc) {
+          send(to_response(from_errc(domain::errc::unknown_sku, sku)));
+          return;
+        }
+        auto etag = etag_of(*doc);
+        if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
+          response res{bhttp::status::not_modified, 11};
+          res.set(bhttp::field::etag, etag);
+          res.set(bhttp::field::cache_control, *cache);
+          send(std::move(res));
+          return;
+        }
+        auto res = json_response(bhttp::status::ok, doc->json);
+        res.set(bhttp::field::etag, etag);
+        res.set(bhttp::field::cache_control, *cache);
+        send(std::move(res));
+      };
+  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::get_atom::value,
+      std::move(sku));
 }
 
-void list_products(const context& ctx, std::string_view query,
-                   responder send) {
+void list_products(const context& ctx, std::string_view query, responder send) {
   auto params = parse_query(query);
   if (!params) {
     send(to_response(bad_parameter("invalid_parameter", "malformed query")));
     return;
   }
-  actors::listing_query q;
+  domain::listing_query q;
   for (auto& [key, value] : *params) {
     if (key == "category") {
       q.category = value;
@@ -92,9 +102,9 @@ void list_products(const context& ctx, std::string_view query,
       auto end = value.data() + value.size();
       auto [last, ec] = std::from_chars(value.data(), end, limit);
       if (ec != std::errc{} || last != end || limit < 1 || limit > max_limit) {
-        send(to_response(bad_parameter(
-          "invalid_parameter",
-          "limit must be an integer from 1 to " + std::to_string(max_limit))));
+        send(to_response(bad_parameter("invalid_parameter",
+                                       "limit must be an integer from 1 to " +
+                                           std::to_string(max_limit))));
         return;
       }
       q.limit = limit;
@@ -102,39 +112,52 @@ void list_products(const context& ctx, std::string_view query,
       try {
         boost::algorithm::unhex(value, std::back_inserter(q.after));
       } catch (const boost::algorithm::hex_decode_error&) {
-        send(to_response(
-          bad_parameter("invalid_cursor", "cursor is not one this API gave")));
+        send(to_response(bad_parameter("invalid_cursor",
+                                       "cursor is not one this API gave")));
         return;
       }
     }
   }
-  ctx.inv.list_products(std::move(q), [cache = ctx.cache_control,
-                                        send = std::move(send)](
-                                        actors::listing page) {
-    std::string body = "{\"items\":";
-    body += page.items_json;
-    body += ",\"next_cursor\":";
-    if (page.next) {
-      body += '"';
-      boost::algorithm::hex(*page.next, std::back_inserter(body));
-      body += '"';
-    } else {
-      body += "null";
-    }
-    body += '}';
-    auto res = json_response(bhttp::status::ok, std::move(body));
-    res.set(bhttp::field::cache_control, *cache);
-    send(std::move(res));
-  });
+  answer_fn<domain::listing> answer =
+      [cache = ctx.cache_control, deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<domain::listing> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        auto& page = *found;
+        std::string body = "{\"items\":";
+        body += page.items_json;
+        body += ",\"next_cursor\":";
+        if (page.next) {
+          body += '"';
+          boost::algorithm::hex(*page.next, std::back_inserter(body));
+          body += '"';
+        } else {
+          body += "null";
+        }
+        body += '}';
+        auto res = json_response(bhttp::status::ok, std::move(body));
+        res.set(bhttp::field::cache_control, *cache);
+        send(std::move(res));
+      };
+  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::list_atom::value,
+      std::move(q));
 }
 
 void list_categories(const context& ctx, responder send) {
-  ctx.inv.categories([cache = ctx.cache_control,
-                      send = std::move(send)](std::string json) {
-    auto res = json_response(bhttp::status::ok, std::move(json));
-    res.set(bhttp::field::cache_control, *cache);
-    send(std::move(res));
-  });
+  answer_fn<std::string> answer =
+      [cache = ctx.cache_control, deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<std::string> json) {
+        if (!json) {
+          send(no_answer(deadline));
+          return;
+        }
+        auto res = json_response(bhttp::status::ok, std::move(*json));
+        res.set(bhttp::field::cache_control, *cache);
+        send(std::move(res));
+      };
+  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::categ_atom::value);
 }
 
 } // namespace doorbuster::http::detail

@@ -3,8 +3,9 @@
 #include "http/detail/handlers.hpp"
 
 #include "actors/inventory.hpp"
-#include "actors/wall_time.hpp"
+#include "domain/clock.hpp"
 #include "http/checkout_input.hpp"
+#include "http/detail/ask.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -20,7 +21,7 @@ void write_string(json_writer& w, const std::string& s) {
 }
 
 /// A reservation's state: what it holds and until when.
-std::string render_reservation(const actors::checkout_result& res) {
+std::string render_reservation(const domain::checkout_result& res) {
   rapidjson::StringBuffer buf;
   json_writer w{buf};
   w.StartObject();
@@ -29,12 +30,12 @@ std::string render_reservation(const actors::checkout_result& res) {
   w.Key("customer_id");
   write_string(w, res.customer_id);
   w.Key("status");
-  w.String(actors::to_string(res.status));
+  w.String(domain::to_string(res.status));
   w.Key("expires_at");
   if (res.expires_at_ms == 0)
     w.Null(); // a sold reservation recovered after a restart
   else
-    write_string(w, actors::format_utc(res.expires_at_ms));
+    write_string(w, domain::format_utc(res.expires_at_ms));
   w.Key("items");
   w.StartArray();
   for (const auto& line : res.lines) {
@@ -51,7 +52,7 @@ std::string render_reservation(const actors::checkout_result& res) {
 }
 
 /// A sold checkout: one order per line. `id_key` names the checkout's id.
-std::string render_orders(const actors::checkout_result& res,
+std::string render_orders(const domain::checkout_result& res,
                           const char* id_key) {
   rapidjson::StringBuffer buf;
   json_writer w{buf};
@@ -61,7 +62,7 @@ std::string render_orders(const actors::checkout_result& res,
   w.Key("customer_id");
   write_string(w, res.customer_id);
   w.Key("status");
-  w.String(actors::to_string(res.status));
+  w.String(domain::to_string(res.status));
   w.Key("orders");
   w.StartArray();
   for (const auto& line : res.lines) {
@@ -84,46 +85,57 @@ std::string render_orders(const actors::checkout_result& res,
 }
 
 /// The error of a refused checkout step; names the line that caused it.
-response refused(const actors::checkout_result& res) {
+response refused(const domain::checkout_result& res) {
   if (res.lines.empty())
     return to_response(from_errc(res.error, std::to_string(res.checkout_id)));
   const auto& line = res.lines.front();
   auto err = from_errc(res.error, line.sku);
   err.sku = line.sku;
-  if (res.error == actors::errc::insufficient_stock)
+  if (res.error == domain::errc::insufficient_stock)
     err.available = line.available;
-  if (res.error == actors::errc::limit_exceeded)
+  if (res.error == domain::errc::limit_exceeded)
     err.allowance = line.allowance;
   return to_response(err);
 }
 
 void start_checkout(const context& ctx, const request& req, bool reserve_only,
                     responder send) {
-  actors::checkout_request checkout;
-  if (auto err = decode_checkout(req.body(), ctx.opts.checkout, reserve_only,
+  domain::checkout_request checkout;
+  if (auto err = decode_checkout(req.body(), ctx.opts.checkout,
+                                 ctx.opts.products.max_quantity, reserve_only,
                                  checkout)) {
     send(to_response(*err));
     return;
   }
   if (!read_idempotency_key(req, checkout.idempotency_key, send))
     return;
-  checkout.deadline_ns = ctx.request.deadline.time_since_epoch().count();
-  ctx.inv.checkout(std::move(checkout), [reserve_only, send = std::move(send)](
-                                          actors::checkout_result res) {
-    if (res.error != actors::errc::ok) {
-      send(refused(res));
-      return;
-    }
-    if (!reserve_only) {
-      send(json_response(bhttp::status::created,
-                         render_orders(res, "checkout_id")));
-      return;
-    }
-    auto out = json_response(bhttp::status::created, render_reservation(res));
-    out.set(bhttp::field::location,
-            "/v1/reservations/" + std::to_string(res.checkout_id));
-    send(std::move(out));
-  });
+  checkout.due = domain::deadline::at(ctx.request.deadline);
+  const auto& coordinator = ctx.inv.checkout_for(checkout.idempotency_key);
+  answer_fn<domain::checkout_result> answer =
+      [reserve_only, deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<domain::checkout_result> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        const auto& res = *found;
+        if (res.error != domain::errc::ok) {
+          send(refused(res));
+          return;
+        }
+        if (!reserve_only) {
+          send(json_response(bhttp::status::created,
+                             render_orders(res, "checkout_id")));
+          return;
+        }
+        auto out =
+            json_response(bhttp::status::created, render_reservation(res));
+        out.set(bhttp::field::location,
+                "/v1/reservations/" + std::to_string(res.checkout_id));
+        send(std::move(out));
+      };
+  ask(ctx, coordinator, std::move(answer), actors::checkout_atom::value,
+      std::move(checkout));
 }
 
 } // namespace
@@ -138,49 +150,58 @@ void place_order(const context& ctx, const request& req, responder send) {
 }
 
 void on_reservation(const context& ctx, const request& req,
-                    std::string_view id_text, actors::reservation_op op,
+                    std::string_view id_text, domain::reservation_op op,
                     responder send) {
   auto id = parse_checkout_id(id_text);
   if (!id) {
-    send(to_response(from_errc(actors::errc::unknown_reservation,
-                               std::string{id_text})));
+    send(to_response(
+        from_errc(domain::errc::unknown_reservation, std::string{id_text})));
     return;
   }
-  actors::reservation_request call;
+  domain::reservation_request call;
   call.checkout_id = *id;
   call.op = op;
   std::optional<api_error> err;
-  if (op == actors::reservation_op::extend)
+  if (op == domain::reservation_op::extend)
     err = decode_extend(req.body(), ctx.opts.checkout, call.ttl_ms);
-  else if (op == actors::reservation_op::confirm)
+  else if (op == domain::reservation_op::confirm)
     err = decode_empty(req.body());
   if (err) {
     send(to_response(*err));
     return;
   }
-  if (op == actors::reservation_op::confirm
-      && !read_idempotency_key(req, call.idempotency_key, send))
+  if (op == domain::reservation_op::confirm &&
+      !read_idempotency_key(req, call.idempotency_key, send))
     return;
-  ctx.inv.reservation(std::move(call), [op, send = std::move(send)](
-                                         actors::checkout_result res) {
-    if (res.error != actors::errc::ok) {
-      send(refused(res));
-      return;
-    }
-    switch (op) {
-      case actors::reservation_op::confirm:
-        send(json_response(bhttp::status::created,
-                           render_orders(res, "reservation_id")));
-        break;
-      case actors::reservation_op::cancel:
-        send(response{bhttp::status::no_content, 11});
-        break;
-      case actors::reservation_op::get:
-      case actors::reservation_op::extend:
-        send(json_response(bhttp::status::ok, render_reservation(res)));
-        break;
-    }
-  });
+  call.due = domain::deadline::at(ctx.request.deadline);
+  const auto& owner = ctx.inv.reservation_owner(call.checkout_id);
+  answer_fn<domain::checkout_result> answer =
+      [op, deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<domain::checkout_result> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        const auto& res = *found;
+        if (res.error != domain::errc::ok) {
+          send(refused(res));
+          return;
+        }
+        switch (op) {
+        case domain::reservation_op::confirm:
+          send(json_response(bhttp::status::created,
+                             render_orders(res, "reservation_id")));
+          break;
+        case domain::reservation_op::cancel:
+          send(response{bhttp::status::no_content, 11});
+          break;
+        case domain::reservation_op::get:
+        case domain::reservation_op::extend:
+          send(json_response(bhttp::status::ok, render_reservation(res)));
+          break;
+        }
+      };
+  ask(ctx, owner, std::move(answer), actors::resv_atom::value, std::move(call));
 }
 
 } // namespace doorbuster::http::detail

@@ -1,7 +1,8 @@
-// The route handlers behind http::api, one function per endpoint.
+// The route handlers behind http::api, one function per endpoint. Each
+// checks its request, asks the actor that serves it (detail/ask.hpp) and
+// renders the answer on the connection's io thread.
 #pragma once
 
-#include "actors/checkout_types.hpp"
 #include "http/api.hpp"
 
 #include <string>
@@ -10,8 +11,9 @@ namespace doorbuster::http::detail {
 
 struct context {
   actors::inventory& inv;
-  actors::admin_desk& admin; // the admin endpoints' writes
-  const api_options& opts;
+  const actors::admin_actor& admin; // the admin endpoints' writes
+  actor_bridge& bridge;
+  const config::options& opts;
   const request_context& request;
   /// The Cache-Control value of catalog reads; owned by the api, which
   /// outlives every answer.
@@ -24,7 +26,7 @@ bool read_idempotency_key(const request& req, std::string& out,
                           const responder& send);
 
 /// A product document's ETag: its version, quoted.
-std::string etag_of(const actors::product_doc& doc);
+std::string etag_of(const domain::product_doc& doc);
 
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send);
@@ -42,7 +44,7 @@ void create_reservation(const context& ctx, const request& req,
                         responder send);
 void place_order(const context& ctx, const request& req, responder send);
 void on_reservation(const context& ctx, const request& req,
-                    std::string_view id_text, actors::reservation_op op,
+                    std::string_view id_text, domain::reservation_op op,
                     responder send);
 
 } // namespace doorbuster::http::detail

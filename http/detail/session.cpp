@@ -27,12 +27,13 @@ namespace beast = boost::beast;
 
 class session : public std::enable_shared_from_this<session> {
 public:
-  session(net::ip::tcp::socket socket, const server_options& opts,
-          api& handler)
+  session(net::ip::tcp::socket socket, const config::http_options& opts,
+          api& handler, size_t io_thread)
     : stream_(std::move(socket)),
       deadline_(stream_.get_executor()),
       opts_(opts),
-      api_(handler) {
+      api_(handler),
+      io_thread_(io_thread) {
     ++metrics::open_connections;
     boost::system::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
@@ -120,12 +121,14 @@ private:
     ctx.received = std::chrono::steady_clock::now();
     ctx.deadline = ctx.received
                    + std::chrono::milliseconds{opts_.request_timeout_ms};
+    ctx.io_thread = io_thread_;
+    ctx.executor = stream_.get_executor();
     request_id_ = ctx.request_id;
     request_deadline_ = ctx.deadline;
     if (!timer_armed_)
       arm_deadline();
-    // The answer may come from an actor thread: hop back to this
-    // connection's io thread before touching the stream.
+    // Answers come on this connection's io thread (the api posts them
+    // here); dispatch keeps that true for any other caller too.
     api_.handle(std::move(req), ctx,
                 [self = shared_from_this(), seq](response res) {
                   auto ex = self->stream_.get_executor();
@@ -229,8 +232,9 @@ private:
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<response> response_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
-  const server_options& opts_;
+  const config::http_options& opts_;
   api& api_;
+  size_t io_thread_;
   bool keep_alive_ = true;
   bool answering_ = false; // a request is with the api
   uint64_t request_seq_ = 0;
@@ -243,9 +247,10 @@ private:
 
 } // namespace
 
-void start_session(net::ip::tcp::socket socket, const server_options& opts,
-                   api& handler, bool over_limit) {
-  std::make_shared<session>(std::move(socket), opts, handler)
+void start_session(net::ip::tcp::socket socket,
+                   const config::http_options& opts, api& handler,
+                   size_t io_thread, bool over_limit) {
+  std::make_shared<session>(std::move(socket), opts, handler, io_thread)
     ->run(over_limit);
 }
 

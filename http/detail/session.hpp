@@ -10,8 +10,10 @@
 
 namespace doorbuster::http::detail {
 
-/// Starts serving `socket`; refuses it with 503 when `over_limit`.
+/// Starts serving `socket` on io thread `io_thread`; refuses it with 503
+/// when `over_limit`.
 void start_session(boost::asio::ip::tcp::socket socket,
-                   const server_options& opts, api& handler, bool over_limit);
+                   const config::http_options& opts, api& handler,
+                   size_t io_thread, bool over_limit);
 
 } // namespace doorbuster::http::detail

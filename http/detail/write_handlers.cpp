@@ -3,8 +3,8 @@
 // actor, like the console's).
 #include "http/detail/handlers.hpp"
 
-#include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
+#include "http/detail/ask.hpp"
 #include "http/metrics.hpp"
 #include "http/product_input.hpp"
 
@@ -23,7 +23,7 @@ std::string text_of(const rapidjson::StringBuffer& buf) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-std::string render_order(const actors::purchase_result& res) {
+std::string render_order(const domain::purchase_result& res) {
   rapidjson::StringBuffer buf;
   json_writer w{buf};
   w.StartObject();
@@ -40,20 +40,25 @@ std::string render_order(const actors::purchase_result& res) {
 }
 
 /// Answers a put or patch: the product's document, or the domain error.
-actors::reply_fn<actors::write_result> answer_write(std::string sku,
-                                              responder send) {
-  return [sku = std::move(sku), send = std::move(send)](
-           actors::write_result res) {
-    if (res.error != actors::errc::ok) {
+answer_fn<domain::write_result> answer_write(const context& ctx,
+                                             std::string sku, responder send) {
+  return [sku = std::move(sku), deadline = ctx.request.deadline,
+          send = std::move(send)](caf::expected<domain::write_result> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    auto& res = *found;
+    if (res.error != domain::errc::ok) {
       auto err = from_errc(res.error, sku);
-      if (res.error == actors::errc::insufficient_stock)
+      if (res.error == domain::errc::insufficient_stock)
         err.available = res.available;
       send(to_response(err));
       return;
     }
-    auto out = json_response(res.created ? bhttp::status::created
-                                         : bhttp::status::ok,
-                             res.doc->json);
+    auto out =
+        json_response(res.created ? bhttp::status::created : bhttp::status::ok,
+                      res.doc->json);
     out.set(bhttp::field::etag, etag_of(*res.doc));
     send(std::move(out));
   };
@@ -75,54 +80,64 @@ bool read_idempotency_key(const request& req, std::string& out,
 
 void purchase(const context& ctx, const request& req, std::string sku,
               responder send) {
-  actors::purchase_request order;
-  if (auto err = decode_purchase(req.body(), ctx.opts.max_quantity, order)) {
+  domain::purchase_request order;
+  if (auto err =
+          decode_purchase(req.body(), ctx.opts.products.max_quantity, order)) {
     send(to_response(*err));
     return;
   }
   if (!read_idempotency_key(req, order.idempotency_key, send))
     return;
   order.sku = std::move(sku);
-  order.deadline_ns = ctx.request.deadline.time_since_epoch().count();
-  ctx.inv.purchase(std::move(order), [send = std::move(send)](
-                                       actors::purchase_result res) {
-    if (res.error != actors::errc::ok) {
-      auto err = from_errc(res.error, res.sku);
-      if (res.error == actors::errc::insufficient_stock)
-        err.available = res.remaining;
-      if (res.error == actors::errc::limit_exceeded)
-        err.allowance = res.allowance;
-      send(to_response(err));
-      return;
-    }
-    send(json_response(bhttp::status::created, render_order(res)));
-  });
+  order.due = domain::deadline::at(ctx.request.deadline);
+  const auto& shard = ctx.inv.shard_for(order.sku);
+  answer_fn<domain::purchase_result> answer =
+      [deadline = ctx.request.deadline,
+       send = std::move(send)](caf::expected<domain::purchase_result> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        const auto& res = *found;
+        if (res.error != domain::errc::ok) {
+          auto err = from_errc(res.error, res.sku);
+          if (res.error == domain::errc::insufficient_stock)
+            err.available = res.remaining;
+          if (res.error == domain::errc::limit_exceeded)
+            err.allowance = res.allowance;
+          send(to_response(err));
+          return;
+        }
+        send(json_response(bhttp::status::created, render_order(res)));
+      };
+  ask(ctx, shard, std::move(answer), actors::purchase_atom::value,
+      std::move(order));
 }
 
 void put_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
-  actors::product_fields fields;
+  domain::product_fields fields;
   if (auto err = decode_product(req.body(), fields)) {
     send(to_response(*err));
     return;
   }
-  ctx.admin.put_product(sku, std::move(fields),
-                      answer_write(sku, std::move(send)));
+  ask(ctx, ctx.admin, answer_write(ctx, sku, std::move(send)),
+      actors::put_atom::value, sku, std::move(fields));
 }
 
 void patch_product(const context& ctx, const request& req, std::string sku,
                    responder send) {
-  actors::product_patch patch;
+  domain::product_patch patch;
   if (auto err = decode_patch(req.body(), patch)) {
     send(to_response(*err));
     return;
   }
-  ctx.admin.patch_product(sku, std::move(patch),
-                        answer_write(sku, std::move(send)));
+  ask(ctx, ctx.admin, answer_write(ctx, sku, std::move(send)),
+      actors::patch_atom::value, sku, std::move(patch));
 }
 
 void bulk_load(const context& ctx, const request& req, responder send) {
-  std::vector<actors::inventory::product_entry> entries;
+  std::vector<domain::product_entry> entries;
   std::vector<std::pair<size_t, api_error>> rejected;
   std::string_view body = req.body();
   for (size_t line_no = 1; !body.empty(); ++line_no) {
@@ -133,40 +148,48 @@ void bulk_load(const context& ctx, const request& req, responder send) {
       line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos)
       continue;
-    actors::inventory::product_entry entry;
-    if (auto err = decode_bulk_line(line, entry.first, entry.second)) {
+    domain::product_entry entry;
+    if (auto err = decode_bulk_line(line, entry.sku, entry.fields)) {
       metrics::local().count_error(err->code); // a refusal like any other
       rejected.emplace_back(line_no, std::move(*err));
     } else
       entries.push_back(std::move(entry));
   }
-  ctx.admin.put_many(std::move(entries),
-                   [rejected = std::move(rejected), send = std::move(send)](
-                     std::vector<actors::write_result> results) {
-                     rapidjson::StringBuffer buf;
-                     json_writer w{buf};
-                     w.StartObject();
-                     w.Key("loaded");
-                     w.Uint64(results.size());
-                     w.Key("rejected");
-                     w.StartArray();
-                     for (const auto& [line_no, err] : rejected) {
-                       w.StartObject();
-                       w.Key("line");
-                       w.Uint64(line_no);
-                       w.Key("error");
-                       w.StartObject();
-                       w.Key("code");
-                       w.String(err.code.c_str());
-                       w.Key("message");
-                       w.String(err.message.c_str());
-                       w.EndObject();
-                       w.EndObject();
-                     }
-                     w.EndArray();
-                     w.EndObject();
-                     send(json_response(bhttp::status::ok, text_of(buf)));
-                   });
+  answer_fn<std::vector<domain::write_result>> answer =
+      [rejected = std::move(rejected), deadline = ctx.request.deadline,
+       send = std::move(send)](
+          caf::expected<std::vector<domain::write_result>> found) {
+        if (!found) {
+          send(no_answer(deadline));
+          return;
+        }
+        const auto& results = *found;
+        rapidjson::StringBuffer buf;
+        json_writer w{buf};
+        w.StartObject();
+        w.Key("loaded");
+        w.Uint64(results.size());
+        w.Key("rejected");
+        w.StartArray();
+        for (const auto& [line_no, err] : rejected) {
+          w.StartObject();
+          w.Key("line");
+          w.Uint64(line_no);
+          w.Key("error");
+          w.StartObject();
+          w.Key("code");
+          w.String(err.code.c_str());
+          w.Key("message");
+          w.String(err.message.c_str());
+          w.EndObject();
+          w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+        send(json_response(bhttp::status::ok, text_of(buf)));
+      };
+  ask(ctx, ctx.admin, std::move(answer), actors::bulk_atom::value,
+      std::move(entries));
 }
 
 } // namespace doorbuster::http::detail

@@ -7,13 +7,15 @@
 namespace doorbuster::actors {
 namespace {
 
+using namespace domain;
+
 product_doc_ptr doc(const std::string& sku, const std::string& category,
                     const std::string& name, uint64_t version = 1) {
-  product_fields f;
-  f.name = name;
-  f.category = category;
-  f.currency = "USD";
-  return render_product_doc(sku, f, {}, 0, version);
+  product_state p{.sku = sku, .version = version};
+  p.fields.name = name;
+  p.fields.category = category;
+  p.fields.currency = "USD";
+  return render_product_doc(p);
 }
 
 TEST(catalog_index, finds_by_sku_and_keeps_newest_version) {

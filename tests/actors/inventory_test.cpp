@@ -1,6 +1,7 @@
 // The inventory with its real actors and a real journal on disk: routing,
 // catalog updates, durability before answers, and many threads purchasing
-// one SKU at once.
+// one SKU at once. The test thread asks through a scoped actor (tests may
+// block; request paths never do).
 #include "actors/inventory.hpp"
 #include "persistence/journal_actor.hpp"
 #include "persistence/journal_files.hpp"
@@ -8,55 +9,63 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
 namespace doorbuster::actors {
 namespace {
 
-/// Waits for a reply_fn's value; tests only (blocks the calling thread).
-template <class T>
-struct awaited {
-  std::promise<T> promise;
-  reply_fn<T> fn() {
-    return [this](T value) { promise.set_value(std::move(value)); };
-  }
-  T get() {
-    auto future = promise.get_future();
-    EXPECT_EQ(future.wait_for(std::chrono::seconds{10}),
-              std::future_status::ready);
-    return future.get();
-  }
-};
+using namespace domain;
 
 product_fields fields(int64_t stock, std::string category = "toys") {
   return {"Ball", "round", std::move(category), 500, "EUR", stock};
 }
 
-std::string temp_dir() {
-  return testing::make_temp_dir("doorbuster-inv");
+config::options small_node() {
+  config::options opts;
+  opts.products.shards = 8;
+  opts.catalog.workers = 2;
+  opts.products.idempotency_keys = 100;
+  return opts;
 }
+
+struct registered : caf::actor_system_config {
+  registered() { add_message_types<caf::id_block::doorbuster>(); }
+};
 
 class inventory_test : public ::testing::Test {
 protected:
-  std::string dir = temp_dir();
-  caf::actor_system_config cfg;
+  std::string dir = testing::make_temp_dir("doorbuster-inv");
+  registered cfg;
   caf::actor_system sys{cfg};
   persistence::status stat;
-  caf::actor journal = persistence::spawn_journal(sys, {dir}, 1, {}, &stat);
-  inventory inv{sys, journal, {8, 2, 100, 3}};
+  persistence::journal_actor journal = persistence::spawn_journal(
+    sys, dir, {}, 1, {}, &stat);
+  inventory inv{sys, journal, small_node(), 3};
 
   ~inventory_test() override {
     inv.stop();
     caf::anon_send(journal, persistence::stop_atom::value);
     sys.await_all_actors_done();
     std::filesystem::remove_all(dir);
+  }
+
+  /// Asks `handle` and waits for the answer (10 s at most).
+  template <class Result, class Handle, class... Ts>
+  Result ask(const Handle& handle, Ts&&... xs) {
+    caf::scoped_actor self{sys};
+    Result out{};
+    self->request(handle, std::chrono::seconds{10}, std::forward<Ts>(xs)...)
+      .receive([&](Result& value) { out = std::move(value); },
+               [&](caf::error& err) { ADD_FAILURE() << sys.render(err); });
+    return out;
   }
 
   /// Every record in the journal files, in order.
@@ -69,22 +78,28 @@ protected:
   }
 
   write_result put(const std::string& sku, product_fields f) {
-    awaited<write_result> w;
-    inv.put_product(sku, std::move(f), w.fn());
-    return w.get();
+    return ask<write_result>(inv.shard_for(sku), put_atom::value, sku,
+                             std::move(f));
   }
 
   purchase_result buy(const std::string& sku, int64_t q,
                       std::string key = {}) {
-    awaited<purchase_result> w;
-    inv.purchase({sku, q, "c", std::move(key)}, w.fn());
-    return w.get();
+    return ask<purchase_result>(inv.shard_for(sku), purchase_atom::value,
+                                purchase_request{sku, q, "c", std::move(key)});
   }
 
   product_doc_ptr read(const std::string& sku) {
-    awaited<product_doc_ptr> w;
-    inv.get_product(sku, w.fn());
-    return w.get();
+    return ask<product_doc_ptr>(inv.catalog(), get_atom::value, sku);
+  }
+
+  checkout_result order(std::vector<checkout_line> items, deadline due = {}) {
+    checkout_request req;
+    req.customer_id = "c";
+    req.items = std::move(items);
+    req.reserve_only = false;
+    req.due = due;
+    return ask<checkout_result>(inv.checkout_for({}), checkout_atom::value,
+                                std::move(req));
   }
 };
 
@@ -98,9 +113,9 @@ TEST_F(inventory_test, put_creates_then_replaces) {
 
 TEST_F(inventory_test, purchase_of_unknown_sku_is_refused) {
   EXPECT_EQ(buy("NOPE", 1).error, errc::unknown_sku);
-  awaited<write_result> w;
-  inv.patch_product("NOPE", {}, w.fn());
-  EXPECT_EQ(w.get().error, errc::unknown_sku);
+  auto patched = ask<write_result>(inv.shard_for("NOPE"), patch_atom::value,
+                                   std::string{"NOPE"}, product_patch{});
+  EXPECT_EQ(patched.error, errc::unknown_sku);
 }
 
 TEST_F(inventory_test, read_after_write_sees_the_new_stock_at_once) {
@@ -123,30 +138,23 @@ TEST_F(inventory_test, every_answered_change_is_already_in_the_journal) {
   EXPECT_GE(stat.durable_seq.load(), 2u);
   auto records = journaled();
   ASSERT_EQ(records.size(), 2u);
-  const auto& order = std::get<persistence::order_record>(records[1].entry);
-  EXPECT_EQ(order.order_id, res.order_id);
-  EXPECT_EQ(order.quantity, 3);
-  EXPECT_EQ(order.stock_after, 7);
-  EXPECT_EQ(order.idempotency_key, "key-1");
+  const auto& sale = std::get<domain::order>(records[1].entry);
+  EXPECT_EQ(sale.order_id, res.order_id);
+  EXPECT_EQ(sale.quantity, 3);
+  EXPECT_EQ(sale.after.stock, 7);
+  EXPECT_EQ(sale.idempotency_key, "key-1");
   auto again = buy("A", 3, "key-1");
   EXPECT_EQ(again.order_id, res.order_id);
   EXPECT_EQ(journaled().size(), 2u) << "a replayed key is not journaled again";
 }
 
 TEST_F(inventory_test, restore_brings_back_state_version_and_keys) {
-  restored_product saved;
-  saved.sku = "R";
-  saved.fields = fields(9);
-  saved.version = 41;
-  purchase_result answer;
-  answer.order_id = 77;
-  answer.sku = "R";
-  answer.quantity = 2;
-  answer.remaining = 9;
-  saved.orders.push_back({"k", 2, "c", answer});
-  awaited<size_t> done;
-  inv.restore({saved}, done.fn());
-  EXPECT_EQ(done.get(), 1u);
+  stored_product saved;
+  saved.state.sku = "R";
+  saved.state.fields = fields(9);
+  saved.state.version = 41;
+  saved.purchases.push_back({"k", 2, "c", 77, 9});
+  EXPECT_EQ(inv.restore({saved}, {}), 1u);
   EXPECT_EQ(read("R")->version, 41u);
   EXPECT_EQ(buy("R", 2, "k").order_id, 77u);
   EXPECT_EQ(journaled().size(), 0u) << "restoring journals nothing";
@@ -189,37 +197,22 @@ TEST_F(inventory_test, concurrent_purchases_never_oversell) {
   EXPECT_NE(doc->json.find("\"stock\":0"), std::string::npos);
 }
 
-TEST_F(inventory_test, put_many_answers_once_with_every_result) {
-  std::vector<inventory::product_entry> entries;
+TEST_F(inventory_test, put_all_answers_once_with_every_result) {
+  std::vector<product_entry> entries;
   for (int i = 0; i < 300; ++i)
-    entries.emplace_back("P" + std::to_string(i), fields(i));
-  awaited<std::vector<write_result>> w;
-  inv.put_many(std::move(entries), w.fn());
-  auto results = w.get();
+    entries.push_back({"P" + std::to_string(i), fields(i)});
+  auto results = inv.put_all(std::move(entries));
   ASSERT_EQ(results.size(), 300u);
   for (const auto& r : results)
     EXPECT_TRUE(r.created);
-  awaited<std::string> cats;
-  inv.categories(cats.fn());
-  EXPECT_EQ(cats.get(), R"([{"name":"toys","count":300}])");
-}
-
-checkout_result order(inventory& inv, std::vector<checkout_line> items,
-                      int64_t deadline_ns = 0) {
-  checkout_request req;
-  req.customer_id = "c";
-  req.items = std::move(items);
-  req.reserve_only = false;
-  req.deadline_ns = deadline_ns;
-  awaited<checkout_result> w;
-  inv.checkout(std::move(req), w.fn());
-  return w.get();
+  EXPECT_EQ(ask<std::string>(inv.catalog(), categ_atom::value),
+            R"([{"name":"toys","count":300}])");
 }
 
 TEST_F(inventory_test, order_journals_holds_then_its_decision_then_sales) {
   put("A", fields(5));
   put("B", fields(5));
-  auto res = order(inv, {{"B", 2}, {"A", 1}});
+  auto res = order({{"B", 2}, {"A", 1}});
   ASSERT_EQ(res.error, errc::ok);
   ASSERT_EQ(res.lines.size(), 2u);
   EXPECT_EQ(res.lines[0].sku, "A") << "lines are taken in SKU order";
@@ -229,11 +222,11 @@ TEST_F(inventory_test, order_journals_holds_then_its_decision_then_sales) {
   auto records = journaled();
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& e = records[i].entry;
-    if (std::holds_alternative<persistence::hold_record>(e))
+    if (std::holds_alternative<hold_record>(e))
       last_hold = i;
-    if (std::holds_alternative<persistence::checkout_record>(e))
+    if (std::holds_alternative<checkout_decision>(e))
       decision = i;
-    if (auto* o = std::get_if<persistence::order_record>(&e);
+    if (auto* o = std::get_if<domain::order>(&e);
         o && o->checkout_id == res.checkout_id) {
       first_sale = std::min(first_sale, i);
       ++sales;
@@ -247,16 +240,14 @@ TEST_F(inventory_test, order_journals_holds_then_its_decision_then_sales) {
 TEST_F(inventory_test, checkout_past_its_deadline_holds_nothing) {
   put("A", fields(5));
   put("B", fields(5));
-  auto past = std::chrono::steady_clock::now().time_since_epoch().count() - 1;
-  auto res = order(inv, {{"A", 1}, {"B", 1}}, past);
+  auto past = deadline::at(std::chrono::steady_clock::now()
+                           - std::chrono::milliseconds{1});
+  auto res = order({{"A", 1}, {"B", 1}}, past);
   EXPECT_EQ(res.error, errc::deadline_exceeded);
-  for (const auto* sku : {"A", "B"}) {
-    awaited<product_doc_ptr> doc;
-    inv.get_product(sku, doc.fn());
-    EXPECT_NE(doc.get()->json.find(R"("reserved":0,"available":5)"),
+  for (const auto* sku : {"A", "B"})
+    EXPECT_NE(read(sku)->json.find(R"("reserved":0,"available":5)"),
               std::string::npos)
       << sku;
-  }
 }
 
 } // namespace

@@ -10,12 +10,12 @@ std::string code_of(const std::optional<api_error>& err) {
 }
 
 std::string purchase_code(std::string_view body) {
-  actors::purchase_request req;
+  domain::purchase_request req;
   return code_of(decode_purchase(body, 10, req));
 }
 
 TEST(decode_purchase, accepts_a_valid_body) {
-  actors::purchase_request req;
+  domain::purchase_request req;
   EXPECT_FALSE(decode_purchase(R"({"quantity":3,"customer_id":"c"})", 10, req));
   EXPECT_EQ(req.quantity, 3);
   EXPECT_EQ(req.customer_id, "c");
@@ -52,7 +52,7 @@ TEST(decode_purchase, names_each_kind_of_bad_input) {
 }
 
 TEST(decode_product, requires_every_field_and_checks_currency) {
-  actors::product_fields f;
+  domain::product_fields f;
   EXPECT_EQ(code_of(decode_product(
               R"({"name":"n","description":"d","category":"c","price":1,)"
               R"("currency":"USD","stock":2})",
@@ -73,10 +73,10 @@ TEST(decode_product, requires_every_field_and_checks_currency) {
 }
 
 TEST(decode_patch, refuses_stock_together_with_stock_delta) {
-  actors::product_patch p;
+  domain::product_patch p;
   EXPECT_EQ(code_of(decode_patch(R"({"stock":1,"stock_delta":2})", p)),
             "invalid_field");
-  actors::product_patch q;
+  domain::product_patch q;
   EXPECT_EQ(code_of(decode_patch(R"({"stock_delta":-2,"price":5})", q)), "ok");
   EXPECT_EQ(*q.stock_delta, -2);
   EXPECT_EQ(*q.price, 5);
@@ -85,7 +85,7 @@ TEST(decode_patch, refuses_stock_together_with_stock_delta) {
 
 TEST(decode_bulk_line, requires_a_valid_sku) {
   std::string sku;
-  actors::product_fields f;
+  domain::product_fields f;
   auto line = R"({"sku":"bad sku","name":"n","description":"d",)"
               R"("category":"c","price":1,"currency":"USD","stock":2})";
   EXPECT_EQ(code_of(decode_bulk_line(line, sku, f)), "invalid_field");

@@ -12,11 +12,11 @@ TEST(demo_catalog, is_deterministic_for_a_seed) {
   auto b = make_demo_catalog({100, 5, 7});
   auto c = make_demo_catalog({100, 5, 8});
   ASSERT_EQ(a.size(), 100u);
-  EXPECT_EQ(a[42].second.name, b[42].second.name);
-  EXPECT_EQ(a[42].second.stock, b[42].second.stock);
+  EXPECT_EQ(a[42].fields.name, b[42].fields.name);
+  EXPECT_EQ(a[42].fields.stock, b[42].fields.stock);
   bool differs = false;
   for (size_t i = 0; i < a.size(); ++i)
-    differs = differs || a[i].second.name != c[i].second.name;
+    differs = differs || a[i].fields.name != c[i].fields.name;
   EXPECT_TRUE(differs);
 }
 
@@ -31,7 +31,7 @@ TEST(demo_catalog, uses_the_requested_categories_and_unique_skus) {
   }
   EXPECT_EQ(skus.size(), 1000u);
   EXPECT_EQ(categories.size(), 25u);
-  EXPECT_EQ(items.front().first, "SKU-000001");
+  EXPECT_EQ(items.front().sku, "SKU-000001");
 }
 
 } // namespace

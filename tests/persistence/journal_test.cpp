@@ -6,6 +6,8 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/after.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include <gtest/gtest.h>
@@ -24,13 +26,23 @@ std::string temp_dir() {
   return testing::make_temp_dir("doorbuster-journal");
 }
 
-journal_entry order(uint64_t id, int64_t stock_after) {
-  return order_record{id,  "SKU-1", 1,          "customer", "key-" + std::to_string(id),
-                      250, "EUR",   1700000000, stock_after, id + 1};
+domain::change order(uint64_t id, int64_t stock_after) {
+  return domain::order{.order_id = id,
+                       .sku = "SKU-1",
+                       .quantity = 1,
+                       .customer_id = "customer",
+                       .idempotency_key = "key-" + std::to_string(id),
+                       .unit_price = 250,
+                       .currency = "EUR",
+                       .created_at_ms = 1700000000,
+                       .after = {.stock = stock_after, .version = id + 1}};
 }
 
-journal_entry product(const std::string& sku, uint64_t version) {
-  return product_record{sku, "Name", "Desc", "cat", 100, "USD", 10, version};
+domain::change product(const std::string& sku, uint64_t version) {
+  return domain::product_state{
+    .sku = sku,
+    .fields = {"Name", "Desc", "cat", 100, "USD", 10},
+    .version = version};
 }
 
 /// Writes records 1..n as one segment; returns the frames' end offsets.
@@ -58,16 +70,22 @@ std::vector<journal_record> scan_all(const std::string& dir, bool repair,
   return out;
 }
 
-/// Appends orders `from`..`to` and waits until the last one is durable.
-void append_orders(const caf::actor& journal, int from, int to) {
-  std::promise<void> done;
+/// Appends orders `from`..`to` (tickets equal to their ids) as a producer
+/// would, and waits until the journal says the last one is durable.
+void append_orders(caf::actor_system& sys, const journal_actor& journal,
+                   int from, int to) {
+  caf::scoped_actor producer{sys};
   for (int i = from; i <= to; ++i)
-    caf::anon_send(journal, append_atom::value, order(i, 1),
-                   durable_fn{[&done, i, to] {
-                     if (i == to)
-                       done.set_value();
-                   }});
-  done.get_future().wait();
+    producer->send(journal, append_atom::value, order(i, 1),
+                   static_cast<uint64_t>(i));
+  uint64_t durable = 0;
+  while (durable < static_cast<uint64_t>(to))
+    producer->receive(
+      [&](durable_atom, uint64_t ticket) { durable = ticket; },
+      caf::after(std::chrono::seconds{20}) >> [&] {
+        FAIL() << "no acknowledgement after ticket " << durable;
+        durable = to;
+      });
 }
 
 class journal_test : public ::testing::Test {
@@ -89,13 +107,13 @@ TEST_F(journal_test, frames_round_trip_both_record_kinds) {
             frame_status::ok);
   EXPECT_EQ(size1 + size2, bytes.size());
   EXPECT_EQ(first.seq, 7u);
-  EXPECT_EQ(std::get<product_record>(first.entry).sku, "A");
-  EXPECT_EQ(std::get<product_record>(first.entry).version, 3u);
-  const auto& o = std::get<order_record>(second.entry);
+  EXPECT_EQ(std::get<domain::product_state>(first.entry).sku, "A");
+  EXPECT_EQ(std::get<domain::product_state>(first.entry).version, 3u);
+  const auto& o = std::get<domain::order>(second.entry);
   EXPECT_EQ(second.seq, 8u);
   EXPECT_EQ(o.order_id, 42u);
   EXPECT_EQ(o.idempotency_key, "key-42");
-  EXPECT_EQ(o.stock_after, 9);
+  EXPECT_EQ(o.after.stock, 9);
 }
 
 TEST_F(journal_test, torn_tail_at_every_byte_of_the_last_record_is_cut) {
@@ -139,39 +157,75 @@ TEST_F(journal_test, group_commit_batches_appends_and_acks_after_sync) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   status stat;
-  auto journal = spawn_journal(sys, {dir}, 1, {}, &stat);
-  constexpr int n = 2000;
-  std::atomic<int> acked{0};
-  std::atomic<bool> ack_before_durable{false};
-  std::promise<void> all;
-  for (int i = 1; i <= n; ++i)
-    caf::anon_send(journal, append_atom::value, order(i, n - i),
-                   durable_fn{[&, i] {
-                     if (stat.durable_seq.load() < static_cast<uint64_t>(i))
-                       ack_before_durable = true;
-                     if (++acked == n)
-                       all.set_value();
-                   }});
-  ASSERT_EQ(all.get_future().wait_for(std::chrono::seconds{20}),
-            std::future_status::ready);
+  auto journal = spawn_journal(sys, dir, {}, 1, {}, &stat);
+  constexpr uint64_t n = 2000;
+  caf::scoped_actor producer{sys};
+  // The only producer: its ticket i is record i.
+  for (uint64_t i = 1; i <= n; ++i)
+    producer->send(journal, append_atom::value, order(i, 1), i);
+  uint64_t acked = 0;
+  size_t acks = 0;
+  bool ack_before_durable = false;
+  while (acked < n)
+    producer->receive(
+      [&](durable_atom, uint64_t ticket) {
+        EXPECT_GT(ticket, acked) << "acknowledgements move forward";
+        if (stat.durable_seq.load() < ticket)
+          ack_before_durable = true;
+        acked = ticket;
+        ++acks;
+      },
+      caf::after(std::chrono::seconds{20}) >> [&] {
+        FAIL() << "no acknowledgement after ticket " << acked;
+        acked = n;
+      });
+  // A scoped actor counts as running until it is destroyed.
   caf::anon_send(journal, stop_atom::value);
-  sys.await_all_actors_done();
+  producer->wait_for(journal);
   EXPECT_FALSE(ack_before_durable);
-  EXPECT_EQ(stat.appends.load(), static_cast<uint64_t>(n));
-  EXPECT_LT(stat.syncs.load(), static_cast<uint64_t>(n))
+  EXPECT_EQ(stat.appends.load(), n);
+  EXPECT_LT(stat.syncs.load(), n)
     << "appends queued during a sync must share the next one";
+  EXPECT_EQ(acks, stat.syncs.load()) << "one acknowledgement per commit";
   EXPECT_EQ(scan_all(dir, false).size(), static_cast<size_t>(n));
+}
+
+TEST_F(journal_test, each_producer_hears_of_its_own_records_only) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  status stat;
+  auto journal = spawn_journal(sys, dir, {}, 1, {}, &stat);
+  caf::scoped_actor a{sys};
+  caf::scoped_actor b{sys};
+  for (uint64_t i = 1; i <= 100; ++i) {
+    a->send(journal, append_atom::value, order(i, 1), i);
+    b->send(journal, append_atom::value, order(1000 + i, 1), 5000 + i);
+  }
+  auto last_ack = [](caf::scoped_actor& producer, uint64_t until) {
+    uint64_t seen = 0;
+    while (seen < until)
+      producer->receive([&](durable_atom, uint64_t ticket) { seen = ticket; },
+                        caf::after(std::chrono::seconds{20}) >> [&] {
+                          seen = until + 1; // give up, fail below
+                        });
+    return seen;
+  };
+  EXPECT_EQ(last_ack(a, 100), 100u);
+  EXPECT_EQ(last_ack(b, 5100), 5100u);
+  caf::anon_send(journal, stop_atom::value);
+  a->wait_for(journal);
+  EXPECT_EQ(scan_all(dir, false).size(), 200u);
 }
 
 TEST_F(journal_test, cursor_follows_the_writer_through_preallocated_space) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   status stat;
-  auto journal = spawn_journal(sys, {dir}, 1, {}, &stat);
+  auto journal = spawn_journal(sys, dir, {}, 1, {}, &stat);
   journal_cursor cursor{dir, 0};
   std::vector<journal_record> read;
   for (int round = 0; round < 5; ++round) {
-    append_orders(journal, round * 10 + 1, round * 10 + 10);
+    append_orders(sys, journal, round * 10 + 1, round * 10 + 10);
     cursor.read(stat.durable_seq, 1000, read);
     ASSERT_EQ(read.size(), static_cast<size_t>(round * 10 + 10));
     EXPECT_EQ(read.back().seq, static_cast<uint64_t>(round * 10 + 10));
@@ -212,11 +266,11 @@ TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   status stat;
-  journal_options opts{dir};
+  config::persistence_options opts;
   opts.segment_bytes = 2048;
-  opts.max_batch_records = 8;
-  auto journal = spawn_journal(sys, opts, 1, {}, &stat);
-  append_orders(journal, 1, 200);
+  opts.group_commit_records = 8;
+  auto journal = spawn_journal(sys, dir, opts, 1, {}, &stat);
+  append_orders(sys, journal, 1, 200);
   auto segments = list_segments(dir);
   EXPECT_GT(segments.size(), 3u);
   // The cursor reads behind the writer across every segment.
@@ -229,7 +283,7 @@ TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   }
   EXPECT_EQ(read.back().seq, 200u);
   stat.confirmed_seq = 150;
-  append_orders(journal, 201, 210);
+  append_orders(sys, journal, 201, 210);
   auto left = list_segments(dir);
   for (size_t i = 0; i + 1 < left.size(); ++i)
     EXPECT_GT(left[i + 1].first_seq - 1, 150u)

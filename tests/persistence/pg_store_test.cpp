@@ -13,15 +13,25 @@ using testing::shared_cluster_uri;
 
 journal_record product(uint64_t seq, const std::string& sku, int64_t stock,
                        uint64_t version) {
-  return {seq, product_record{sku, "Name", "Desc", "cat", 100, "USD", stock,
-                              version}};
+  return {seq, domain::product_state{
+                 .sku = sku,
+                 .fields = {"Name", "Desc", "cat", 100, "USD", stock},
+                 .version = version}};
 }
 
 journal_record order(uint64_t seq, uint64_t id, const std::string& sku,
                      int64_t stock_after, uint64_t version_after,
                      std::string key = {}) {
-  return {seq, order_record{id, sku, 1, "c", std::move(key), 100, "USD",
-                            1700000000000, stock_after, version_after}};
+  return {seq, domain::order{.order_id = id,
+                             .sku = sku,
+                             .quantity = 1,
+                             .customer_id = "c",
+                             .idempotency_key = std::move(key),
+                             .unit_price = 100,
+                             .currency = "USD",
+                             .created_at_ms = 1700000000000,
+                             .after = {.stock = stock_after,
+                                       .version = version_after}}};
 }
 
 TEST(pg_store, migrates_once_and_is_idempotent) {
@@ -57,14 +67,18 @@ TEST(pg_store, quotes_text_safely) {
   pg_database db{shared_cluster_uri()};
   pg_store store{db.uri(), "n1"};
   store.migrate();
-  journal_record tricky{1, product_record{"Q", "it's a \"test\"; DROP TABLE x",
-                                          "back\\slash", "c", 1, "USD", 1, 1}};
+  journal_record tricky{
+    1, domain::product_state{.sku = "Q",
+                             .fields = {"it's a \"test\"; DROP TABLE x",
+                                        "back\\slash", "c", 1, "USD", 1},
+                             .version = 1}};
   store.apply({tricky});
   recovered_state state{10};
   store.load(state, 10);
-  EXPECT_EQ(state.products().at("Q").state.name,
+  EXPECT_EQ(state.products().at("Q").state.fields.name,
             "it's a \"test\"; DROP TABLE x");
-  EXPECT_EQ(state.products().at("Q").state.description, "back\\slash");
+  EXPECT_EQ(state.products().at("Q").state.fields.description,
+            "back\\slash");
 }
 
 TEST(pg_store, loads_products_recent_keys_and_watermark) {
@@ -77,28 +91,26 @@ TEST(pg_store, loads_products_recent_keys_and_watermark) {
   recovered_state state{2};
   EXPECT_EQ(store.load(state, 2), 5u);
   const auto& a = state.products().at("A");
-  EXPECT_EQ(a.state.stock, 6);
-  ASSERT_EQ(a.orders.size(), 2u);
-  EXPECT_EQ(a.orders[0].key, "k2");
-  EXPECT_EQ(a.orders[1].key, "k3");
-  EXPECT_EQ(a.orders[1].remaining, 7);
+  EXPECT_EQ(a.state.fields.stock, 6);
+  ASSERT_EQ(a.purchases.size(), 2u);
+  EXPECT_EQ(a.purchases[0].key, "k2");
+  EXPECT_EQ(a.purchases[1].key, "k3");
+  EXPECT_EQ(a.purchases[1].remaining, 7);
   EXPECT_EQ(store.max_order_id(), 103u);
 }
 
 /// A hold placed, with the product's counters afterwards.
 journal_record held(uint64_t seq, uint64_t checkout, const std::string& sku,
                     const std::string& customer, int64_t qty, int64_t stock,
-                    int64_t reserved, uint64_t version, uint8_t kind = 1) {
-  hold_record h;
-  h.checkout_id = checkout;
-  h.sku = sku;
-  h.customer_id = customer;
-  h.quantity = qty;
-  h.expires_at_ms = 1'900'000'000'000;
-  h.kind = kind;
-  h.stock_after = stock;
-  h.reserved_after = reserved;
-  h.version_after = version;
+                    int64_t reserved, uint64_t version) {
+  domain::hold_record h;
+  h.placed.checkout_id = checkout;
+  h.placed.sku = sku;
+  h.placed.customer_id = customer;
+  h.placed.quantity = qty;
+  h.placed.expires_at_ms = 1'900'000'000'000;
+  h.placed.kind = domain::checkout_kind::reservation;
+  h.after = {stock, reserved, version};
   return {seq, h};
 }
 
@@ -106,9 +118,15 @@ journal_record sold(uint64_t seq, uint64_t checkout, uint64_t order_id,
                     const std::string& sku, const std::string& customer,
                     int64_t qty, int64_t stock, int64_t reserved,
                     uint64_t version) {
-  order_record o{order_id, sku, qty, customer, "", 100, "USD",
-                 1'700'000'000'000, stock, version, checkout, reserved};
-  return {seq, o};
+  return {seq, domain::order{.order_id = order_id,
+                             .sku = sku,
+                             .quantity = qty,
+                             .customer_id = customer,
+                             .unit_price = 100,
+                             .currency = "USD",
+                             .created_at_ms = 1'700'000'000'000,
+                             .after = {stock, reserved, version},
+                             .checkout_id = checkout}};
 }
 
 TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
@@ -121,9 +139,9 @@ TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
     held(3, 7, "A", "ann", 2, 10, 2, 2),           // checkout 7: A and B
     held(4, 7, "B", "ann", 1, 10, 1, 2),
     held(5, 8, "A", "bob", 3, 10, 5, 3),           // checkout 8: released
-    {6, checkout_record{7, "ann", {{"A", 500}, {"B", 501}}}},
+    {6, domain::checkout_decision{7, "ann", {{"A", 500}, {"B", 501}}}},
     sold(7, 7, 500, "A", "ann", 2, 8, 3, 4),       // A sold, B not yet
-    {8, release_record{8, "A", 8, 0, 5}},
+    {8, domain::release_record{8, "A", {8, 0, 5}}},
     held(9, 9, "B", "cy", 4, 10, 5, 3),            // checkout 9: live
   };
   // Two batches, split inside checkout 7, as write-behind may do.
@@ -137,17 +155,17 @@ TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
   for (const auto* state : {&folded, &loaded}) {
     const auto& a = state->products().at("A");
     const auto& b = state->products().at("B");
-    EXPECT_EQ(a.state.stock, 8);
+    EXPECT_EQ(a.state.fields.stock, 8);
     EXPECT_EQ(a.state.reserved, 0);
     EXPECT_TRUE(a.holds.empty());
     EXPECT_EQ(a.customers.at("ann"), 2);
     EXPECT_EQ(a.customers.count("bob"), 0u) << "released units are not taken";
     EXPECT_EQ(b.state.reserved, 5);
     ASSERT_EQ(b.holds.size(), 2u);
-    EXPECT_EQ(b.holds.at(7).order_id, 501u)
+    EXPECT_EQ(b.holds.at(7).placed.order_id, 501u)
       << "decided but not sold: recovery must sell it";
-    EXPECT_EQ(b.holds.at(9).order_id, 0u);
-    EXPECT_EQ(b.holds.at(9).expires_at_ms, 1'900'000'000'000);
+    EXPECT_EQ(b.holds.at(9).placed.order_id, 0u);
+    EXPECT_EQ(b.holds.at(9).placed.expires_at_ms, 1'900'000'000'000);
     EXPECT_EQ(b.customers.at("ann"), 1);
     EXPECT_EQ(b.customers.at("cy"), 4);
   }

@@ -1,6 +1,6 @@
-#include "actors/errc.hpp"
+#include "domain/errc.hpp"
 
-namespace doorbuster::actors {
+namespace doorbuster::domain {
 
 std::string_view to_code(errc e) {
   switch (e) {
@@ -34,8 +34,10 @@ std::string_view to_code(errc e) {
       return "reservation_busy";
     case errc::ttl_out_of_range:
       return "ttl_out_of_range";
+    case errc::unavailable:
+      return "unavailable";
   }
   return "unknown";
 }
 
-} // namespace doorbuster::actors
+} // namespace doorbuster::domain

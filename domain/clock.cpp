@@ -1,9 +1,16 @@
-#include "actors/wall_time.hpp"
+#include "domain/clock.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <ctime>
 
-namespace doorbuster::actors {
+namespace doorbuster::domain {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
 
 std::string format_utc(int64_t unix_ms) {
   auto seconds = static_cast<std::time_t>(unix_ms / 1000);
@@ -48,4 +55,4 @@ std::optional<int64_t> parse_utc(std::string_view text) {
   return int64_t{seconds} * 1000 + millis;
 }
 
-} // namespace doorbuster::actors
+} // namespace doorbuster::domain

@@ -1,10 +1,10 @@
-#include "actors/shard_map.hpp"
+#include "domain/shard.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace doorbuster::actors {
+namespace doorbuster::domain {
 namespace {
 
 TEST(shard_of, is_stable_across_builds) {
@@ -21,4 +21,4 @@ TEST(shard_of, spreads_skus_over_all_shards) {
 }
 
 } // namespace
-} // namespace doorbuster::actors
+} // namespace doorbuster::domain

@@ -1,12 +1,13 @@
-// Domain errors of the inventory: values, not exceptions. http/ maps each to
-// a status code in exactly one place (http/error_response.cpp).
+// Domain errors: values, not exceptions. http/ maps each to a status code in
+// exactly one place (http/api_error.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
-namespace doorbuster::actors {
+namespace doorbuster::domain {
 
-enum class errc {
+enum class errc : uint8_t {
   ok = 0,
   unknown_sku,            // no product with that SKU on this node
   insufficient_stock,     // purchase or stock change needs more than on hand
@@ -22,9 +23,10 @@ enum class errc {
   reservation_cancelled,  // cancelled already
   reservation_busy,       // a confirm of it is under way
   ttl_out_of_range,       // an extension beyond the maximum TTL
+  unavailable,            // a part of the node did not answer; not applied
 };
 
 /// Stable machine-readable name, used as the error code on the wire.
 std::string_view to_code(errc e);
 
-} // namespace doorbuster::actors
+} // namespace doorbuster::domain

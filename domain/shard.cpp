@@ -1,6 +1,8 @@
-#include "actors/shard_map.hpp"
+#include "domain/shard.hpp"
 
-namespace doorbuster::actors {
+#include <cstdint>
+
+namespace doorbuster::domain {
 
 size_t shard_of(std::string_view sku, size_t shard_count) {
   // 64-bit FNV-1a: offset basis and prime from the published specification.
@@ -12,4 +14,4 @@ size_t shard_of(std::string_view sku, size_t shard_count) {
   return static_cast<size_t>(hash % shard_count);
 }
 
-} // namespace doorbuster::actors
+} // namespace doorbuster::domain

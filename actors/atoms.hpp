@@ -1,0 +1,38 @@
+// The atoms of the actors' protocols, each declared once. The protocols
+// themselves live with their actors (product_actor.hpp, shard_actor.hpp,
+// catalog_actor.hpp, checkout_actor.hpp, admin_actor.hpp).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace doorbuster::actors {
+
+// Products, through their shards.
+using purchase_atom = caf::atom_constant<caf::atom("purchase")>;
+using put_atom = caf::atom_constant<caf::atom("put")>;
+using patch_atom = caf::atom_constant<caf::atom("patch")>;
+using restore_atom = caf::atom_constant<caf::atom("restore")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using step_atom = caf::atom_constant<caf::atom("step")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using hot_atom = caf::atom_constant<caf::atom("hot")>;
+
+// The catalog.
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using categ_atom = caf::atom_constant<caf::atom("categories")>;
+
+// Checkouts.
+using checkout_atom = caf::atom_constant<caf::atom("checkout")>;
+using resv_atom = caf::atom_constant<caf::atom("resv")>;
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
+
+// Operators.
+using admin_atom = caf::atom_constant<caf::atom("admin")>;
+using bulk_atom = caf::atom_constant<caf::atom("bulk")>;
+using log_atom = caf::atom_constant<caf::atom("log")>;
+
+} // namespace doorbuster::actors
