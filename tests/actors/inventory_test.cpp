@@ -252,3 +252,41 @@ TEST_F(inventory_test, checkout_past_its_deadline_holds_nothing) {
 
 } // namespace
 } // namespace doorbuster::actors
+
+namespace doorbuster::actors {
+namespace {
+
+TEST_F(inventory_test, a_lost_answer_releases_what_was_held_and_frees_the_key) {
+  // Two SKUs on different shards; the second one's shard dies, so its
+  // answers are lost (a real actor failure, not a fake).
+  std::string alive = "A", dead = "B0";
+  for (int i = 1; inv.shard_for(dead) == inv.shard_for(alive); ++i)
+    dead = "B" + std::to_string(i);
+  put(alive, fields(5));
+  put(dead, fields(5));
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(inv.shard_for(dead));
+    caf::anon_send_exit(inv.shard_for(dead), caf::exit_reason::kill);
+    self->receive([](const caf::down_msg&) {});
+  }
+  checkout_request req;
+  req.customer_id = "c";
+  req.items = {{alive, 1}, {dead, 1}};
+  req.reserve_only = false;
+  req.idempotency_key = "lost-1";
+  req.due = deadline::after(std::chrono::seconds{5});
+  auto& coordinator = inv.checkout_for(req.idempotency_key);
+  auto first = ask<checkout_result>(coordinator, checkout_atom::value, req);
+  EXPECT_EQ(first.error, errc::unavailable);
+  ASSERT_EQ(first.lines.size(), 1u);
+  EXPECT_EQ(first.lines[0].sku, dead);
+  EXPECT_NE(read(alive)->json.find(R"("reserved":0,"available":5)"),
+            std::string::npos)
+    << "the line that was held is given back before the answer";
+  auto again = ask<checkout_result>(coordinator, checkout_atom::value, req);
+  EXPECT_EQ(again.error, errc::unavailable) << "the key is not left busy";
+}
+
+} // namespace
+} // namespace doorbuster::actors
