@@ -17,7 +17,8 @@ struct request_context {
   std::chrono::steady_clock::time_point received;
   std::chrono::steady_clock::time_point deadline;
   size_t io_thread = 0; // which of the server's io threads serves it
-  boost::asio::any_io_executor executor; // the connection's, for answers
+  /// The connection's (its io thread's); valid while the api handles it.
+  const boost::asio::any_io_executor* executor = nullptr;
 };
 
 /// The request's X-Request-Id if it is 1-64 of [A-Za-z0-9._-], else a new

@@ -214,10 +214,10 @@ int run(config::node_config& cfg) {
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
   caf::anon_send_exit(admin, caf::exit_reason::user_shutdown);
   sys.middleman().unpublish(admin, *admin_port);
+  server.stop(); // joins the io threads, which run the edge actors
   bridge.stop();
   inv.stop();
   store.stop(std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
-  server.stop();
   sys.await_all_actors_done();
   spdlog::info("stopped");
   return EXIT_SUCCESS;

@@ -55,34 +55,33 @@ std::string etag_of(const domain::product_doc& doc) {
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
   std::string if_none_match{req[bhttp::field::if_none_match]};
-  answer_fn<domain::product_doc_ptr> answer =
-      [sku, if_none_match, cache = ctx.cache_control,
-       deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<domain::product_doc_ptr> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        const auto& doc = *found;
-        if (!doc) {
-          send(to_response(from_errc(domain::errc::unknown_sku, sku)));
-          return;
-        }
-        auto etag = etag_of(*doc);
-        if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
-          response res{bhttp::status::not_modified, 11};
-          res.set(bhttp::field::etag, etag);
-          res.set(bhttp::field::cache_control, *cache);
-          send(std::move(res));
-          return;
-        }
-        auto res = json_response(bhttp::status::ok, doc->json);
-        res.set(bhttp::field::etag, etag);
-        res.set(bhttp::field::cache_control, *cache);
-        send(std::move(res));
-      };
-  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::get_atom::value,
-      std::move(sku));
+  auto answer = [sku, if_none_match, cache = ctx.cache_control,
+                 deadline = ctx.request.deadline, send = std::move(send)](
+                    caf::expected<domain::product_doc_ptr> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    const auto& doc = *found;
+    if (!doc) {
+      send(to_response(from_errc(domain::errc::unknown_sku, sku)));
+      return;
+    }
+    auto etag = etag_of(*doc);
+    if (!if_none_match.empty() && matches_etag(if_none_match, etag)) {
+      response res{bhttp::status::not_modified, 11};
+      res.set(bhttp::field::etag, etag);
+      res.set(bhttp::field::cache_control, *cache);
+      send(std::move(res));
+      return;
+    }
+    auto res = json_response(bhttp::status::ok, doc->json);
+    res.set(bhttp::field::etag, etag);
+    res.set(bhttp::field::cache_control, *cache);
+    send(std::move(res));
+  };
+  ask<domain::product_doc_ptr>(ctx, ctx.inv.catalog(), std::move(answer),
+                               actors::get_atom::value, std::move(sku));
 }
 
 void list_products(const context& ctx, std::string_view query, responder send) {
@@ -118,46 +117,45 @@ void list_products(const context& ctx, std::string_view query, responder send) {
       }
     }
   }
-  answer_fn<domain::listing> answer =
-      [cache = ctx.cache_control, deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<domain::listing> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        auto& page = *found;
-        std::string body = "{\"items\":";
-        body += page.items_json;
-        body += ",\"next_cursor\":";
-        if (page.next) {
-          body += '"';
-          boost::algorithm::hex(*page.next, std::back_inserter(body));
-          body += '"';
-        } else {
-          body += "null";
-        }
-        body += '}';
-        auto res = json_response(bhttp::status::ok, std::move(body));
-        res.set(bhttp::field::cache_control, *cache);
-        send(std::move(res));
-      };
-  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::list_atom::value,
-      std::move(q));
+  auto answer = [cache = ctx.cache_control, deadline = ctx.request.deadline,
+                 send = std::move(send)](caf::expected<domain::listing> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    auto& page = *found;
+    std::string body = "{\"items\":";
+    body += page.items_json;
+    body += ",\"next_cursor\":";
+    if (page.next) {
+      body += '"';
+      boost::algorithm::hex(*page.next, std::back_inserter(body));
+      body += '"';
+    } else {
+      body += "null";
+    }
+    body += '}';
+    auto res = json_response(bhttp::status::ok, std::move(body));
+    res.set(bhttp::field::cache_control, *cache);
+    send(std::move(res));
+  };
+  ask<domain::listing>(ctx, ctx.inv.catalog(), std::move(answer),
+                       actors::list_atom::value, std::move(q));
 }
 
 void list_categories(const context& ctx, responder send) {
-  answer_fn<std::string> answer =
-      [cache = ctx.cache_control, deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<std::string> json) {
-        if (!json) {
-          send(no_answer(deadline));
-          return;
-        }
-        auto res = json_response(bhttp::status::ok, std::move(*json));
-        res.set(bhttp::field::cache_control, *cache);
-        send(std::move(res));
-      };
-  ask(ctx, ctx.inv.catalog(), std::move(answer), actors::categ_atom::value);
+  auto answer = [cache = ctx.cache_control, deadline = ctx.request.deadline,
+                 send = std::move(send)](caf::expected<std::string> json) {
+    if (!json) {
+      send(no_answer(deadline));
+      return;
+    }
+    auto res = json_response(bhttp::status::ok, std::move(*json));
+    res.set(bhttp::field::cache_control, *cache);
+    send(std::move(res));
+  };
+  ask<std::string>(ctx, ctx.inv.catalog(), std::move(answer),
+                   actors::categ_atom::value);
 }
 
 } // namespace doorbuster::http::detail

@@ -111,31 +111,31 @@ void start_checkout(const context& ctx, const request& req, bool reserve_only,
     return;
   checkout.due = domain::deadline::at(ctx.request.deadline);
   const auto& coordinator = ctx.inv.checkout_for(checkout.idempotency_key);
-  answer_fn<domain::checkout_result> answer =
-      [reserve_only, deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<domain::checkout_result> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        const auto& res = *found;
-        if (res.error != domain::errc::ok) {
-          send(refused(res));
-          return;
-        }
-        if (!reserve_only) {
-          send(json_response(bhttp::status::created,
-                             render_orders(res, "checkout_id")));
-          return;
-        }
-        auto out =
-            json_response(bhttp::status::created, render_reservation(res));
-        out.set(bhttp::field::location,
-                "/v1/reservations/" + std::to_string(res.checkout_id));
-        send(std::move(out));
-      };
-  ask(ctx, coordinator, std::move(answer), actors::checkout_atom::value,
-      std::move(checkout));
+  auto answer = [reserve_only, deadline = ctx.request.deadline,
+                 send = std::move(send)](
+                    caf::expected<domain::checkout_result> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    const auto& res = *found;
+    if (res.error != domain::errc::ok) {
+      send(refused(res));
+      return;
+    }
+    if (!reserve_only) {
+      send(json_response(bhttp::status::created,
+                         render_orders(res, "checkout_id")));
+      return;
+    }
+    auto out = json_response(bhttp::status::created, render_reservation(res));
+    out.set(bhttp::field::location,
+            "/v1/reservations/" + std::to_string(res.checkout_id));
+    send(std::move(out));
+  };
+  ask<domain::checkout_result>(ctx, coordinator, std::move(answer),
+                               actors::checkout_atom::value,
+                               std::move(checkout));
 }
 
 } // namespace
@@ -175,33 +175,33 @@ void on_reservation(const context& ctx, const request& req,
     return;
   call.due = domain::deadline::at(ctx.request.deadline);
   const auto& owner = ctx.inv.reservation_owner(call.checkout_id);
-  answer_fn<domain::checkout_result> answer =
-      [op, deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<domain::checkout_result> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        const auto& res = *found;
-        if (res.error != domain::errc::ok) {
-          send(refused(res));
-          return;
-        }
-        switch (op) {
-        case domain::reservation_op::confirm:
-          send(json_response(bhttp::status::created,
-                             render_orders(res, "reservation_id")));
-          break;
-        case domain::reservation_op::cancel:
-          send(response{bhttp::status::no_content, 11});
-          break;
-        case domain::reservation_op::get:
-        case domain::reservation_op::extend:
-          send(json_response(bhttp::status::ok, render_reservation(res)));
-          break;
-        }
-      };
-  ask(ctx, owner, std::move(answer), actors::resv_atom::value, std::move(call));
+  auto answer = [op, deadline = ctx.request.deadline, send = std::move(send)](
+                    caf::expected<domain::checkout_result> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    const auto& res = *found;
+    if (res.error != domain::errc::ok) {
+      send(refused(res));
+      return;
+    }
+    switch (op) {
+    case domain::reservation_op::confirm:
+      send(json_response(bhttp::status::created,
+                         render_orders(res, "reservation_id")));
+      break;
+    case domain::reservation_op::cancel:
+      send(response{bhttp::status::no_content, 11});
+      break;
+    case domain::reservation_op::get:
+    case domain::reservation_op::extend:
+      send(json_response(bhttp::status::ok, render_reservation(res)));
+      break;
+    }
+  };
+  ask<domain::checkout_result>(ctx, owner, std::move(answer),
+                               actors::resv_atom::value, std::move(call));
 }
 
 } // namespace doorbuster::http::detail

@@ -122,7 +122,7 @@ private:
     ctx.deadline = ctx.received
                    + std::chrono::milliseconds{opts_.request_timeout_ms};
     ctx.io_thread = io_thread_;
-    ctx.executor = stream_.get_executor();
+    ctx.executor = &executor_;
     request_id_ = ctx.request_id;
     request_deadline_ = ctx.deadline;
     if (!timer_armed_)
@@ -235,6 +235,7 @@ private:
   const config::http_options& opts_;
   api& api_;
   size_t io_thread_;
+  net::any_io_executor executor_ = stream_.get_executor();
   bool keep_alive_ = true;
   bool answering_ = false; // a request is with the api
   uint64_t request_seq_ = 0;

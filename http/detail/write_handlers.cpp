@@ -40,8 +40,7 @@ std::string render_order(const domain::purchase_result& res) {
 }
 
 /// Answers a put or patch: the product's document, or the domain error.
-answer_fn<domain::write_result> answer_write(const context& ctx,
-                                             std::string sku, responder send) {
+auto answer_write(const context& ctx, std::string sku, responder send) {
   return [sku = std::move(sku), deadline = ctx.request.deadline,
           send = std::move(send)](caf::expected<domain::write_result> found) {
     if (!found) {
@@ -91,27 +90,26 @@ void purchase(const context& ctx, const request& req, std::string sku,
   order.sku = std::move(sku);
   order.due = domain::deadline::at(ctx.request.deadline);
   const auto& shard = ctx.inv.shard_for(order.sku);
-  answer_fn<domain::purchase_result> answer =
-      [deadline = ctx.request.deadline,
-       send = std::move(send)](caf::expected<domain::purchase_result> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        const auto& res = *found;
-        if (res.error != domain::errc::ok) {
-          auto err = from_errc(res.error, res.sku);
-          if (res.error == domain::errc::insufficient_stock)
-            err.available = res.remaining;
-          if (res.error == domain::errc::limit_exceeded)
-            err.allowance = res.allowance;
-          send(to_response(err));
-          return;
-        }
-        send(json_response(bhttp::status::created, render_order(res)));
-      };
-  ask(ctx, shard, std::move(answer), actors::purchase_atom::value,
-      std::move(order));
+  auto answer = [deadline = ctx.request.deadline, send = std::move(send)](
+                    caf::expected<domain::purchase_result> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    const auto& res = *found;
+    if (res.error != domain::errc::ok) {
+      auto err = from_errc(res.error, res.sku);
+      if (res.error == domain::errc::insufficient_stock)
+        err.available = res.remaining;
+      if (res.error == domain::errc::limit_exceeded)
+        err.allowance = res.allowance;
+      send(to_response(err));
+      return;
+    }
+    send(json_response(bhttp::status::created, render_order(res)));
+  };
+  ask<domain::purchase_result>(ctx, shard, std::move(answer),
+                               actors::purchase_atom::value, std::move(order));
 }
 
 void put_product(const context& ctx, const request& req, std::string sku,
@@ -121,8 +119,9 @@ void put_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ask(ctx, ctx.admin, answer_write(ctx, sku, std::move(send)),
-      actors::put_atom::value, sku, std::move(fields));
+  ask<domain::write_result>(ctx, ctx.admin,
+                            answer_write(ctx, sku, std::move(send)),
+                            actors::put_atom::value, sku, std::move(fields));
 }
 
 void patch_product(const context& ctx, const request& req, std::string sku,
@@ -132,8 +131,9 @@ void patch_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ask(ctx, ctx.admin, answer_write(ctx, sku, std::move(send)),
-      actors::patch_atom::value, sku, std::move(patch));
+  ask<domain::write_result>(ctx, ctx.admin,
+                            answer_write(ctx, sku, std::move(send)),
+                            actors::patch_atom::value, sku, std::move(patch));
 }
 
 void bulk_load(const context& ctx, const request& req, responder send) {
@@ -155,41 +155,41 @@ void bulk_load(const context& ctx, const request& req, responder send) {
     } else
       entries.push_back(std::move(entry));
   }
-  answer_fn<std::vector<domain::write_result>> answer =
-      [rejected = std::move(rejected), deadline = ctx.request.deadline,
-       send = std::move(send)](
-          caf::expected<std::vector<domain::write_result>> found) {
-        if (!found) {
-          send(no_answer(deadline));
-          return;
-        }
-        const auto& results = *found;
-        rapidjson::StringBuffer buf;
-        json_writer w{buf};
-        w.StartObject();
-        w.Key("loaded");
-        w.Uint64(results.size());
-        w.Key("rejected");
-        w.StartArray();
-        for (const auto& [line_no, err] : rejected) {
-          w.StartObject();
-          w.Key("line");
-          w.Uint64(line_no);
-          w.Key("error");
-          w.StartObject();
-          w.Key("code");
-          w.String(err.code.c_str());
-          w.Key("message");
-          w.String(err.message.c_str());
-          w.EndObject();
-          w.EndObject();
-        }
-        w.EndArray();
-        w.EndObject();
-        send(json_response(bhttp::status::ok, text_of(buf)));
-      };
-  ask(ctx, ctx.admin, std::move(answer), actors::bulk_atom::value,
-      std::move(entries));
+  auto answer = [rejected = std::move(rejected),
+                 deadline = ctx.request.deadline, send = std::move(send)](
+                    caf::expected<std::vector<domain::write_result>> found) {
+    if (!found) {
+      send(no_answer(deadline));
+      return;
+    }
+    const auto& results = *found;
+    rapidjson::StringBuffer buf;
+    json_writer w{buf};
+    w.StartObject();
+    w.Key("loaded");
+    w.Uint64(results.size());
+    w.Key("rejected");
+    w.StartArray();
+    for (const auto& [line_no, err] : rejected) {
+      w.StartObject();
+      w.Key("line");
+      w.Uint64(line_no);
+      w.Key("error");
+      w.StartObject();
+      w.Key("code");
+      w.String(err.code.c_str());
+      w.Key("message");
+      w.String(err.message.c_str());
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    send(json_response(bhttp::status::ok, text_of(buf)));
+  };
+  ask<std::vector<domain::write_result>>(ctx, ctx.admin, std::move(answer),
+                                         actors::bulk_atom::value,
+                                         std::move(entries));
 }
 
 } // namespace doorbuster::http::detail
