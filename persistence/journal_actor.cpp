@@ -181,9 +181,13 @@ void commit(self_ptr self) {
   st.pending.clear();
   st.pending_records = 0;
   st.pending_first_seq = 0;
+  // Urgent: an acknowledgement overtakes the requests queued at its
+  // producer (a hot product's mailbox holds many), so answers are not
+  // delayed by new work.
   for (auto& [producer, ticket] : st.waiting.take())
-    self->send(caf::actor_cast<journal_client>(std::move(producer)),
-               durable_atom::value, ticket);
+    self->send<caf::message_priority::high>(
+      caf::actor_cast<journal_client>(std::move(producer)),
+      durable_atom::value, ticket);
   if (st.consumer && st.records_since_nudge >= st.opts.group_commit_records) {
     st.records_since_nudge = 0;
     self->send(st.consumer, nudge_atom::value);
