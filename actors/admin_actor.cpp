@@ -1,7 +1,7 @@
 #include "actors/admin_actor.hpp"
 
 #include "actors/detail/admin_call.hpp"
-#include "actors/gather.hpp"
+#include "actors/detail/put_each.hpp"
 #include "actors/inventory.hpp"
 #include "telemetry/prometheus_text.hpp"
 
@@ -63,20 +63,8 @@ admin_actor::behavior_type admin_behavior(admin_self self, admin_deps deps) {
       -> caf::result<std::vector<domain::write_result>> {
       ++self->state.deps.stats->commands;
       auto promise = self->make_response_promise();
-      auto* inv = self->state.deps.inv;
-      gather<domain::write_result>(
-        entries.size(),
-        [&](size_t i) {
-          auto& e = entries[i];
-          return self->request(inv->shard_for(e.sku), bulk_timeout,
-                               put_atom::value, std::move(e.sku),
-                               std::move(e.fields));
-        },
-        [](size_t, const caf::error&) {
-          domain::write_result res;
-          res.error = domain::errc::unavailable;
-          return res;
-        },
+      detail::put_each(
+        self, *self->state.deps.inv, entries, caf::duration{bulk_timeout},
         [promise](std::vector<domain::write_result> results) mutable {
           promise.deliver(std::move(results));
         });

@@ -1,6 +1,7 @@
 #include "actors/inventory.hpp"
 
 #include "actors/catalog_pool.hpp"
+#include "actors/detail/put_each.hpp"
 #include "actors/gather.hpp"
 #include "actors/order_ids.hpp"
 #include "actors/shard_map.hpp"
@@ -160,20 +161,14 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
 
 std::vector<domain::write_result>
 inventory::put_all(std::vector<domain::product_entry> entries) {
-  auto& d = *impl_;
-  return ask_all<domain::write_result>(
-    d.sys, entries.size(),
-    [&](caf::event_based_actor* self, size_t i) {
-      auto& e = entries[i];
-      return self->request(d.shards.route(e.sku), startup_timeout,
-                           put_atom::value, std::move(e.sku),
-                           std::move(e.fields));
-    },
-    [](size_t, const caf::error&) {
-      domain::write_result res;
-      res.error = domain::errc::unavailable;
-      return res;
-    });
+  std::promise<std::vector<domain::write_result>> done;
+  impl_->sys.spawn([&](caf::event_based_actor* self) {
+    detail::put_each(self, *this, entries, caf::duration{startup_timeout},
+                     [&done](std::vector<domain::write_result> results) {
+                       done.set_value(std::move(results));
+                     });
+  });
+  return done.get_future().get();
 }
 
 std::string inventory::metrics() const {

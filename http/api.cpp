@@ -210,14 +210,8 @@ void api::set_logging(const request& req, const request_context& ctx,
   }
   detail::context hctx{inv_, admin_, bridge_, opts_, ctx, &cache_control_};
   detail::ask<std::string>(
-    hctx, admin_,
-    [deadline = ctx.deadline, answer, send](
-      caf::expected<std::string> problem) {
-      if (!problem)
-        send(detail::no_answer(deadline));
-      else
-        answer(std::move(*problem));
-    },
+    hctx, admin_, std::move(send),
+    [answer](std::string& problem, responder&) { answer(std::move(problem)); },
     actors::log_atom::value, std::move(*level));
 }
 

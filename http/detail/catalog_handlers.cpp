@@ -55,14 +55,8 @@ std::string etag_of(const domain::product_doc& doc) {
 void get_product(const context& ctx, const request& req, std::string sku,
                  responder send) {
   std::string if_none_match{req[bhttp::field::if_none_match]};
-  auto answer = [sku, if_none_match, cache = ctx.cache_control,
-                 deadline = ctx.request.deadline, send = std::move(send)](
-                    caf::expected<domain::product_doc_ptr> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    const auto& doc = *found;
+  auto answer = [sku, if_none_match, cache = ctx.cache_control](
+                    domain::product_doc_ptr& doc, responder& send) {
     if (!doc) {
       send(to_response(from_errc(domain::errc::unknown_sku, sku)));
       return;
@@ -80,8 +74,9 @@ void get_product(const context& ctx, const request& req, std::string sku,
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   };
-  ask<domain::product_doc_ptr>(ctx, ctx.inv.catalog(), std::move(answer),
-                               actors::get_atom::value, std::move(sku));
+  ask<domain::product_doc_ptr>(ctx, ctx.inv.catalog(), std::move(send),
+                               std::move(answer), actors::get_atom::value,
+                               std::move(sku));
 }
 
 void list_products(const context& ctx, std::string_view query, responder send) {
@@ -117,13 +112,8 @@ void list_products(const context& ctx, std::string_view query, responder send) {
       }
     }
   }
-  auto answer = [cache = ctx.cache_control, deadline = ctx.request.deadline,
-                 send = std::move(send)](caf::expected<domain::listing> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    auto& page = *found;
+  auto answer = [cache = ctx.cache_control](domain::listing& page,
+                                            responder& send) {
     std::string body = "{\"items\":";
     body += page.items_json;
     body += ",\"next_cursor\":";
@@ -139,22 +129,19 @@ void list_products(const context& ctx, std::string_view query, responder send) {
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   };
-  ask<domain::listing>(ctx, ctx.inv.catalog(), std::move(answer),
-                       actors::list_atom::value, std::move(q));
+  ask<domain::listing>(ctx, ctx.inv.catalog(), std::move(send),
+                       std::move(answer), actors::list_atom::value,
+                       std::move(q));
 }
 
 void list_categories(const context& ctx, responder send) {
-  auto answer = [cache = ctx.cache_control, deadline = ctx.request.deadline,
-                 send = std::move(send)](caf::expected<std::string> json) {
-    if (!json) {
-      send(no_answer(deadline));
-      return;
-    }
-    auto res = json_response(bhttp::status::ok, std::move(*json));
+  auto answer = [cache = ctx.cache_control](std::string& json,
+                                            responder& send) {
+    auto res = json_response(bhttp::status::ok, std::move(json));
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   };
-  ask<std::string>(ctx, ctx.inv.catalog(), std::move(answer),
+  ask<std::string>(ctx, ctx.inv.catalog(), std::move(send), std::move(answer),
                    actors::categ_atom::value);
 }
 

@@ -111,14 +111,7 @@ void start_checkout(const context& ctx, const request& req, bool reserve_only,
     return;
   checkout.due = domain::deadline::at(ctx.request.deadline);
   const auto& coordinator = ctx.inv.checkout_for(checkout.idempotency_key);
-  auto answer = [reserve_only, deadline = ctx.request.deadline,
-                 send = std::move(send)](
-                    caf::expected<domain::checkout_result> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    const auto& res = *found;
+  auto answer = [reserve_only](domain::checkout_result& res, responder& send) {
     if (res.error != domain::errc::ok) {
       send(refused(res));
       return;
@@ -133,8 +126,8 @@ void start_checkout(const context& ctx, const request& req, bool reserve_only,
             "/v1/reservations/" + std::to_string(res.checkout_id));
     send(std::move(out));
   };
-  ask<domain::checkout_result>(ctx, coordinator, std::move(answer),
-                               actors::checkout_atom::value,
+  ask<domain::checkout_result>(ctx, coordinator, std::move(send),
+                               std::move(answer), actors::checkout_atom::value,
                                std::move(checkout));
 }
 
@@ -175,13 +168,7 @@ void on_reservation(const context& ctx, const request& req,
     return;
   call.due = domain::deadline::at(ctx.request.deadline);
   const auto& owner = ctx.inv.reservation_owner(call.checkout_id);
-  auto answer = [op, deadline = ctx.request.deadline, send = std::move(send)](
-                    caf::expected<domain::checkout_result> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    const auto& res = *found;
+  auto answer = [op](domain::checkout_result& res, responder& send) {
     if (res.error != domain::errc::ok) {
       send(refused(res));
       return;
@@ -200,7 +187,7 @@ void on_reservation(const context& ctx, const request& req,
       break;
     }
   };
-  ask<domain::checkout_result>(ctx, owner, std::move(answer),
+  ask<domain::checkout_result>(ctx, owner, std::move(send), std::move(answer),
                                actors::resv_atom::value, std::move(call));
 }
 

@@ -40,14 +40,8 @@ std::string render_order(const domain::purchase_result& res) {
 }
 
 /// Answers a put or patch: the product's document, or the domain error.
-auto answer_write(const context& ctx, std::string sku, responder send) {
-  return [sku = std::move(sku), deadline = ctx.request.deadline,
-          send = std::move(send)](caf::expected<domain::write_result> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    auto& res = *found;
+auto answer_write(std::string sku) {
+  return [sku = std::move(sku)](domain::write_result& res, responder& send) {
     if (res.error != domain::errc::ok) {
       auto err = from_errc(res.error, sku);
       if (res.error == domain::errc::insufficient_stock)
@@ -90,13 +84,7 @@ void purchase(const context& ctx, const request& req, std::string sku,
   order.sku = std::move(sku);
   order.due = domain::deadline::at(ctx.request.deadline);
   const auto& shard = ctx.inv.shard_for(order.sku);
-  auto answer = [deadline = ctx.request.deadline, send = std::move(send)](
-                    caf::expected<domain::purchase_result> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    const auto& res = *found;
+  auto answer = [](domain::purchase_result& res, responder& send) {
     if (res.error != domain::errc::ok) {
       auto err = from_errc(res.error, res.sku);
       if (res.error == domain::errc::insufficient_stock)
@@ -108,7 +96,7 @@ void purchase(const context& ctx, const request& req, std::string sku,
     }
     send(json_response(bhttp::status::created, render_order(res)));
   };
-  ask<domain::purchase_result>(ctx, shard, std::move(answer),
+  ask<domain::purchase_result>(ctx, shard, std::move(send), std::move(answer),
                                actors::purchase_atom::value, std::move(order));
 }
 
@@ -119,8 +107,7 @@ void put_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ask<domain::write_result>(ctx, ctx.admin,
-                            answer_write(ctx, sku, std::move(send)),
+  ask<domain::write_result>(ctx, ctx.admin, std::move(send), answer_write(sku),
                             actors::put_atom::value, sku, std::move(fields));
 }
 
@@ -131,8 +118,7 @@ void patch_product(const context& ctx, const request& req, std::string sku,
     send(to_response(*err));
     return;
   }
-  ask<domain::write_result>(ctx, ctx.admin,
-                            answer_write(ctx, sku, std::move(send)),
+  ask<domain::write_result>(ctx, ctx.admin, std::move(send), answer_write(sku),
                             actors::patch_atom::value, sku, std::move(patch));
 }
 
@@ -155,14 +141,9 @@ void bulk_load(const context& ctx, const request& req, responder send) {
     } else
       entries.push_back(std::move(entry));
   }
-  auto answer = [rejected = std::move(rejected),
-                 deadline = ctx.request.deadline, send = std::move(send)](
-                    caf::expected<std::vector<domain::write_result>> found) {
-    if (!found) {
-      send(no_answer(deadline));
-      return;
-    }
-    const auto& results = *found;
+  auto answer = [rejected = std::move(rejected)](
+                    std::vector<domain::write_result>& results,
+                    responder& send) {
     rapidjson::StringBuffer buf;
     json_writer w{buf};
     w.StartObject();
@@ -187,9 +168,9 @@ void bulk_load(const context& ctx, const request& req, responder send) {
     w.EndObject();
     send(json_response(bhttp::status::ok, text_of(buf)));
   };
-  ask<std::vector<domain::write_result>>(ctx, ctx.admin, std::move(answer),
-                                         actors::bulk_atom::value,
-                                         std::move(entries));
+  ask<std::vector<domain::write_result>>(
+      ctx, ctx.admin, std::move(send), std::move(answer),
+      actors::bulk_atom::value, std::move(entries));
 }
 
 } // namespace doorbuster::http::detail

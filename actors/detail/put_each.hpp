@@ -1,0 +1,36 @@
+// Puts every entry through its shard, from inside an actor, and continues
+// in that actor once all answered: the node's start-up load and the admin
+// actor's bulk load share it.
+#pragma once
+
+#include "actors/gather.hpp"
+#include "actors/inventory.hpp"
+
+#include <caf/duration.hpp>
+
+#include <vector>
+
+namespace doorbuster::actors::detail {
+
+/// `done(std::vector<domain::write_result>)` gets the results in the
+/// entries' order; an entry not answered within `timeout` is `unavailable`.
+template <class Self, class Done>
+void put_each(Self* self, const inventory& inv,
+              std::vector<domain::product_entry>& entries,
+              caf::duration timeout, Done done) {
+  gather<domain::write_result>(
+    entries.size(),
+    [&](size_t i) {
+      auto& e = entries[i];
+      return self->request(inv.shard_for(e.sku), timeout, put_atom::value,
+                           std::move(e.sku), std::move(e.fields));
+    },
+    [](size_t, const caf::error&) {
+      domain::write_result res;
+      res.error = domain::errc::unavailable;
+      return res;
+    },
+    std::move(done));
+}
+
+} // namespace doorbuster::actors::detail
