@@ -42,16 +42,21 @@ public:
     return *this;
   }
 
+  /// Bounded, inclusive; a `max` of the type's maximum is no upper bound.
   template <class T>
   group& add(T& field, const char* name, const std::string& help, T min,
              T max) {
-    adder_.add(field, name,
-               help + " (default " + text_of(field) + "; " + text_of(min)
-                 + " to " + text_of(max) + ")");
-    bounds_.push_back([&field, min, max, full = name_ + "." + name] {
+    auto range = max == std::numeric_limits<T>::max()
+                   ? "at least " + text_of(min)
+                   : text_of(min) + " to " + text_of(max);
+    adder_.add(field, name, help + " (default " + text_of(field) + "; " + range
+                              + ")");
+    bounds_.push_back([&field, min, max, range, full = name_ + "." + name] {
       if (field >= min && field <= max)
         return std::string{};
-      return full + " must be from " + text_of(min) + " to " + text_of(max);
+      return full + " must be " + (max == std::numeric_limits<T>::max()
+                                     ? range
+                                     : "from " + range);
     });
     return *this;
   }

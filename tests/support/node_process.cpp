@@ -17,14 +17,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file) {
+/// Runs `argv` with its stderr (and, if `with_stdout`, its stdout) in
+/// `err_file`.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
+            bool with_stdout = false) {
   pid_t pid = fork();
   if (pid == 0) {
     setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
     if (!err_file.empty()) {
       auto f = std::fopen(err_file.c_str(), "w");
-      if (f)
+      if (f) {
         dup2(fileno(f), STDERR_FILENO);
+        if (with_stdout)
+          dup2(fileno(f), STDOUT_FILENO);
+      }
     }
     std::vector<char*> cargs;
     for (const auto& a : argv)
@@ -114,7 +120,7 @@ int run_node_to_exit(std::vector<std::string> args, std::string& output) {
   auto dir = make_temp_dir("doorbuster-run");
   auto err_file = dir + "/stderr";
   args.insert(args.begin(), DOORBUSTER_BINARY);
-  auto pid = spawn(args, err_file);
+  auto pid = spawn(args, err_file, true);
   int status = 0;
   waitpid(pid, &status, 0);
   std::ifstream in{err_file};

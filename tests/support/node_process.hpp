@@ -47,7 +47,7 @@ private:
 };
 
 /// Runs the node binary with `args` to completion; returns its exit status
-/// and appends its stderr to `output`.
+/// and appends what it printed (stdout and stderr) to `output`.
 int run_node_to_exit(std::vector<std::string> args, std::string& output);
 
 } // namespace doorbuster::testing

@@ -1,0 +1,96 @@
+// Options as a user meets them: --help shows each option's default (from
+// config/options.hpp) and bounds, the README's table says the same, and a
+// value out of bounds stops start-up with a message naming the option.
+#include "support/node_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#ifndef DOORBUSTER_README
+#define DOORBUSTER_README "README.md"
+#endif
+
+namespace doorbuster::testing {
+namespace {
+
+/// option -> default, as `doorbuster --help` prints them.
+std::map<std::string, std::string> help_defaults() {
+  std::string out;
+  EXPECT_EQ(run_node_to_exit({"--help"}, out), 0);
+  std::map<std::string, std::string> found;
+  std::regex line{R"(--([a-z.-]+)=\S+\s+: .*\(default ("[^"]*"|[^;)]+)[;)])"};
+  std::istringstream in{out};
+  for (std::string text; std::getline(in, text);) {
+    std::smatch m;
+    if (std::regex_search(text, m, line)) {
+      auto value = m[2].str();
+      if (value == "none")
+        value = "";
+      if (value.size() >= 2 && value.front() == '"')
+        value = value.substr(1, value.size() - 2);
+      found[m[1]] = value;
+    }
+  }
+  return found;
+}
+
+TEST(config, the_readme_table_gives_every_default_as_the_node_does) {
+  auto help = help_defaults();
+  ASSERT_GT(help.size(), 40u) << "--help lists the node's options";
+  std::ifstream readme{DOORBUSTER_README};
+  std::regex row{R"(^\| ((?:`[a-z.-]+`(?:, )?)+) \|\s*([^|]*?)\s*\|)"};
+  std::regex backticked{"`([^`]*)`"};
+  size_t rows = 0;
+  for (std::string text; std::getline(readme, text);) {
+    std::smatch m;
+    if (!std::regex_search(text, m, row) || m[1].str().find('.') == std::string::npos)
+      continue;
+    std::vector<std::string> names, defaults;
+    auto names_text = m[1].str(), defaults_text = m[2].str();
+    for (std::sregex_iterator i{names_text.begin(), names_text.end(), backticked}, end;
+         i != end; ++i)
+      names.push_back((*i)[1]);
+    for (std::sregex_iterator i{defaults_text.begin(), defaults_text.end(),
+                                backticked},
+         end;
+         i != end; ++i)
+      defaults.push_back((*i)[1]);
+    if (defaults.empty())
+      defaults.assign(names.size(), "");
+    ASSERT_EQ(names.size(), defaults.size()) << text;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!help.count(names[i]))
+        continue; // a row about something else (a metric, a command)
+      ++rows;
+      EXPECT_EQ(defaults[i], help[names[i]]) << "README's default of "
+                                             << names[i];
+      help.erase(names[i]);
+    }
+  }
+  EXPECT_GT(rows, 40u);
+  for (const auto& [name, value] : help)
+    if (name.find('.') != std::string::npos && name.rfind("scheduler.", 0) != 0
+        && name.rfind("middleman.", 0) != 0 && name.rfind("logger.", 0) != 0
+        && name.rfind("stream.", 0) != 0 && name.rfind("work-stealing.", 0) != 0
+        && name.rfind("openssl.", 0) != 0)
+      ADD_FAILURE() << name << " (default " << value
+                    << ") is missing from the README's table";
+}
+
+TEST(config, a_value_out_of_bounds_stops_start_up_naming_the_option) {
+  std::string out;
+  EXPECT_NE(run_node_to_exit({"--http.threads=0"}, out), 0);
+  EXPECT_NE(out.find("http.threads must be from 1 to 256"), std::string::npos)
+    << out;
+  EXPECT_NE(run_node_to_exit({"--checkout.default-ttl-s=2000"}, out), 0);
+  EXPECT_NE(out.find("checkout.default-ttl-s must not exceed"),
+            std::string::npos)
+    << out;
+}
+
+} // namespace
+} // namespace doorbuster::testing
