@@ -12,9 +12,11 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
 #include <tuple>
 
 namespace doorbuster::actors {
@@ -146,16 +148,21 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
     caf::anon_send(d.owner_of(id), restore_atom::value, std::move(r));
   for (auto& [id, c] : sold)
     caf::anon_send(d.owner_of(id), restore_atom::value, id, std::move(c));
-  ask_all<uint64_t>(
+  // A product that does not come back in time answers 0: no restored
+  // product has version 0, so the start-up can tell and refuse.
+  auto versions = ask_all<uint64_t>(
     d.sys, products.size(),
     [&](caf::event_based_actor* self, size_t i) {
       const auto& shard = d.shards.route(products[i].state.sku);
       return self->request(shard, startup_timeout, restore_atom::value,
                            std::move(products[i]));
     },
-    [](size_t, const caf::error&) -> uint64_t {
-      throw std::runtime_error("a product did not come back at start-up");
-    });
+    [](size_t, const caf::error&) { return uint64_t{0}; });
+  if (std::count(versions.begin(), versions.end(), 0) > 0)
+    throw std::runtime_error(
+      std::to_string(std::count(versions.begin(), versions.end(), 0))
+      + " products did not come back within "
+      + std::to_string(startup_timeout.count()) + " s at start-up");
   return products.size();
 }
 
