@@ -1,5 +1,6 @@
 // Holds, purchase limits and the sale window of one product.
 #include "actors/product.hpp"
+#include "actors/purchase_helper.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,15 +8,6 @@ namespace doorbuster::actors {
 namespace {
 
 using namespace domain;
-
-/// A purchase, and whether it changed the product (made an order).
-purchase_result purchase(product& p, const purchase_request& req, int64_t now,
-                         order_ids& ids, bool& changed) {
-  std::optional<domain::order> sold;
-  auto res = p.purchase(req, now, ids, sold);
-  changed = sold.has_value();
-  return res;
-}
 
 constexpr int64_t now = 1'800'000'000'000; // Unix ms, 2027
 

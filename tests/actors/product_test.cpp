@@ -1,4 +1,5 @@
 #include "actors/product.hpp"
+#include "actors/purchase_helper.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,15 +7,6 @@ namespace doorbuster::actors {
 namespace {
 
 using namespace domain;
-
-/// A purchase, and whether it changed the product (made an order).
-purchase_result purchase(product& p, const purchase_request& req, int64_t now,
-                         order_ids& ids, bool& changed) {
-  std::optional<domain::order> sold;
-  auto res = p.purchase(req, now, ids, sold);
-  changed = sold.has_value();
-  return res;
-}
 
 product make_product(int64_t stock, size_t keys = 16) {
   product p{"SKU-1", keys};
