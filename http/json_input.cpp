@@ -2,7 +2,10 @@
 
 #include "domain/clock.hpp"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <set>
 
@@ -14,6 +17,52 @@ api_error bad_field(std::string code, std::string message) {
   return {bhttp::status::bad_request, std::move(code), std::move(message),
           {}, {}, {}};
 }
+
+/// Deepest nesting of objects and arrays a request body may have; the API's
+/// bodies need three.
+constexpr int max_depth = 32;
+
+/// Builds the document from RapidJSON's reader, but stops it at a nesting
+/// deeper than max_depth: the document is destroyed recursively, so a deep
+/// one would overflow the stack there even if parsed iteratively.
+struct depth_limited_handler {
+  rapidjson::Document& doc;
+  int depth = 0;
+  bool too_deep = false;
+
+  bool Null() { return doc.Null(); }
+  bool Bool(bool b) { return doc.Bool(b); }
+  bool Int(int i) { return doc.Int(i); }
+  bool Uint(unsigned i) { return doc.Uint(i); }
+  bool Int64(int64_t i) { return doc.Int64(i); }
+  bool Uint64(uint64_t i) { return doc.Uint64(i); }
+  bool Double(double d) { return doc.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc.Key(s, n, copy);
+  }
+  bool StartObject() { return enter() && doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return doc.EndObject(n);
+  }
+  bool StartArray() { return enter() && doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return doc.EndArray(n);
+  }
+
+private:
+  bool enter() {
+    too_deep = ++depth > max_depth;
+    return !too_deep;
+  }
+};
 
 } // namespace
 
@@ -30,13 +79,31 @@ const rapidjson::Value* json_input::field(const char* name, bool required,
 
 std::optional<api_error> json_input::parse(std::string_view text,
                                            json_input& out) {
-  out.doc_.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(),
-                                                        text.size());
-  if (out.doc_.HasParseError())
+  // Iterative and depth-bounded: a client's nesting must not become this
+  // thread's stack depth (200,000 '[' overflowed it).
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  auto parse = [&](rapidjson::Document& doc) {
+    rapidjson::MemoryStream bytes{text.data(), text.size()};
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream>
+      in{bytes};
+    depth_limited_handler handler{doc};
+    rapidjson::Reader reader;
+    result = reader.Parse<rapidjson::kParseValidateEncodingFlag
+                          | rapidjson::kParseIterativeFlag>(in, handler);
+    too_deep = handler.too_deep;
+    return !result.IsError();
+  };
+  out.doc_.Populate(parse);
+  if (too_deep)
+    return bad_field("malformed_json",
+                     "JSON nested deeper than " + std::to_string(max_depth)
+                       + " levels");
+  if (result.IsError())
     return bad_field("malformed_json",
                      std::string{"invalid JSON at offset "}
-                       + std::to_string(out.doc_.GetErrorOffset()) + ": "
-                       + rapidjson::GetParseError_En(out.doc_.GetParseError()));
+                       + std::to_string(result.Offset()) + ": "
+                       + rapidjson::GetParseError_En(result.Code()));
   if (!out.doc_.IsObject())
     return bad_field("malformed_json", "the body must be a JSON object");
   return std::nullopt;

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -30,6 +31,7 @@ struct server::impl {
       guards.emplace_back(contexts.back()->get_executor());
     }
     acceptor.emplace(*contexts.front());
+    accept_pause.emplace(*contexts.front());
   }
 
   void do_accept() {
@@ -40,16 +42,36 @@ struct server::impl {
       if (ec == net::error::operation_aborted)
         return; // stopping
       if (ec) {
-        spdlog::warn("http: accept failed: {}", ec.message());
-      } else {
-        socket.set_option(tcp::no_delay{true});
-        bool over = metrics::open_connections.load()
-                    >= static_cast<int64_t>(opts.max_connections);
-        detail::start_session(std::move(socket), opts, handler, io_thread,
-                              over);
+        // Out of file descriptors (or memory): accepting again at once
+        // would spin. Pause; connections wait in the listen backlog.
+        accept_failed(ec);
+        accept_pause->expires_after(std::chrono::milliseconds{100});
+        accept_pause->async_wait([this](boost::system::error_code ec) {
+          if (!ec)
+            do_accept();
+        });
+        return;
       }
+      socket.set_option(tcp::no_delay{true});
+      bool over = metrics::open_connections.load()
+                  >= static_cast<int64_t>(opts.max_connections);
+      detail::start_session(std::move(socket), opts, handler, io_thread,
+                            over);
       do_accept();
     });
+  }
+
+  /// At most one log line per 10 s, with how many failures there were.
+  void accept_failed(const boost::system::error_code& ec) {
+    ++failures;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_failure_log > std::chrono::seconds{10}) {
+      spdlog::warn("http: accept failed {} time(s): {}; pausing 100 ms "
+                   "between tries (open connections: {})",
+                   failures, ec.message(), metrics::open_connections.load());
+      failures = 0;
+      last_failure_log = now;
+    }
   }
 
   const config::http_options& opts;
@@ -57,6 +79,9 @@ struct server::impl {
   std::vector<std::unique_ptr<net::io_context>> contexts;
   std::vector<work_guard> guards;
   std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_pause;
+  uint64_t failures = 0; // accept errors since the last log line
+  std::chrono::steady_clock::time_point last_failure_log{}; // epoch: never
   std::vector<std::thread> threads;
   size_t next_context = 0;
 };
@@ -89,6 +114,7 @@ void server::stop_accepting() {
   net::post(*impl_->contexts.front(), [this, &closed] {
     boost::system::error_code ignored;
     impl_->acceptor->close(ignored);
+    impl_->accept_pause->cancel();
     closed.set_value();
   });
   // Shutdown only: the io thread closes the socket it owns.

@@ -23,6 +23,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -39,6 +41,29 @@
 namespace {
 
 using namespace doorbuster;
+
+/// Raises the soft limit of open files to the hard one, and warns when
+/// http.max-connections does not fit under it: past it accepts fail (and
+/// pause) before the connection limit's clean 503 is reached.
+void raise_open_files_limit(const config::options& opts) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0)
+    return;
+  if (files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+    getrlimit(RLIMIT_NOFILE, &files);
+  }
+  // Journal segments, PostgreSQL, the admin port, CAF: a few dozen.
+  constexpr rlim_t reserve = 128;
+  if (opts.http.max_connections + reserve > files.rlim_cur)
+    spdlog::warn("http.max-connections is {} but this process may open only "
+                 "{} files (ulimit -n, LimitNOFILE): beyond about {} "
+                 "connections new ones wait in the listen backlog instead of "
+                 "getting 503; raise the limit or lower http.max-connections",
+                 opts.http.max_connections, files.rlim_cur,
+                 files.rlim_cur > reserve ? files.rlim_cur - reserve : 0);
+}
 
 /// The configured admin token, else a fresh one for this run.
 std::string admin_token(const config::options& opts) {
@@ -121,6 +146,7 @@ int run(config::node_config& cfg) {
   }
   auto& opts = cfg.opts;
   spdlog::set_level(spdlog::level::from_str(opts.log.level));
+  raise_open_files_limit(opts);
   opts.admin.token = admin_token(opts);
   // Signals are taken by sigwait below; block them before any thread starts
   // so that every thread inherits the mask.

@@ -77,6 +77,16 @@ private:
   void on_header(beast::error_code ec) {
     if (ec)
       return on_read_error(ec);
+    // RFC 9112 6.3: a request whose Transfer-Encoding does not end in
+    // chunked has no knowable length. Beast would read it as an empty body
+    // and run the body's bytes as the next request (request smuggling), so
+    // it is refused and the connection closed.
+    if (parser_->get().count(bhttp::field::transfer_encoding) != 0
+        && !parser_->chunked()) {
+      keep_alive_ = false;
+      return write(error_response(bhttp::status::bad_request, "bad_request",
+                                  "Transfer-Encoding must end in chunked"));
+    }
     // Beast checks Content-Length against the limit in force when the head
     // completes; the limit depends on the path, so check it here.
     auto limit = api_.body_limit(parser_->get().target());

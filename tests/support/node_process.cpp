@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,10 +21,14 @@ namespace {
 /// Runs `argv` with its stderr (and, if `with_stdout`, its stdout) in
 /// `err_file`.
 pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
-            bool with_stdout = false) {
+            bool with_stdout = false, uint64_t open_files = 0) {
   pid_t pid = fork();
   if (pid == 0) {
     setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
+    if (open_files != 0) {
+      rlimit files{open_files, open_files};
+      setrlimit(RLIMIT_NOFILE, &files);
+    }
     if (!err_file.empty()) {
       auto f = std::fopen(err_file.c_str(), "w");
       if (f) {
@@ -44,7 +49,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
 
 } // namespace
 
-node_process::node_process(std::vector<std::string> args, std::string data_dir)
+node_process::node_process(std::vector<std::string> args, std::string data_dir,
+                           launch_options launch)
   : dir_(make_temp_dir("doorbuster-e2e")), data_dir_(std::move(data_dir)) {
   if (data_dir_.empty()) {
     data_dir_ = dir_ + "/data";
@@ -64,7 +70,8 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir)
                                 // rate-limit tests set their own budget.
                                 "--limits.write-rate-per-min=0"};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_ = spawn(argv, {});
+  pid_ = spawn(argv, launch.log_to_file ? dir_ + "/stderr" : std::string{},
+               false, launch.open_files);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in{port_file};
@@ -95,6 +102,11 @@ node_process::~node_process() {
   fs::remove_all(dir_, ignored);
   if (owns_data_)
     fs::remove_all(data_dir_, ignored);
+}
+
+std::string node_process::log() const {
+  std::ifstream in{dir_ + "/stderr"};
+  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
 int node_process::stop() {

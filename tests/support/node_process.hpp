@@ -15,12 +15,19 @@ namespace doorbuster::testing {
 
 inline constexpr const char* admin_token = "test-admin-token";
 
+/// How to start the process, beyond its arguments.
+struct launch_options {
+  uint64_t open_files = 0; // RLIMIT_NOFILE, soft and hard; 0: inherited
+  bool log_to_file = false; // stderr into a file (log()), not the test's
+};
+
 class node_process {
 public:
   /// Starts the node with `args` added and waits until it listens. With an
   /// empty `data_dir` the node gets a fresh one, deleted with this object.
   explicit node_process(std::vector<std::string> args = {},
-                        std::string data_dir = {});
+                        std::string data_dir = {},
+                        launch_options launch = {});
   ~node_process();
 
   node_process(const node_process&) = delete;
@@ -36,6 +43,11 @@ public:
 
   /// SIGKILL: no chance to flush anything.
   void kill_hard();
+
+  pid_t pid() const { return pid_; }
+
+  /// What it wrote to stderr so far (with launch_options::log_to_file).
+  std::string log() const;
 
 private:
   pid_t pid_ = -1;

@@ -1,0 +1,161 @@
+// A hostile client against a real node over real sockets: request
+// smuggling through Transfer-Encoding, JSON nested deep enough to overflow a
+// stack, and a connection flood past the process's file descriptors.
+#include "support/http_client.hpp"
+#include "support/node_process.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace doorbuster::testing {
+namespace {
+
+using bhttp::verb;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+/// Sends `bytes` on a fresh connection and returns everything read until
+/// the node closes it (or 3 s pass).
+std::string exchange(uint16_t port, const std::string& bytes) {
+  net::io_context ioc;
+  tcp::socket s{ioc};
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(s, net::buffer(bytes));
+  timeval wait{3, 0};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    auto n = ::recv(s.native_handle(), buf, sizeof(buf), 0);
+    if (n <= 0)
+      break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  return got;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+int64_t stock_of(http_client& client, const std::string& sku) {
+  return client.get("/v1/products/" + sku).json()["stock"].get<int64_t>();
+}
+
+TEST(hostile, transfer_encoding_not_ending_in_chunked_is_refused_and_closed) {
+  node_process node{{"--demo.products=3"}};
+  http_client client{node.port()};
+  auto before = stock_of(client, "SKU-000002");
+  for (std::string coding : {"gzip", "identity", "chunked, identity"}) {
+    // A GET whose "body" is a whole purchase: read as an empty body, the
+    // purchase would run as the next request (RFC 9112 6.3 wants 400).
+    auto got = exchange(
+      node.port(),
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding
+        + "\r\n\r\nPOST /v1/products/SKU-000002/purchase HTTP/1.1\r\nHost: "
+          "x\r\nContent-Length: 34\r\n\r\n"
+          R"({"quantity":1,"customer_id":"eve"})");
+    EXPECT_EQ(count(got, "HTTP/1.1 "), 1u) << coding << ":\n" << got;
+    EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << coding;
+  }
+  EXPECT_EQ(stock_of(client, "SKU-000002"), before) << "nothing smuggled";
+  // Chunked bodies still work.
+  auto chunked = exchange(node.port(),
+                          "POST /v1/products/SKU-000002/purchase HTTP/1.1\r\n"
+                          "Host: x\r\nConnection: close\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n22\r\n"
+                          R"({"quantity":1,"customer_id":"eve"})"
+                          "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.rfind("HTTP/1.1 201", 0), 0u) << chunked;
+  EXPECT_EQ(stock_of(client, "SKU-000002"), before - 1);
+}
+
+TEST(hostile, deeply_nested_json_is_refused_and_the_node_keeps_serving) {
+  node_process node{{"--demo.products=3"}};
+  http_client client{node.port()};
+  // 200,000 levels in the bulk load (64 MB limit): unbalanced, balanced.
+  std::string open(200000, '['), close(200000, ']');
+  for (const auto& body : {open, open + close}) {
+    auto res = client.admin(verb::post, "/v1/admin/products:bulk", body);
+    ASSERT_EQ(res.status, 200u) << res.body;
+    EXPECT_EQ(res.json()["loaded"], 0);
+    EXPECT_EQ(res.json()["rejected"][0]["error"]["code"], "malformed_json");
+  }
+  // Within the 64 KB of any other endpoint.
+  std::string deep = std::string(30000, '[') + std::string(30000, ']');
+  auto buy = client.request(verb::post, "/v1/products/SKU-000001/purchase",
+                            deep);
+  EXPECT_EQ(buy.status, 400u);
+  EXPECT_EQ(buy.error_code(), "malformed_json");
+  EXPECT_NE(buy.json()["error"]["message"].get<std::string>().find("nested"),
+            std::string::npos);
+  // Ordinary nesting is untouched.
+  auto order = client.request(
+    verb::post, "/v1/orders",
+    R"({"customer_id":"c","items":[{"sku":"SKU-000001","quantity":1}]})");
+  EXPECT_EQ(order.status, 201u) << order.body;
+  EXPECT_EQ(client.get("/healthz").status, 200u);
+}
+
+/// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string field;
+  double ticks = 0;
+  for (int i = 1; i <= 15 && in >> field; ++i)
+    if (i == 14 || i == 15)
+      ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TEST(hostile, running_out_of_file_descriptors_pauses_accepting_without_spin) {
+  // 256 open files for the node, soft and hard, with 400 clients holding
+  // connections: accepts fail with EMFILE once the node's files run out.
+  node_process node{{"--demo.products=3"}, {}, {256, true}};
+  EXPECT_NE(node.log().find("may open only 256 files"), std::string::npos)
+    << "the node says that max-connections does not fit\n"
+    << node.log();
+  net::io_context ioc;
+  std::vector<std::unique_ptr<tcp::socket>> held;
+  for (int i = 0; i < 400; ++i) {
+    held.push_back(std::make_unique<tcp::socket>(ioc));
+    held.back()->connect({net::ip::make_address("127.0.0.1"), node.port()});
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  auto cpu_before = cpu_seconds(node.pid());
+  std::this_thread::sleep_for(std::chrono::seconds{2});
+  auto spent = cpu_seconds(node.pid()) - cpu_before;
+  EXPECT_LT(spent, 0.5) << "the accept loop must not spin (a spinning one "
+                           "used a whole core)";
+  EXPECT_LT(count(node.log(), "accept failed"), 3u) << "bounded logging";
+  held.clear(); // the node gets its files back
+  // A fresh client is served once descriptors are free again.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  unsigned status = 0;
+  while (status != 200 && std::chrono::steady_clock::now() < give_up) {
+    try {
+      http_client fresh{node.port()};
+      status = fresh.get("/healthz").status;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+  }
+  EXPECT_EQ(status, 200u);
+}
+
+} // namespace
+} // namespace doorbuster::testing
