@@ -7,6 +7,7 @@
 #include "http/json_input.hpp"
 #include "http/metrics.hpp"
 #include "http/product_input.hpp"
+#include "http/query_string.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <vector>
 
@@ -141,12 +143,30 @@ response method_not_allowed(const route& r) {
     if (!allow.empty())
       allow += ", ";
     allow += std::string{bhttp::to_string(m)};
+    if (m == verb::get)
+      allow += ", HEAD";
   }
   auto res = error_response(bhttp::status::method_not_allowed,
                             "method_not_allowed",
                             "this path allows " + allow);
   res.set(bhttp::field::allow, allow);
   return res;
+}
+
+/// A path for a message: bytes outside printable ASCII as %XX, so that an
+/// error body stays valid JSON (UTF-8) whatever the client sent.
+std::string printable(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -275,7 +295,8 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
   auto path = target.substr(0, qmark);
   auto query = qmark == std::string_view::npos ? std::string_view{}
                                                : target.substr(qmark + 1);
-  auto found = match(path);
+  auto decoded = decode_path(path);
+  auto found = match(decoded);
   const char* name = found ? found->name : "unknown";
   responder counted = [this, name, method = req.method(),
                        target = std::string{target}, ctx,
@@ -294,9 +315,13 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
                    seconds * 1000, ctx.request_id);
     send(std::move(res));
   };
+  // HEAD is GET without the body (RFC 9110 9.3.2): routed as GET; the
+  // session leaves the body out.
+  if (req.method() == verb::head)
+    req.method(verb::get);
   if (!found) {
     counted(error_response(bhttp::status::not_found, "not_found",
-                           "no such path: " + std::string{path}));
+                           "no such path: " + printable(path)));
     return;
   }
   auto& r = *found;

@@ -7,6 +7,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <cstring>
 #include <set>
 
 namespace doorbuster::http {
@@ -130,17 +131,21 @@ json_input::only(std::initializer_list<std::string_view> allowed) const {
 
 std::optional<api_error> json_input::text(const char* name, bool required,
                                           size_t max_len,
-                                          std::optional<std::string>& out)
-  const {
+                                          std::optional<std::string>& out,
+                                          size_t min_len) const {
   std::optional<api_error> err;
   auto value = field(name, required, err);
   if (!value)
     return err;
-  if (!value->IsString() || value->GetStringLength() == 0
+  if (!value->IsString() || value->GetStringLength() < min_len
       || value->GetStringLength() > max_len)
     return bad_field("invalid_field", std::string{"field \""} + name
-                                        + "\" must be a string of 1 to "
+                                        + "\" must be a string of "
+                                        + std::to_string(min_len) + " to "
                                         + std::to_string(max_len) + " bytes");
+  if (std::memchr(value->GetString(), '\0', value->GetStringLength()))
+    return bad_field("invalid_field", std::string{"field \""} + name
+                                        + "\" must not contain NUL (\\u0000)");
   out.emplace(value->GetString(), value->GetStringLength());
   return std::nullopt;
 }

@@ -25,10 +25,12 @@ public:
   std::optional<api_error>
   only(std::initializer_list<std::string_view> allowed) const;
 
-  /// A string of 1..max_len bytes.
+  /// A string of min_len..max_len bytes without NUL (PostgreSQL's text
+  /// cannot hold one).
   std::optional<api_error> text(const char* name, bool required,
                                 size_t max_len,
-                                std::optional<std::string>& out) const;
+                                std::optional<std::string>& out,
+                                size_t min_len = 1) const;
 
   /// true or false.
   std::optional<api_error> boolean(const char* name, bool required,

@@ -30,7 +30,8 @@ std::optional<api_error> product_fields_of(const json_input& in,
   std::optional<int64_t> price, stock;
   if (auto err = in.text("name", true, max_name, name))
     return err;
-  if (auto err = in.text("description", true, max_description, description))
+  if (auto err = in.text("description", true, max_description, description,
+                         0))
     return err;
   if (auto err = in.text("category", true, max_category, category))
     return err;
@@ -115,7 +116,7 @@ std::optional<api_error> decode_patch(std::string_view body,
   if (auto err = in.text("name", false, max_name, out.name))
     return err;
   if (auto err = in.text("description", false, max_description,
-                         out.description))
+                         out.description, 0))
     return err;
   if (auto err = in.text("category", false, max_category, out.category))
     return err;

@@ -22,4 +22,14 @@ parse_query(std::string_view query) {
   return result;
 }
 
+std::string decode_path(std::string_view path) {
+  if (path.find('%') == std::string_view::npos)
+    return std::string{path};
+  std::string text{path};
+  const char* end = uriUnescapeInPlaceExA(text.data(), URI_FALSE,
+                                          URI_BR_DONT_TOUCH);
+  text.resize(static_cast<size_t>(end - text.data()));
+  return text;
+}
+
 } // namespace doorbuster::http

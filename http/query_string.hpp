@@ -1,4 +1,5 @@
-// Splits and percent-decodes a URL query (uriparser does the decoding).
+// Percent-decodes a URL's path and splits and decodes its query (uriparser
+// does the decoding).
 #pragma once
 
 #include <map>
@@ -12,5 +13,9 @@ namespace doorbuster::http {
 /// value; "+" is a space.
 std::optional<std::map<std::string, std::string>>
 parse_query(std::string_view query);
+
+/// A path with its %XX escapes decoded ("+" stays "+"): a client may write
+/// /v1/products/SKU%2D000001 for /v1/products/SKU-000001.
+std::string decode_path(std::string_view path);
 
 } // namespace doorbuster::http

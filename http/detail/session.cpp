@@ -121,6 +121,7 @@ private:
       return on_read_error(ec);
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
+    head_ = req.method() == bhttp::verb::head;
     version_ = req.version();
     ++metrics::requests_in_flight;
     answering_ = true;
@@ -213,6 +214,11 @@ private:
     res.version(version_);
     res.keep_alive(keep_alive_);
     res.prepare_payload();
+    if (head_) {
+      // The GET's headers, Content-Length included, and no body.
+      head_ = false;
+      res.body().clear();
+    }
     response_.emplace(std::move(res));
     stream_.expires_after(idle());
     bhttp::async_write(stream_, *response_,
@@ -247,6 +253,7 @@ private:
   size_t io_thread_;
   net::any_io_executor executor_ = stream_.get_executor();
   bool keep_alive_ = true;
+  bool head_ = false; // the request being answered is a HEAD
   bool answering_ = false; // a request is with the api
   uint64_t request_seq_ = 0;
   std::string request_id_; // of the request with the api

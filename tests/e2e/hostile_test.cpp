@@ -111,6 +111,44 @@ TEST(hostile, deeply_nested_json_is_refused_and_the_node_keeps_serving) {
   EXPECT_EQ(client.get("/healthz").status, 200u);
 }
 
+TEST(hostile, odd_but_valid_requests_are_served_and_odd_input_refused) {
+  node_process node{{"--demo.products=3"}};
+  http_client client{node.port()};
+  auto before = stock_of(client, "SKU-000001");
+  // NUL cannot be stored in PostgreSQL's text: refused, not truncated.
+  auto nul = client.request(verb::post, "/v1/products/SKU-000001/purchase",
+                            R"({"quantity":1,"customer_id":"a\u0000b"})");
+  EXPECT_EQ(nul.status, 400u);
+  EXPECT_EQ(nul.error_code(), "invalid_field");
+  EXPECT_EQ(stock_of(client, "SKU-000001"), before);
+  // Bytes that are not UTF-8 in the path: the 404's body stays JSON.
+  auto raw = exchange(node.port(), "GET /v1/x\xff\xfe HTTP/1.1\r\nHost: x\r\n"
+                                   "Connection: close\r\n\r\n");
+  ASSERT_EQ(raw.rfind("HTTP/1.1 404", 0), 0u) << raw;
+  auto body = raw.substr(raw.find("\r\n\r\n") + 4);
+  nlohmann::json parsed;
+  EXPECT_NO_THROW(parsed = nlohmann::json::parse(body)) << body;
+  EXPECT_NE(body.find("%FF%FE"), std::string::npos) << body;
+  // HEAD: the GET's status and headers, Content-Length included, no body.
+  auto got = client.get("/v1/products/SKU-000001");
+  auto head = client.request(verb::head, "/v1/products/SKU-000001");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(got.body.size()));
+  EXPECT_EQ(head.header("ETag"), got.header("ETag"));
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(client.request(verb::head, "/healthz").status, 200u)
+    << "the connection is still in step after a HEAD";
+  // A percent-encoded SKU is the SKU.
+  auto encoded = client.get("/v1/products/SKU%2D000001");
+  EXPECT_EQ(encoded.status, 200u);
+  EXPECT_EQ(encoded.body, got.body);
+  // An empty description is a description.
+  auto put = client.admin(verb::put, "/v1/admin/products/BARE",
+                          R"({"name":"Bare","description":"","category":"c",)"
+                          R"("price":1,"currency":"USD","stock":1})");
+  EXPECT_EQ(put.status, 201u) << put.body;
+}
+
 /// CPU seconds (user + system) the process has used so far.
 double cpu_seconds(pid_t pid) {
   std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};

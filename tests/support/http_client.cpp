@@ -43,8 +43,12 @@ reply http_client::request(bhttp::verb method, const std::string& target,
     bhttp::write(stream_, req, ec);
     reply out;
     boost::beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(method == bhttp::verb::head); // a HEAD answer has no body
     if (!ec)
-      bhttp::read(stream_, buffer, out.raw, ec);
+      bhttp::read(stream_, buffer, parser, ec);
+    if (!ec)
+      out.raw = parser.release();
     if (ec) {
       stream_.close();
       connected_ = false;
