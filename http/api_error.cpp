@@ -72,12 +72,8 @@ api_error from_errc(errc e, const std::string& subject) {
           "unexpected result", {}, {}, {}};
 }
 
-response to_response(const api_error& err) {
-  metrics::local().count_error(err.code);
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
-  w.StartObject();
-  w.Key("error");
+void write_error(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                 const api_error& err) {
   w.StartObject();
   w.Key("code");
   w.String(err.code.c_str());
@@ -96,6 +92,15 @@ response to_response(const api_error& err) {
     w.Int64(*err.allowance);
   }
   w.EndObject();
+}
+
+response to_response(const api_error& err) {
+  metrics::local().count_error(err.code);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("error");
+  write_error(w, err);
   w.EndObject();
   auto res = json_response(err.status, {buf.GetString(), buf.GetSize()});
   if (err.status == bhttp::status::service_unavailable)

@@ -5,6 +5,9 @@
 #include "domain/errc.hpp"
 #include "http/message.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <optional>
 #include <string>
 
@@ -25,6 +28,10 @@ api_error from_errc(domain::errc e, const std::string& subject);
 
 /// Also counts the error in the metrics. A 503 carries Retry-After: 1.
 response to_response(const api_error& err);
+
+/// Writes `err` as the API's error object, {"code":...,"message":...,...}.
+void write_error(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                 const api_error& err);
 
 /// Also counts the error in the metrics.
 inline response error_response(bhttp::status status, std::string code,

@@ -156,12 +156,7 @@ void bulk_load(const context& ctx, const request& req, responder send) {
       w.Key("line");
       w.Uint64(line_no);
       w.Key("error");
-      w.StartObject();
-      w.Key("code");
-      w.String(err.code.c_str());
-      w.Key("message");
-      w.String(err.message.c_str());
-      w.EndObject();
+      write_error(w, err);
       w.EndObject();
     }
     w.EndArray();
