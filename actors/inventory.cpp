@@ -27,18 +27,14 @@ namespace {
 /// takes this long for one of them.
 constexpr auto startup_timeout = std::chrono::seconds{60};
 
-/// Asks `n` requests (`ask(self, i)`) from a short-lived actor and blocks
-/// until every answer is in. Start-up only: the caller is no actor's thread.
-template <class Result, class Ask, class Failed>
-std::vector<Result> ask_all(caf::actor_system& sys, size_t n, Ask ask,
-                            Failed failed) {
-  std::promise<std::vector<Result>> done;
+/// Runs `start(self, done)` in a short-lived actor, which asks others and
+/// calls `done(result)` from its continuation; blocks until then. Start-up
+/// only: the caller is no actor's thread.
+template <class Result, class Start>
+Result wait_for(caf::actor_system& sys, Start start) {
+  std::promise<Result> done;
   sys.spawn([&](caf::event_based_actor* self) {
-    gather<Result>(
-      n, [&](size_t i) { return ask(self, i); }, failed,
-      [&done](std::vector<Result> results) {
-        done.set_value(std::move(results));
-      });
+    start(self, [&done](Result result) { done.set_value(std::move(result)); });
   });
   return done.get_future().get();
 }
@@ -150,14 +146,18 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
     caf::anon_send(d.owner_of(id), restore_atom::value, id, std::move(c));
   // A product that does not come back in time answers 0: no restored
   // product has version 0, so the start-up can tell and refuse.
-  auto versions = ask_all<uint64_t>(
-    d.sys, products.size(),
-    [&](caf::event_based_actor* self, size_t i) {
-      const auto& shard = d.shards.route(products[i].state.sku);
-      return self->request(shard, startup_timeout, restore_atom::value,
-                           std::move(products[i]));
-    },
-    [](size_t, const caf::error&) { return uint64_t{0}; });
+  auto versions = wait_for<std::vector<uint64_t>>(
+    d.sys, [&](caf::event_based_actor* self, auto done) {
+      gather<uint64_t>(
+        products.size(),
+        [&](size_t i) {
+          const auto& shard = d.shards.route(products[i].state.sku);
+          return self->request(shard, startup_timeout, restore_atom::value,
+                               std::move(products[i]));
+        },
+        [](size_t, const caf::error&) { return uint64_t{0}; },
+        std::move(done));
+    });
   if (std::count(versions.begin(), versions.end(), 0) > 0)
     throw std::runtime_error(
       std::to_string(std::count(versions.begin(), versions.end(), 0))
@@ -168,14 +168,11 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
 
 std::vector<domain::write_result>
 inventory::put_all(std::vector<domain::product_entry> entries) {
-  std::promise<std::vector<domain::write_result>> done;
-  impl_->sys.spawn([&](caf::event_based_actor* self) {
-    detail::put_each(self, *this, entries, caf::duration{startup_timeout},
-                     [&done](std::vector<domain::write_result> results) {
-                       done.set_value(std::move(results));
-                     });
-  });
-  return done.get_future().get();
+  return wait_for<std::vector<domain::write_result>>(
+    impl_->sys, [&](caf::event_based_actor* self, auto done) {
+      detail::put_each(self, *this, entries, caf::duration{startup_timeout},
+                       std::move(done));
+    });
 }
 
 std::string inventory::metrics() const {
