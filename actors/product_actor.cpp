@@ -40,25 +40,27 @@ struct product_state {
 using self_ptr = product_actor::stateful_pointer<product_state>;
 
 /// Journals `change`. Once it is durable, the view of the state after it
-/// goes to the catalog and `answer` to `promise`: a read after the answer
-/// sees the change.
+/// (`doc`, rendered here if not given) goes to the catalog and `answer` to
+/// `promise`: a read after the answer sees the change.
 void commit(self_ptr self, domain::change change,
-            caf::response_promise promise = {}, caf::message answer = {}) {
+            caf::response_promise promise = {}, caf::message answer = {},
+            domain::product_doc_ptr doc = nullptr) {
   auto& st = self->state;
   auto ticket = ++st.appended;
   self->send(st.deps.journal, persistence::append_atom::value,
              std::move(change), ticket);
-  st.waiting.push_back({ticket, st.item->render(), std::move(promise),
-                        std::move(answer)});
+  st.waiting.push_back({ticket, doc ? std::move(doc) : st.item->render(),
+                        std::move(promise), std::move(answer)});
 }
 
 /// Answers the current request with `answer` once `change` is durable.
 template <class T>
 caf::result<T> commit_then_answer(self_ptr self, domain::change change,
-                                  T answer) {
+                                  T answer,
+                                  domain::product_doc_ptr doc = nullptr) {
   auto promise = self->make_response_promise();
   commit(self, std::move(change), promise,
-         caf::make_message(std::move(answer)));
+         caf::make_message(std::move(answer)), std::move(doc));
   return promise;
 }
 
@@ -298,7 +300,9 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       }
       item.replace(std::move(fields));
       res.doc = item.render();
-      return commit_then_answer(self, item.state(), std::move(res));
+      auto doc = res.doc;
+      return commit_then_answer(self, item.state(), std::move(res),
+                                std::move(doc));
     },
     [=](patch_atom, const std::string&, const domain::product_patch& patch)
       -> caf::result<domain::write_result> {
@@ -314,7 +318,9 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         return res;
       }
       res.doc = item.render();
-      return commit_then_answer(self, item.state(), std::move(res));
+      auto doc = res.doc;
+      return commit_then_answer(self, item.state(), std::move(res),
+                                std::move(doc));
     },
     [=](restore_atom, const domain::stored_product& saved) {
       auto& st = self->state;
