@@ -84,31 +84,27 @@ void patch(admin_call& call, const std::string& sku, domain::product_patch p) {
       });
 }
 
-/// What flush and snapshot answer: the record the store holds.
-void record_answer(admin_call& call, const char* what) {
+/// What flush and snapshot answer: the record the store holds. Write-behind
+/// may take its full 5 s; admin_timeout allows for that and a little.
+template <class Atom>
+void record_answer(admin_call& call, Atom atom, const char* what) {
   auto self = call.self;
-  auto answer = [call = call](std::string& error, uint64_t seq) mutable {
-    if (!error.empty()) {
-      call.fail("not_done", error);
-      return;
-    }
-    call.succeed(object([seq](json_writer& w) {
-      w.Key("record");
-      w.Uint64(seq);
-    }));
-  };
-  auto failed = [call = call, what](caf::error& err) mutable {
-    call.fail("not_done", std::string{what} + ": "
-                            + call.self->system().render(err));
-  };
-  // Write-behind may take its full 5 s; allow for that and a little.
-  const auto& wb = self->state.deps.writebehind;
-  if (std::string_view{what} == "flush")
-    self->request(wb, admin_timeout, persistence::flush_atom::value)
-      .then(std::move(answer), std::move(failed));
-  else
-    self->request(wb, admin_timeout, persistence::snap_atom::value)
-      .then(std::move(answer), std::move(failed));
+  self->request(self->state.deps.writebehind, admin_timeout, atom)
+    .then(
+      [call = call](std::string& error, uint64_t seq) mutable {
+        if (!error.empty()) {
+          call.fail("not_done", error);
+          return;
+        }
+        call.succeed(object([seq](json_writer& w) {
+          w.Key("record");
+          w.Uint64(seq);
+        }));
+      },
+      [call = call, what](caf::error& err) mutable {
+        call.fail("not_done", std::string{what} + ": "
+                                + call.self->system().render(err));
+      });
 }
 
 void set_drain(admin_call& call, bool on) {
@@ -406,11 +402,11 @@ void sale_window(admin_call& call) {
 }
 
 void flush(admin_call& call) {
-  record_answer(call, "flush");
+  record_answer(call, persistence::flush_atom::value, "flush");
 }
 
 void snapshot(admin_call& call) {
-  record_answer(call, "snapshot");
+  record_answer(call, persistence::snap_atom::value, "snapshot");
 }
 
 void log_level(admin_call& call) {
