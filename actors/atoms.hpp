@@ -18,6 +18,15 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 using report_atom = caf::atom_constant<caf::atom("report")>;
 using hot_atom = caf::atom_constant<caf::atom("hot")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+
+// Shards, from the cluster: serve (own), forward (route), stop serving
+// (leave), and what a forwarding shard tells the cluster (moved).
+using own_atom = caf::atom_constant<caf::atom("own")>;
+using route_atom = caf::atom_constant<caf::atom("route")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using moved_atom = caf::atom_constant<caf::atom("moved")>;
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 // The catalog.
 using update_atom = caf::atom_constant<caf::atom("update")>;

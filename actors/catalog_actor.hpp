@@ -25,6 +25,11 @@ using catalog_actor = caf::typed_actor<
   caf::replies_to<list_atom, domain::listing_query>::with<domain::listing>,
   caf::replies_to<categ_atom>::with<std::string>>;
 
+/// Where a product's new documents go besides its node's catalog: the
+/// cluster's push to the other nodes.
+using catalog_sink
+  = caf::typed_actor<caf::reacts_to<update_atom, domain::product_doc_ptr>>;
+
 struct catalog_stats;
 
 /// `stats` must outlive the actor.

@@ -136,7 +136,8 @@ void decide_and_sell(self_ptr self, uint64_t id, const std::string& customer,
   }
   auto ticket = ++st.appended;
   self->send(st.deps.journal, persistence::append_atom::value,
-             domain::change{std::move(decision)}, ticket);
+             domain::change{std::move(decision)}, ticket,
+             uint64_t{0}); // a decision spans shards: not fenced
   st.after_durable.emplace(ticket, [=, known = std::move(known),
                                     done = std::move(done)]() mutable {
     step_all(self, id, lines, domain::hold_step::sell, order_ids,

@@ -43,24 +43,37 @@ Result wait_for(caf::actor_system& sys, Start start) {
 
 struct inventory::impl {
   impl(caf::actor_system& sys, const persistence::journal_actor& journal,
-       const config::options& opts, uint32_t generation)
+       const config::options& opts, uint32_t generation,
+       catalog_sink peer_updates, caf::actor cluster)
     : sys(sys),
+      generation(generation),
       ids(generation),
       catalog(sys, opts.catalog.workers),
       stats(std::make_unique<shard_stats[]>(opts.products.shards)),
-      shards(make_shards(journal, opts.products)),
+      controls(make_shards(journal, opts.products, std::move(peer_updates),
+                           std::move(cluster))),
+      shards(as_shards(controls)),
       checkouts(make_checkouts(journal, opts.checkout, generation)) {}
 
-  std::vector<shard_actor> make_shards(const persistence::journal_actor& journal,
-                                       const config::product_options& opts) {
-    std::vector<shard_actor> result;
+  std::vector<shard_control>
+  make_shards(const persistence::journal_actor& journal,
+              const config::product_options& opts, catalog_sink peer_updates,
+              caf::actor cluster) {
+    std::vector<shard_control> result;
     result.reserve(opts.shards);
+    bool clustered = static_cast<bool>(cluster);
     for (size_t i = 0; i < opts.shards; ++i) {
-      product_actor_deps deps{catalog.updates(), journal, &ids,
+      product_actor_deps deps{catalog.updates(), peer_updates, journal, &ids,
                               opts.idempotency_keys, &stats[i]};
-      result.push_back(spawn_shard_actor(sys, deps, opts.max_mailbox));
+      result.push_back(spawn_shard_actor(
+        sys, deps, {i, opts.max_mailbox, !clustered, cluster}));
     }
     return result;
+  }
+
+  static std::vector<shard_actor>
+  as_shards(const std::vector<shard_control>& controls) {
+    return {controls.begin(), controls.end()};
   }
 
   std::vector<checkout_actor>
@@ -80,10 +93,13 @@ struct inventory::impl {
   }
 
   caf::actor_system& sys;
+  uint32_t generation;
   order_ids ids;
   catalog_pool catalog;
   std::unique_ptr<shard_stats[]> stats; // one per shard, index = shard
+  std::vector<shard_control> controls;
   shard_map shards;
+  checkout_resolver remote_checkouts;
   checkout_stats checkout_counts;
   std::vector<checkout_actor> checkouts;
   std::atomic<size_t> next_checkout{0};
@@ -92,7 +108,16 @@ struct inventory::impl {
 inventory::inventory(caf::actor_system& sys,
                      const persistence::journal_actor& journal,
                      const config::options& opts, uint32_t generation)
-  : impl_(std::make_unique<impl>(sys, journal, opts, generation)) {}
+  : impl_(std::make_unique<impl>(sys, journal, opts, generation,
+                                 catalog_sink{}, caf::actor{})) {}
+
+inventory::inventory(caf::actor_system& sys,
+                     const persistence::journal_actor& journal,
+                     const config::options& opts, uint32_t generation,
+                     catalog_sink peer_updates, caf::actor cluster)
+  : impl_(std::make_unique<impl>(sys, journal, opts, generation,
+                                 std::move(peer_updates), std::move(cluster))) {
+}
 
 inventory::~inventory() = default;
 
@@ -102,6 +127,14 @@ const shard_actor& inventory::shard_for(std::string_view sku) const {
 
 const std::vector<shard_actor>& inventory::shards() const {
   return impl_->shards.shards();
+}
+
+const std::vector<shard_control>& inventory::shard_controls() const {
+  return impl_->controls;
+}
+
+const catalog_actor& inventory::catalog_updates() const {
+  return impl_->catalog.updates();
 }
 
 const catalog_actor& inventory::catalog() const {
@@ -117,8 +150,20 @@ inventory::checkout_for(const std::string& idempotency_key) {
   return d.checkouts[index % d.checkouts.size()];
 }
 
-const checkout_actor& inventory::reservation_owner(uint64_t checkout_id) const {
+checkout_actor inventory::reservation_owner(uint64_t checkout_id) const {
+  auto generation = static_cast<uint32_t>(checkout_id >> 32);
+  if (generation != impl_->generation && impl_->remote_checkouts)
+    return impl_->remote_checkouts(generation);
   return impl_->owner_of(checkout_id);
+}
+
+const checkout_actor&
+inventory::local_reservation_owner(uint64_t checkout_id) const {
+  return impl_->owner_of(checkout_id);
+}
+
+void inventory::set_remote_checkouts(checkout_resolver resolve) {
+  impl_->remote_checkouts = std::move(resolve);
 }
 
 size_t inventory::restore(std::vector<domain::stored_product> products,
@@ -240,7 +285,7 @@ std::string inventory::metrics() const {
 }
 
 void inventory::stop() {
-  for (const auto& shard : impl_->shards.shards())
+  for (const auto& shard : impl_->controls)
     caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   for (const auto& checkout : impl_->checkouts)
     caf::anon_send_exit(checkout, caf::exit_reason::user_shutdown);

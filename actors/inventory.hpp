@@ -9,6 +9,7 @@
 #include "actors/shard_actor.hpp"
 #include "config/options.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +23,13 @@ public:
   /// `generation`: the boot generation, the high half of ids minted here.
   inventory(caf::actor_system& sys, const persistence::journal_actor& journal,
             const config::options& opts, uint32_t generation);
+
+  /// A cluster node's inventory: its shards wait until the cluster says who
+  /// serves them (shard_control); products push their new documents to
+  /// `peer_updates` too; `cluster` hears of stale routes (moved_atom).
+  inventory(caf::actor_system& sys, const persistence::journal_actor& journal,
+            const config::options& opts, uint32_t generation,
+            catalog_sink peer_updates, caf::actor cluster);
   ~inventory();
 
   inventory(const inventory&) = delete;
@@ -32,6 +40,11 @@ public:
   /// Purchases, holds, operators' product changes: the SKU's shard.
   const shard_actor& shard_for(std::string_view sku) const;
   const std::vector<shard_actor>& shards() const;
+  /// The same shards, as the cluster steers them.
+  const std::vector<shard_control>& shard_controls() const;
+
+  /// Where every catalog actor takes product documents (any node's).
+  const catalog_actor& catalog_updates() const;
 
   /// Product pages, listings, categories: one of the catalog actors.
   const catalog_actor& catalog() const;
@@ -40,8 +53,17 @@ public:
   /// requests; without a key, the coordinators take turns.
   const checkout_actor& checkout_for(const std::string& idempotency_key);
 
-  /// The coordinator that keeps reservation `checkout_id`.
-  const checkout_actor& reservation_owner(uint64_t checkout_id) const;
+  /// The coordinator that keeps reservation `checkout_id`: one of this
+  /// node's, or, for an id of another generation in a cluster, what
+  /// `remote_checkouts` names (an invalid handle: none).
+  checkout_actor reservation_owner(uint64_t checkout_id) const;
+
+  /// A local coordinator, by the id it keeps (whatever its generation).
+  const checkout_actor& local_reservation_owner(uint64_t checkout_id) const;
+
+  /// Who keeps the reservations of another generation. Set before serving.
+  using checkout_resolver = std::function<checkout_actor(uint32_t generation)>;
+  void set_remote_checkouts(checkout_resolver resolve);
 
   // -- start-up: these block the calling thread (never an actor's) ----------
 

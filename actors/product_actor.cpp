@@ -27,6 +27,7 @@ struct awaiting {
   domain::product_doc_ptr doc;   // the view after the change; null: none
   caf::response_promise promise; // unset: nobody to answer
   caf::message answer;
+  caf::message refusal;          // the answer if the record is refused
 };
 
 struct product_state {
@@ -35,22 +36,38 @@ struct product_state {
   queue_depth depth;
   uint64_t appended = 0; // tickets handed to the journal, the last one
   std::deque<awaiting> waiting; // in ticket order
+  std::vector<caf::response_promise> drained; // answered once nothing waits
+  bool fenced = false; // a record was refused: this actor's lease is lost
 };
 
 using self_ptr = product_actor::stateful_pointer<product_state>;
 
+/// The answer of type T to a request whose record was refused: moved, not
+/// applied (the shard's new owner serves the retry).
+template <class T>
+caf::message refusal_of(const std::string& sku) {
+  T res;
+  res.error = errc::moved;
+  if constexpr (!std::is_same_v<T, domain::write_result>)
+    res.sku = sku;
+  return caf::make_message(std::move(res));
+}
+
 /// Journals `change`. Once it is durable, the view of the state after it
 /// (`doc`, rendered here if not given) goes to the catalog and `answer` to
-/// `promise`: a read after the answer sees the change.
+/// `promise`: a read after the answer sees the change. If the journal
+/// refuses it, `refusal` goes to `promise` instead.
 void commit(self_ptr self, domain::change change,
             caf::response_promise promise = {}, caf::message answer = {},
-            domain::product_doc_ptr doc = nullptr) {
+            domain::product_doc_ptr doc = nullptr,
+            caf::message refusal = {}) {
   auto& st = self->state;
   auto ticket = ++st.appended;
   self->send(st.deps.journal, persistence::append_atom::value,
-             std::move(change), ticket);
+             std::move(change), ticket, st.deps.fence);
   st.waiting.push_back({ticket, doc ? std::move(doc) : st.item->render(),
-                        std::move(promise), std::move(answer)});
+                        std::move(promise), std::move(answer),
+                        std::move(refusal)});
 }
 
 /// Answers the current request with `answer` once `change` is durable.
@@ -60,8 +77,18 @@ caf::result<T> commit_then_answer(self_ptr self, domain::change change,
                                   domain::product_doc_ptr doc = nullptr) {
   auto promise = self->make_response_promise();
   commit(self, std::move(change), promise,
-         caf::make_message(std::move(answer)), std::move(doc));
+         caf::make_message(std::move(answer)), std::move(doc),
+         refusal_of<T>(self->state.item->sku()));
   return promise;
+}
+
+/// Answers the shard's drain requests once nothing waits for the journal.
+void answer_drained(product_state& st) {
+  if (!st.waiting.empty())
+    return;
+  for (auto& p : st.drained)
+    p.deliver(true);
+  st.drained.clear();
 }
 
 /// Answers now if nothing of this product waits for the journal, else once
@@ -73,8 +100,9 @@ caf::result<T> answer_after_pending(self_ptr self, T answer) {
   if (st.waiting.empty())
     return answer;
   auto promise = self->make_response_promise();
-  st.waiting.push_back(
-    {st.appended, nullptr, promise, caf::make_message(std::move(answer))});
+  st.waiting.push_back({st.appended, nullptr, promise,
+                        caf::make_message(std::move(answer)),
+                        refusal_of<T>(st.item->sku())});
   return promise;
 }
 
@@ -87,12 +115,31 @@ void on_durable(self_ptr self, uint64_t ticket) {
   for (; end != st.waiting.end() && end->ticket <= ticket; ++end)
     if (end->doc)
       newest = end->doc;
-  if (newest)
+  if (newest) {
     self->send(st.deps.catalog_updates, update_atom::value, newest);
+    if (st.deps.peer_updates)
+      self->send(st.deps.peer_updates, update_atom::value, newest);
+  }
   for (auto i = st.waiting.begin(); i != end; ++i)
     if (i->promise.pending())
       i->promise.deliver(std::move(i->answer));
   st.waiting.erase(st.waiting.begin(), end);
+  answer_drained(st);
+}
+
+/// The journal's word that records up to `ticket` will never be durable:
+/// the shard's lease was lost. Their requests are answered "moved" (not
+/// applied), and so is every later write: this actor's state is no longer
+/// the product's; its shard drops it.
+void on_refused(self_ptr self, uint64_t ticket) {
+  auto& st = self->state;
+  st.fenced = true;
+  auto end = st.waiting.begin();
+  for (; end != st.waiting.end() && end->ticket <= ticket; ++end)
+    if (end->promise.pending())
+      end->promise.deliver(std::move(end->refusal));
+  st.waiting.erase(st.waiting.begin(), end);
+  answer_drained(st);
 }
 
 /// The product's own timer for a hold's expiry.
@@ -230,6 +277,12 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       --*st.depth;
       --st.deps.stats->depth;
       ++st.deps.stats->purchases;
+      if (st.fenced) {
+        domain::purchase_result res;
+        res.error = errc::moved;
+        res.sku = req.sku;
+        return res;
+      }
       if (st.item->empty() || req.due.passed()) {
         domain::purchase_result res;
         res.error = st.item->empty() ? errc::unknown_sku
@@ -254,10 +307,11 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       auto& st = self->state;
       --*st.depth;
       --st.deps.stats->depth;
-      if (st.item->empty() || req.due.passed()) {
+      if (st.fenced || st.item->empty() || req.due.passed()) {
         domain::line_result res;
-        res.error = st.item->empty() ? errc::unknown_sku
-                                     : errc::deadline_exceeded;
+        res.error = st.fenced         ? errc::moved
+                    : st.item->empty() ? errc::unknown_sku
+                                       : errc::deadline_exceeded;
         res.sku = req.wanted.sku;
         return res;
       }
@@ -285,11 +339,26 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     [=](persistence::durable_atom, uint64_t ticket) {
       on_durable(self, ticket);
     },
+    [=](persistence::refused_atom, uint64_t ticket) {
+      on_refused(self, ticket);
+    },
+    [=](drain_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.waiting.empty())
+        return true;
+      st.drained.push_back(self->make_response_promise());
+      return st.drained.back();
+    },
     [=](inspect_atom, const std::string&) {
       return inspect_json(self->state);
     },
     [=](put_atom, const std::string&, domain::product_fields& fields)
       -> caf::result<domain::write_result> {
+      if (self->state.fenced) {
+        domain::write_result res;
+        res.error = errc::moved;
+        return res;
+      }
       auto& item = *self->state.item;
       domain::write_result res;
       res.created = item.empty();
@@ -306,6 +375,11 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](patch_atom, const std::string&, const domain::product_patch& patch)
       -> caf::result<domain::write_result> {
+      if (self->state.fenced) {
+        domain::write_result res;
+        res.error = errc::moved;
+        return res;
+      }
       auto& item = *self->state.item;
       domain::write_result res;
       if (item.empty()) {

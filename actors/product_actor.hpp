@@ -39,11 +39,15 @@ using product_api = caf::typed_actor<
   caf::replies_to<step_atom, domain::hold_command>::with<domain::line_result>,
   caf::replies_to<inspect_atom, std::string>::with<std::string>>;
 
-/// A product actor: its API, plus what only its journal (durable_atom) and
-/// its own hold timers (expire_atom, checkout id) send it.
+/// A product actor: its API, plus what only its journal (durable_atom,
+/// refused_atom), its own hold timers (expire_atom, checkout id) and its
+/// shard (drain_atom: answered once nothing of it waits for the journal)
+/// send it.
 using product_actor = product_api::extend<
   caf::reacts_to<persistence::durable_atom, uint64_t>,
-  caf::reacts_to<expire_atom, uint64_t>>;
+  caf::reacts_to<persistence::refused_atom, uint64_t>,
+  caf::reacts_to<expire_atom, uint64_t>,
+  caf::replies_to<drain_atom>::with<bool>>;
 
 class order_ids;
 struct shard_stats;
@@ -54,10 +58,12 @@ using queue_depth = std::shared_ptr<std::atomic<int64_t>>;
 
 struct product_actor_deps {
   catalog_actor catalog_updates;       // broadcasts to every catalog actor
+  catalog_sink peer_updates;           // other nodes' catalogs; may be unset
   persistence::journal_actor journal;
   order_ids* ids;                      // outlives the actor system's actors
   size_t idempotency_keys;
   shard_stats* stats;                  // of the owning shard; outlives it
+  uint64_t fence = 0; // the epoch of the shard's lease (0: single node)
 };
 
 /// Spawned by (and linked to) its shard.

@@ -3,10 +3,13 @@
 #include "actors/stats.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
 #include <tuple>
 #include <unordered_map>
 
@@ -15,6 +18,14 @@ namespace doorbuster::actors {
 namespace {
 
 using domain::errc;
+using std::chrono::steady_clock;
+
+/// A forwarded request without a deadline of its own waits this long for
+/// the owner's answer; a request waits this long for an owner.
+constexpr auto forward_timeout = std::chrono::seconds{5};
+constexpr auto longest_wait = std::chrono::seconds{5};
+constexpr size_t max_waiting = 10000;
+constexpr auto sweep_interval = std::chrono::milliseconds{100};
 
 struct product_slot {
   product_actor actor;
@@ -23,13 +34,37 @@ struct product_slot {
   uint64_t reported = 0; // `requests` at the last hot_atom query
 };
 
+enum class mode { serving, forwarding, waiting };
+
+/// A request waiting for an owner.
+struct waiting_request {
+  caf::response_promise promise;
+  caf::message request;
+  steady_clock::time_point since;
+  caf::message timeout_answer;
+};
+
 struct shard_state {
   std::unordered_map<std::string, product_slot> products;
   product_actor_deps deps;
-  size_t max_mailbox = 0;
+  shard_options opts;
+  mode now = mode::serving;
+  caf::actor owner; // forwarding: the owner's gateway
+  std::deque<waiting_request> waiting;
+  bool sweeping = false;
 };
 
-using self_ptr = shard_actor::stateful_pointer<shard_state>;
+using self_ptr = shard_control::stateful_pointer<shard_state>;
+
+/// The answer of type T saying `error` about `sku`.
+template <class T>
+T answer_of(errc error, const std::string& sku) {
+  T res;
+  res.error = error;
+  if constexpr (!std::is_same_v<T, domain::write_result>)
+    res.sku = sku;
+  return res;
+}
 
 /// Returns the product's slot, or nullptr for an unknown SKU.
 product_slot* find(self_ptr self, const std::string& sku) {
@@ -46,6 +81,93 @@ product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
     .first->second;
 }
 
+/// Sends the waiting requests where they go now.
+void replay_waiting(self_ptr self) {
+  auto& st = self->state;
+  auto me = caf::actor_cast<caf::actor>(self);
+  for (auto& w : std::exchange(st.waiting, {}))
+    w.promise.delegate(me, std::move(w.request));
+}
+
+void arm_sweep(self_ptr self) {
+  if (self->state.sweeping)
+    return;
+  self->state.sweeping = true;
+  self->delayed_send(self, sweep_interval, sweep_atom::value);
+}
+
+/// Keeps the current request until an owner is known.
+template <class Result, class... Ts>
+caf::result<Result> wait_for_owner(self_ptr self, const std::string& sku,
+                                   Ts&... xs) {
+  auto& st = self->state;
+  if (st.waiting.size() >= max_waiting)
+    return answer_of<Result>(errc::moved, sku);
+  auto promise = self->make_response_promise();
+  st.waiting.push_back({promise, caf::make_message(std::move(xs)...),
+                        steady_clock::now(),
+                        caf::make_message(answer_of<Result>(errc::moved, sku))});
+  arm_sweep(self);
+  return promise;
+}
+
+/// The owner answered "moved": the route is stale. Wait for the cluster's
+/// word on the new owner, and ask for it.
+void owner_moved(self_ptr self, const caf::actor& answered) {
+  auto& st = self->state;
+  if (st.now != mode::forwarding || st.owner != answered)
+    return;
+  st.now = mode::waiting;
+  st.owner = nullptr;
+  if (st.opts.cluster)
+    caf::anon_send(st.opts.cluster, moved_atom::value,
+                   static_cast<uint64_t>(st.opts.index));
+}
+
+/// Asks the owner's gateway; its answer goes to the requester. No answer
+/// means the owner may or may not have applied it.
+template <class Result, class... Ts>
+caf::result<Result> forward(self_ptr self, const std::string& sku,
+                            std::chrono::nanoseconds budget, Ts&... xs) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise();
+  auto request = caf::make_message(xs...);
+  auto owner = st.owner;
+  self
+    ->request(owner, std::chrono::duration_cast<caf::timespan>(budget),
+              std::move(xs)...)
+    .then(
+      [self, promise, request, owner](Result& res) mutable {
+        if (res.error != errc::moved) {
+          promise.deliver(std::move(res));
+          return;
+        }
+        owner_moved(self, owner);
+        promise.delegate(caf::actor_cast<caf::actor>(self), std::move(request));
+      },
+      [promise, sku](caf::error&) mutable {
+        promise.deliver(answer_of<Result>(errc::outcome_unknown, sku));
+      });
+  return promise;
+}
+
+/// Serves the current request by `local` (serving), the owner (forwarding)
+/// or later (waiting). `xs` is the request itself.
+template <class Result, class Local, class... Ts>
+caf::result<Result> dispatch(self_ptr self, const std::string& sku,
+                             std::chrono::nanoseconds budget, Local local,
+                             Ts&... xs) {
+  switch (self->state.now) {
+    case mode::serving:
+      return local();
+    case mode::forwarding:
+      return forward<Result>(self, sku, budget, xs...);
+    case mode::waiting:
+      break;
+  }
+  return wait_for_owner<Result>(self, sku, xs...);
+}
+
 /// Delegates a purchase or a hold to its product, unless the SKU is unknown
 /// or its queue is full.
 template <class Result, class Atom, class Request>
@@ -53,13 +175,10 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
                           Request& req) {
   auto& st = self->state;
   auto slot = find(self, sku);
-  if (!slot || *slot->depth >= static_cast<int64_t>(st.max_mailbox)) {
-    Result res;
-    res.error = slot ? errc::overloaded : errc::unknown_sku;
+  if (!slot || *slot->depth >= static_cast<int64_t>(st.opts.max_mailbox)) {
     if (slot)
       ++st.deps.stats->overloaded;
-    res.sku = sku;
-    return res;
+    return answer_of<Result>(slot ? errc::overloaded : errc::unknown_sku, sku);
   }
   ++*slot->depth;
   ++slot->requests;
@@ -98,31 +217,64 @@ std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
   return heat;
 }
 
-shard_actor::behavior_type shard_behavior(self_ptr self,
-                                          product_actor_deps deps,
-                                          size_t max_mailbox) {
-  self->state.deps = std::move(deps);
-  self->state.max_mailbox = max_mailbox;
+/// Ends every product actor of the shard.
+void drop_products(self_ptr self) {
+  for (auto& [sku, slot] : self->state.products) {
+    self->unlink_from(slot.actor);
+    self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
+  }
+  self->state.products.clear();
+}
+
+std::chrono::nanoseconds budget_of(const domain::deadline& due) {
+  return due.remaining(forward_timeout);
+}
+
+shard_control::behavior_type shard_behavior(self_ptr self,
+                                            product_actor_deps deps,
+                                            shard_options opts) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.now = opts.serving ? mode::serving : mode::waiting;
+  st.opts = std::move(opts);
   return {
     [=](purchase_atom atm, domain::purchase_request& req) {
       auto sku = req.sku;
-      return admit<domain::purchase_result>(self, atm, sku, req);
+      return dispatch<domain::purchase_result>(
+        self, sku, budget_of(req.due),
+        [&] { return admit<domain::purchase_result>(self, atm, sku, req); },
+        atm, req);
     },
     [=](hold_atom atm, domain::hold_request& req) {
       auto sku = req.wanted.sku;
-      return admit<domain::line_result>(self, atm, sku, req);
+      return dispatch<domain::line_result>(
+        self, sku, budget_of(req.due),
+        [&] { return admit<domain::line_result>(self, atm, sku, req); }, atm,
+        req);
     },
-    [=](step_atom atm, domain::hold_command& cmd)
-      -> caf::result<domain::line_result> {
-      // Never refused: a step settles units already held.
-      if (auto slot = find(self, cmd.sku))
-        return self->delegate(slot->actor, atm, std::move(cmd));
-      domain::line_result res;
-      res.error = errc::unknown_sku;
-      res.sku = std::move(cmd.sku);
-      return res;
+    [=](step_atom atm, domain::hold_command& cmd) {
+      auto sku = cmd.sku;
+      return dispatch<domain::line_result>(
+        self, sku, forward_timeout,
+        [&]() -> caf::result<domain::line_result> {
+          // Never refused: a step settles units already held.
+          if (auto slot = find(self, sku))
+            return self->delegate(slot->actor, atm, std::move(cmd));
+          return answer_of<domain::line_result>(errc::unknown_sku, sku);
+        },
+        atm, cmd);
     },
     [=](inspect_atom atm, std::string& sku) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (st.now == mode::forwarding) {
+        auto promise = self->make_response_promise();
+        self->request(st.owner, forward_timeout, atm, sku)
+          .then([promise](std::string& json) mutable { promise.deliver(json); },
+                [promise](caf::error&) mutable {
+                  promise.deliver(std::string{});
+                });
+        return promise;
+      }
       if (auto slot = find(self, sku))
         return self->delegate(slot->actor, atm, std::move(sku));
       return std::string{};
@@ -130,32 +282,105 @@ shard_actor::behavior_type shard_behavior(self_ptr self,
     [=](report_atom) { return report(self->state); },
     [=](hot_atom, uint64_t n) { return hottest(self->state, n); },
     [=](put_atom atm, std::string& sku, domain::product_fields& fields) {
-      auto& slot = find_or_spawn(self, sku);
-      return self->delegate(slot.actor, atm, std::move(sku),
-                            std::move(fields));
+      auto key = sku;
+      return dispatch<domain::write_result>(
+        self, key, forward_timeout,
+        [&]() -> caf::result<domain::write_result> {
+          auto& slot = find_or_spawn(self, sku);
+          return self->delegate(slot.actor, atm, std::move(sku),
+                                std::move(fields));
+        },
+        atm, sku, fields);
     },
     [=](restore_atom atm, domain::stored_product& saved) {
       auto& slot = find_or_spawn(self, saved.state.sku);
       return self->delegate(slot.actor, atm, std::move(saved));
     },
-    [=](patch_atom atm, std::string& sku, domain::product_patch& patch)
-      -> caf::result<domain::write_result> {
-      if (auto slot = find(self, sku))
-        return self->delegate(slot->actor, atm, std::move(sku),
-                              std::move(patch));
-      domain::write_result res;
-      res.error = errc::unknown_sku;
-      return res;
+    [=](patch_atom atm, std::string& sku, domain::product_patch& patch) {
+      auto key = sku;
+      return dispatch<domain::write_result>(
+        self, key, forward_timeout,
+        [&]() -> caf::result<domain::write_result> {
+          if (auto slot = find(self, sku))
+            return self->delegate(slot->actor, atm, std::move(sku),
+                                  std::move(patch));
+          return answer_of<domain::write_result>(errc::unknown_sku, sku);
+        },
+        atm, sku, patch);
+    },
+    [=](own_atom, uint64_t epoch,
+        std::vector<domain::stored_product>& products) {
+      auto& st = self->state;
+      drop_products(self);
+      st.deps.fence = epoch;
+      st.now = mode::serving;
+      st.owner = nullptr;
+      // Restored before any request: each product's mailbox keeps the order.
+      for (auto& p : products) {
+        auto& slot = find_or_spawn(self, p.state.sku);
+        caf::anon_send(slot.actor, restore_atom::value, std::move(p));
+      }
+      replay_waiting(self);
+      return static_cast<uint64_t>(products.size());
+    },
+    [=](route_atom, caf::actor& gateway) {
+      auto& st = self->state;
+      drop_products(self);
+      st.owner = std::move(gateway);
+      st.now = st.owner ? mode::forwarding : mode::waiting;
+      if (st.now == mode::forwarding)
+        replay_waiting(self);
+    },
+    [=](leave_atom, bool drain) -> caf::result<bool> {
+      auto& st = self->state;
+      st.now = mode::waiting;
+      st.owner = nullptr;
+      if (!drain || st.products.empty()) {
+        drop_products(self);
+        return true;
+      }
+      // Everything in the products' mailboxes came before this: once each
+      // says nothing of it waits for the journal, all of it is committed.
+      auto promise = self->make_response_promise();
+      auto left = std::make_shared<size_t>(st.products.size());
+      for (auto& [sku, slot] : st.products)
+        self->request(slot.actor, forward_timeout, drain_atom::value)
+          .then(
+            [self, promise, left](bool) mutable {
+              if (--*left == 0) {
+                drop_products(self);
+                promise.deliver(true);
+              }
+            },
+            [self, promise, left](caf::error&) mutable {
+              if (--*left == 0) {
+                drop_products(self);
+                promise.deliver(true);
+              }
+            });
+      return promise;
+    },
+    [=](sweep_atom) {
+      auto& st = self->state;
+      st.sweeping = false;
+      auto now = steady_clock::now();
+      while (!st.waiting.empty() && now - st.waiting.front().since > longest_wait) {
+        auto& w = st.waiting.front();
+        w.promise.deliver(std::move(w.timeout_answer));
+        st.waiting.pop_front();
+      }
+      if (!st.waiting.empty())
+        arm_sweep(self);
     },
   };
 }
 
 } // namespace
 
-shard_actor spawn_shard_actor(caf::actor_system& sys,
-                              const product_actor_deps& deps,
-                              size_t max_mailbox) {
-  return sys.spawn(shard_behavior, deps, max_mailbox);
+shard_control spawn_shard_actor(caf::actor_system& sys,
+                                const product_actor_deps& deps,
+                                const shard_options& opts) {
+  return sys.spawn(shard_behavior, deps, opts);
 }
 
 } // namespace doorbuster::actors

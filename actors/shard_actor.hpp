@@ -4,6 +4,15 @@
 // unknown SKU creates its product actor. Purchases and holds for a product
 // with `max_mailbox` of them queued are refused (overloaded) before they
 // queue, so a hot SKU's backlog never delays other SKUs.
+//
+// In a cluster a shard is in one of three modes, set by the cluster:
+//   serving    it owns the shard's lease and serves as above;
+//   forwarding another node owns it: requests go to that node's gateway,
+//              whose answer is passed on ("moved" sends it to waiting);
+//   waiting    no owner is known (a hand-off is under way): requests wait,
+//              a bounded number for a bounded time, until the cluster says
+//              who serves, then go there. A single node's shards serve
+//              from the start.
 #pragma once
 
 #include "actors/product_actor.hpp"
@@ -19,8 +28,30 @@ using shard_actor = product_api::extend<
   caf::replies_to<hot_atom, uint64_t>::with<
     std::vector<domain::product_heat>>>;
 
-shard_actor spawn_shard_actor(caf::actor_system& sys,
-                              const product_actor_deps& deps,
-                              size_t max_mailbox);
+/// What the cluster asks of a shard, besides its API:
+///   own(epoch, products) -> products: serve these products under the lease
+///     taken at `epoch` (their records are fenced by it)
+///   route(gateway): forward to another node's gateway; an invalid handle:
+///     no owner known, requests wait
+///   leave(drain) -> true: stop serving and drop the products; with
+///     `drain`, first wait until nothing of theirs waits for the journal
+///   sweep: its own timer, answering requests that waited too long
+using shard_control = shard_actor::extend<
+  caf::replies_to<own_atom, uint64_t,
+                  std::vector<domain::stored_product>>::with<uint64_t>,
+  caf::reacts_to<route_atom, caf::actor>,
+  caf::replies_to<leave_atom, bool>::with<bool>,
+  caf::reacts_to<sweep_atom>>;
+
+struct shard_options {
+  size_t index = 0;       // of this shard
+  size_t max_mailbox = 0; // per product
+  bool serving = true;    // a single node's shards serve from the start
+  caf::actor cluster;     // told (moved_atom, index) by a forwarding shard
+};
+
+shard_control spawn_shard_actor(caf::actor_system& sys,
+                                const product_actor_deps& deps,
+                                const shard_options& opts);
 
 } // namespace doorbuster::actors

@@ -186,6 +186,27 @@ node_config::node_config() {
     o.persistence.repair, "repair",
     "cut a corrupt journal at the corruption instead of refusing to start "
     "(drops the records after it)");
+  group{custom_options_, "cluster", b}
+    .add(o.cluster.enabled, "enabled",
+         "join a cluster: shards leased in PostgreSQL (needs pg-uri), "
+         "requests forwarded to their owner")
+    .add(o.cluster.node_id, "node-id",
+         "this node's unique name in the cluster (empty: the advertised "
+         "address)")
+    .add(o.cluster.address, "address",
+         "address of the cluster port; it carries unauthenticated actor "
+         "messages: bind it to a private network")
+    .add(o.cluster.port, "port", "the cluster port (0: any free port)")
+    .add(o.cluster.port_file, "port-file",
+         "write the bound cluster port to this file")
+    .add(o.cluster.advertise, "advertise",
+         "host:port other nodes dial (empty: address:port)")
+    .add(o.cluster.lease_ttl_ms, "lease-ttl-ms",
+         "shard lease TTL; renewed every third of it", size_t{300},
+         size_t{600000})
+    .add(o.cluster.heartbeat_ms, "heartbeat-ms",
+         "heartbeat between nodes; a peer silent for 8 of them is dropped",
+         size_t{10}, size_t{60000});
   group{custom_options_, "log", b}
     .add(o.log.level, "level", "trace, debug, info, warn, error, critical or off")
     .add(o.log.access, "access",
@@ -209,6 +230,25 @@ std::string node_config::finish() {
     return "checkout.default-ttl-s must not exceed checkout.max-ttl-s";
   if (opts.demo.products > 0 && opts.demo.categories == 0)
     return "demo.categories must be at least 1";
+  if (auto& c = opts.cluster; c.enabled) {
+    if (opts.persistence.pg_uri.empty())
+      return "cluster.enabled needs PostgreSQL (DOORBUSTER_PG_URI or "
+             "persistence.pg-uri): it keeps the cluster's membership and "
+             "shard leases";
+    if (c.node_id.empty())
+      c.node_id = !c.advertise.empty() ? c.advertise
+                  : c.port != 0
+                    ? c.address + ":" + std::to_string(c.port)
+                    : std::string{};
+    if (c.node_id.empty())
+      return "cluster.port=0 needs cluster.node-id (or cluster.advertise)";
+    // CAF's middleman detects a silent peer only with heartbeats, which it
+    // leaves off by default.
+    set("middleman.heartbeat-interval",
+        caf::timespan{std::chrono::milliseconds{c.heartbeat_ms}});
+    set("middleman.connection-timeout",
+        caf::timespan{std::chrono::milliseconds{c.heartbeat_ms * 8}});
+  }
   return {};
 }
 

@@ -82,6 +82,17 @@ struct persistence_options {
   size_t shutdown_flush_ms = 5000;
 };
 
+struct cluster_options {
+  bool enabled = false; // off: a lone node, as without a cluster
+  std::string node_id;  // empty: the advertised address
+  std::string address = "127.0.0.1"; // the gateway's port (peers dial it)
+  uint16_t port = 7700;              // 0: any free port
+  std::string port_file;
+  std::string advertise; // host:port peers dial; empty: address:port
+  size_t lease_ttl_ms = 6000;
+  size_t heartbeat_ms = 250; // CAF middleman heartbeats between peers
+};
+
 struct log_options {
   std::string level = "info";
   bool access = false;
@@ -96,6 +107,7 @@ struct options {
   admin_options admin;
   demo_options demo;
   persistence_options persistence;
+  cluster_options cluster;
   log_options log;
 };
 

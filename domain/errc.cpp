@@ -36,6 +36,10 @@ std::string_view to_code(errc e) {
       return "ttl_out_of_range";
     case errc::unavailable:
       return "unavailable";
+    case errc::moved:
+      return "moved";
+    case errc::outcome_unknown:
+      return "outcome_unknown";
   }
   return "unknown";
 }

@@ -24,6 +24,8 @@ enum class errc : uint8_t {
   reservation_busy,       // a confirm of it is under way
   ttl_out_of_range,       // an extension beyond the maximum TTL
   unavailable,            // a part of the node did not answer; not applied
+  moved,                  // the product's shard is between owners; not applied
+  outcome_unknown,        // its owner stopped answering; maybe applied
 };
 
 /// Stable machine-readable name, used as the error code on the wire.

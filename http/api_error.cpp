@@ -67,6 +67,16 @@ api_error from_errc(errc e, const std::string& subject) {
       return err(bhttp::status::service_unavailable,
                  "a part of the node did not answer in time; nothing was "
                  "applied, retry shortly");
+    case errc::moved:
+      return err(bhttp::status::service_unavailable,
+                 "the shard of " + sku
+                   + " is moving between nodes; nothing was applied, retry "
+                     "shortly");
+    case errc::outcome_unknown:
+      return err(bhttp::status::service_unavailable,
+                 "the node that owns " + sku
+                   + " stopped answering; the request may or may not have "
+                     "been applied: retry with the same Idempotency-Key");
   }
   return {bhttp::status::internal_server_error, "internal",
           "unexpected result", {}, {}, {}};

@@ -231,7 +231,7 @@ caf::behavior journal_behavior(self_ptr self, std::string dir,
   stat->segments = list_segments(st.dir).size();
   self->delayed_send(self, sweep_interval, sweep_atom::value);
   return {
-    [=](append_atom, const domain::change& entry, uint64_t ticket) {
+    [=](append_atom, const domain::change& entry, uint64_t ticket, uint64_t) {
       auto& st = self->state;
       if (st.pending_records == 0)
         st.pending_first_seq = st.next_seq;

@@ -22,19 +22,27 @@ using append_atom = caf::atom_constant<caf::atom("append")>;
 using durable_atom = caf::atom_constant<caf::atom("durable")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
+using refused_atom = caf::atom_constant<caf::atom("refused")>;
 
 /// What a producer of records accepts: (durable_atom, ticket) once its
-/// records up to the one it appended with `ticket` are on disk. Tickets are
+/// records up to the one it appended with `ticket` are durable. Tickets are
 /// the producer's own running numbers; a producer gets one such message per
-/// group commit that holds records of its.
-using journal_client = caf::typed_actor<caf::reacts_to<durable_atom, uint64_t>>;
+/// group commit that holds records of its. (refused_atom, ticket): its
+/// records up to `ticket` not yet durable never will be, because the lease
+/// they were fenced by is lost (only a cluster's committer refuses).
+using journal_client
+  = caf::typed_actor<caf::reacts_to<durable_atom, uint64_t>,
+                     caf::reacts_to<refused_atom, uint64_t>>;
 
-/// (append_atom, change, ticket): append a record; its sender (a
+/// (append_atom, change, ticket, fence): append a record; its sender (a
 ///   journal_client) is told once it is durable. Anonymous appends are
-///   written but not acknowledged.
+///   written but not acknowledged. `fence` is the epoch of the shard lease
+///   the change was made under (0: none); the local journal ignores it, a
+///   cluster's committer (cluster/) commits the record only while that
+///   lease is still held.
 /// (stop_atom): commit what is pending, then quit.
 using journal_actor = caf::typed_actor<
-  caf::reacts_to<append_atom, domain::change, uint64_t>,
+  caf::reacts_to<append_atom, domain::change, uint64_t, uint64_t>,
   caf::reacts_to<stop_atom>>;
 
 /// The write-behind consumer, as the journal sees it: nudged when a full

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <set>
 
 namespace doorbuster::persistence {
 
@@ -62,60 +63,21 @@ std::string unix_ms_of(const char* column) {
 
 } // namespace
 
-uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
-  pqxx::read_transaction tx{conn_->c};
-  for (const auto& row :
-       tx.exec("SELECT sku, name, description, category, price, currency, "
-               "stock, version, reserved, max_per_order, max_per_customer, "
-               + unix_ms_of("sale_starts_at") + ", "
-               + unix_ms_of("sale_ends_at") + ", paused FROM products")) {
-    domain::stored_product p;
-    auto& s = p.state;
-    s.sku = row[0].as<std::string>();
-    s.fields.name = row[1].as<std::string>();
-    s.fields.description = row[2].as<std::string>();
-    s.fields.category = row[3].as<std::string>();
-    s.fields.price = row[4].as<int64_t>();
-    s.fields.currency = row[5].as<std::string>();
-    s.fields.stock = row[6].as<int64_t>();
-    s.version = row[7].as<uint64_t>();
-    s.reserved = row[8].as<int64_t>();
-    s.rules.max_per_order = row[9].as<int64_t>();
-    s.rules.max_per_customer = row[10].as<int64_t>();
-    s.rules.sale_starts_at_ms = row[11].as<int64_t>();
-    s.rules.sale_ends_at_ms = row[12].as<int64_t>();
-    s.rules.paused = row[13].as<bool>();
-    state.put(std::move(p));
-  }
-  auto orders = tx.exec(
-    "SELECT sku, idempotency_key, quantity, customer_id, order_id, "
-    "stock_after FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER "
-    "BY order_id DESC) AS n FROM orders WHERE idempotency_key IS NOT NULL "
-    "AND checkout_id IS NULL) AS recent WHERE n <= "
-    + std::to_string(keys_per_product) + " ORDER BY sku, order_id");
-  for (const auto& row : orders)
-    state.remember(row[0].as<std::string>(),
-                   {row[1].as<std::string>(), row[2].as<int64_t>(),
-                    row[3].as<std::string>(), row[4].as<uint64_t>(),
-                    row[5].as<int64_t>()});
-  for (const auto& row : tx.exec("SELECT checkout_id, sku, customer_id, "
-                                 "quantity, "
-                                 + unix_ms_of("expires_at")
-                                 + ", kind, coalesce(idempotency_key, ''), "
-                                   "coalesce(order_id, 0) FROM holds")) {
-    domain::hold_record r;
-    auto& h = r.placed;
-    h.checkout_id = row[0].as<uint64_t>();
-    h.sku = row[1].as<std::string>();
-    h.customer_id = row[2].as<std::string>();
-    h.quantity = row[3].as<int64_t>();
-    h.expires_at_ms = row[4].as<int64_t>();
-    h.kind = static_cast<domain::checkout_kind>(row[5].as<int>());
-    h.idempotency_key = row[6].as<std::string>();
-    h.order_id = row[7].as<uint64_t>();
-    state.add_hold(std::move(r));
-  }
-  // The newest sold checkouts, to answer their retries after a restart.
+namespace {
+
+/// "sku = ANY(ARRAY[...])" for the SKUs in `skus`, or "true" for all.
+std::string sku_condition(pqxx::transaction_base& tx,
+                          const std::vector<std::string>* skus) {
+  if (skus == nullptr)
+    return "true";
+  std::string sql = "sku = ANY(ARRAY[";
+  for (size_t i = 0; i < skus->size(); ++i)
+    sql += (i == 0 ? "" : ",") + tx.quote((*skus)[i]);
+  return sql + "]::text[])";
+}
+
+/// The newest sold checkouts, for their coordinators to answer retries.
+void load_checkouts(pqxx::transaction_base& tx, recovered_state& state) {
   for (const auto& row : tx.exec(
          "SELECT checkout_id, order_id, sku, quantity, customer_id, "
          "coalesce(idempotency_key, ''), unit_price, currency, "
@@ -136,19 +98,113 @@ uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
     sale.kind = static_cast<domain::checkout_kind>(row[8].as<int>());
     state.add_checkout_line(sale);
   }
+}
+
+/// Loads products (those `keep` accepts; all without it) with, per
+/// product, the newest idempotent orders, live holds and what each
+/// customer took.
+/// Loads the products `keep` accepts (all without it); returns their SKUs.
+std::vector<std::string> load_products(pqxx::transaction_base& tx,
+                                       recovered_state& state,
+                                       const sku_filter* keep) {
+  std::vector<std::string> kept;
+  for (const auto& row :
+       tx.exec("SELECT sku, name, description, category, price, currency, "
+               "stock, version, reserved, max_per_order, max_per_customer, "
+               + unix_ms_of("sale_starts_at") + ", "
+               + unix_ms_of("sale_ends_at") + ", paused FROM products")) {
+    auto sku = row[0].as<std::string>();
+    if (keep != nullptr && !(*keep)(sku))
+      continue;
+    domain::stored_product p;
+    auto& s = p.state;
+    s.sku = std::move(sku);
+    s.fields.name = row[1].as<std::string>();
+    s.fields.description = row[2].as<std::string>();
+    s.fields.category = row[3].as<std::string>();
+    s.fields.price = row[4].as<int64_t>();
+    s.fields.currency = row[5].as<std::string>();
+    s.fields.stock = row[6].as<int64_t>();
+    s.version = row[7].as<uint64_t>();
+    s.reserved = row[8].as<int64_t>();
+    s.rules.max_per_order = row[9].as<int64_t>();
+    s.rules.max_per_customer = row[10].as<int64_t>();
+    s.rules.sale_starts_at_ms = row[11].as<int64_t>();
+    s.rules.sale_ends_at_ms = row[12].as<int64_t>();
+    s.rules.paused = row[13].as<bool>();
+    if (keep != nullptr)
+      kept.push_back(s.sku);
+    state.put(std::move(p));
+  }
+  return kept;
+}
+
+void load_state(pqxx::transaction_base& tx, recovered_state& state,
+                size_t keys_per_product, const sku_filter* keep) {
+  auto kept = load_products(tx, state, keep);
+  if (keep != nullptr && kept.empty())
+    return;
+  const auto* only = keep != nullptr ? &kept : nullptr;
+  auto in_scope = sku_condition(tx, only);
+  auto orders = tx.exec(
+    "SELECT sku, idempotency_key, quantity, customer_id, order_id, "
+    "stock_after FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER "
+    "BY order_id DESC) AS n FROM orders WHERE idempotency_key IS NOT NULL "
+    "AND checkout_id IS NULL AND " + in_scope + ") AS recent WHERE n <= "
+    + std::to_string(keys_per_product) + " ORDER BY sku, order_id");
+  for (const auto& row : orders)
+    state.remember(row[0].as<std::string>(),
+                   {row[1].as<std::string>(), row[2].as<int64_t>(),
+                    row[3].as<std::string>(), row[4].as<uint64_t>(),
+                    row[5].as<int64_t>()});
+  for (const auto& row : tx.exec("SELECT checkout_id, sku, customer_id, "
+                                 "quantity, "
+                                 + unix_ms_of("expires_at")
+                                 + ", kind, coalesce(idempotency_key, ''), "
+                                   "coalesce(order_id, 0) FROM holds WHERE "
+                                 + in_scope)) {
+    domain::hold_record r;
+    auto& h = r.placed;
+    h.checkout_id = row[0].as<uint64_t>();
+    h.sku = row[1].as<std::string>();
+    h.customer_id = row[2].as<std::string>();
+    h.quantity = row[3].as<int64_t>();
+    h.expires_at_ms = row[4].as<int64_t>();
+    h.kind = static_cast<domain::checkout_kind>(row[5].as<int>());
+    h.idempotency_key = row[6].as<std::string>();
+    h.order_id = row[7].as<uint64_t>();
+    state.add_hold(std::move(r));
+  }
   // What each customer took of each product: their orders and live holds.
   for (const auto& row : tx.exec(
          "SELECT sku, customer_id, sum(quantity)::bigint FROM (SELECT sku, "
-         "customer_id, quantity FROM orders UNION ALL SELECT sku, "
-         "customer_id, quantity FROM holds) AS taken GROUP BY sku, "
-         "customer_id"))
+         "customer_id, quantity FROM orders WHERE " + in_scope
+         + " UNION ALL SELECT sku, customer_id, quantity FROM holds WHERE "
+         + in_scope + ") AS taken GROUP BY sku, customer_id"))
     state.add_units(row[0].as<std::string>(), row[1].as<std::string>(),
                     row[2].as<int64_t>());
+}
+
+} // namespace
+
+uint64_t pg_store::load(recovered_state& state, size_t keys_per_product) {
+  pqxx::read_transaction tx{conn_->c};
+  load_state(tx, state, keys_per_product, nullptr);
+  load_checkouts(tx, state);
   auto mark = tx.exec_params(
     "SELECT last_seq FROM flush_watermark WHERE node_id = $1", node_id_);
   auto watermark = mark.empty() ? 0 : mark[0][0].as<uint64_t>();
   state.seq = watermark;
   return watermark;
+}
+
+
+std::vector<domain::stored_product>
+pg_store::load_shards(const sku_filter& keep, size_t keys_per_product) {
+  pqxx::read_transaction tx{conn_->c};
+  recovered_state state{keys_per_product};
+  load_state(tx, state, keys_per_product, &keep);
+  return state.existing_products();
 }
 
 uint64_t pg_store::max_order_id() {
@@ -180,18 +236,18 @@ std::string values_of(const Range& range, Row row) {
   return sql;
 }
 
-} // namespace
 
-void pg_store::apply(const std::vector<journal_record>& batch) {
-  if (batch.empty())
-    return;
+/// Writes `changes` (in the order they were made) in `tx`. Re-applying a
+/// change changes nothing.
+void write_changes(pqxx::work& tx,
+                   const std::vector<const domain::change*>& changes) {
   // Within one statement a row may change only once: keep each product's
   // newest full state and newest counters, and each hold's last change.
   std::map<std::string, const domain::product_state*> states;
   std::map<std::string, domain::counters> stocks;
   std::vector<const domain::order*> orders;
   std::map<std::pair<uint64_t, std::string>, hold_change> holds;
-  for (const auto& rec : batch) {
+  for (const auto* change : changes) {
     std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
@@ -225,9 +281,8 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
           holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
         }
       },
-      rec.entry);
+      *change);
   }
-  pqxx::work tx{conn_->c};
   auto q = [&tx](const std::string& s) { return tx.quote(s); };
   auto num = [](auto n) { return std::to_string(n); };
   if (!states.empty()) {
@@ -343,11 +398,74 @@ void pg_store::apply(const std::vector<journal_record>& batch) {
                         })
             + ") AS v (checkout_id, sku, order_id) WHERE h.checkout_id = "
               "v.checkout_id AND h.sku = v.sku");
+}
+
+} // namespace
+
+void pg_store::apply(const std::vector<journal_record>& batch) {
+  if (batch.empty())
+    return;
+  std::vector<const domain::change*> changes;
+  changes.reserve(batch.size());
+  for (const auto& rec : batch)
+    changes.push_back(&rec.entry);
+  pqxx::work tx{conn_->c};
+  write_changes(tx, changes);
   tx.exec_params("INSERT INTO flush_watermark (node_id, last_seq) "
                  "VALUES ($1, $2) ON CONFLICT (node_id) DO UPDATE SET "
                  "last_seq = EXCLUDED.last_seq, updated_at = now()",
                  node_id_, batch.back().seq);
   tx.commit();
+}
+
+std::vector<bool>
+pg_store::apply_fenced(const std::vector<fenced_change>& batch,
+                       const lease_holder& holder) {
+  std::vector<bool> committed(batch.size(), false);
+  if (batch.empty())
+    return committed;
+  pqxx::work tx{conn_->c};
+  // The leases this batch is fenced by, locked FOR SHARE: a takeover (an
+  // UPDATE of the row) waits until this transaction ends, so no record of
+  // a lost lease can commit after another node took the shard.
+  std::set<uint32_t> shards;
+  for (const auto& r : batch)
+    if (r.fence != 0)
+      shards.insert(r.shard);
+  std::set<std::pair<uint32_t, uint64_t>> held;
+  if (!shards.empty()) {
+    std::string list;
+    for (auto s : shards)
+      list += (list.empty() ? "" : ",") + std::to_string(s);
+    for (const auto& row : tx.exec_params(
+           "SELECT shard, epoch FROM shard_lease WHERE shard IN (" + list
+             + ") AND owner = $1 AND owner_generation = $2 FOR SHARE",
+           holder.node_id, holder.generation))
+      held.emplace(row[0].as<uint32_t>(), row[1].as<uint64_t>());
+  }
+  std::vector<const domain::change*> changes;
+  changes.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& r = batch[i];
+    if (r.fence != 0 && held.count({r.shard, r.fence}) == 0)
+      continue;
+    committed[i] = true;
+    changes.push_back(&r.entry);
+  }
+  write_changes(tx, changes);
+  tx.commit();
+  return committed;
+}
+
+std::vector<domain::product_state> pg_store::load_catalog() {
+  pqxx::read_transaction tx{conn_->c};
+  recovered_state state{0};
+  load_products(tx, state, nullptr);
+  std::vector<domain::product_state> result;
+  result.reserve(state.products().size());
+  for (const auto& [sku, p] : state.products())
+    result.push_back(p.state);
+  return result;
 }
 
 } // namespace doorbuster::persistence

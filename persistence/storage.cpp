@@ -2,12 +2,15 @@
 
 #include "persistence/journal_actor.hpp"
 #include "persistence/journal_files.hpp"
+#include "persistence/pg_committer.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot.hpp"
 #include "persistence/writebehind_actor.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -27,6 +30,7 @@ struct storage::impl {
   size_t replayed = 0;
   double seconds = 0;
   uint64_t max_order_id = 0;
+  bool clustered = false;
 
   std::string journal_dir() const {
     return (fs::path{opts.data_dir} / "journal").string();
@@ -110,6 +114,41 @@ storage::storage(caf::actor_system& sys,
                             d.writebehind, &d.stat);
 }
 
+namespace {
+
+/// A cluster node's answer to operators who flush or snapshot: everything
+/// acknowledged is in PostgreSQL already.
+caf::behavior committed_behavior(caf::event_based_actor*, status* stat) {
+  return {
+    [](nudge_atom) {},
+    [stat](flush_atom) {
+      return caf::make_message(std::string{}, stat->applied_seq.load());
+    },
+    [](snap_atom) {
+      return caf::make_message(
+        std::string{"cluster nodes commit every write to PostgreSQL; they "
+                    "keep no snapshots"},
+        uint64_t{0});
+    },
+    [](stop_atom, uint64_t) {},
+  };
+}
+
+} // namespace
+
+storage::storage(caf::actor_system& sys,
+                 const config::persistence_options& opts, lease_holder holder,
+                 size_t shards)
+  : impl_(std::make_unique<impl>()) {
+  auto& d = *impl_;
+  d.opts = opts;
+  d.clustered = true;
+  d.journal = spawn_pg_committer(sys, opts.pg_uri, std::move(holder), shards,
+                                 opts, &d.stat);
+  d.writebehind = caf::actor_cast<writebehind_actor>(
+    sys.spawn(committed_behavior, &d.stat));
+}
+
 storage::~storage() = default;
 
 std::vector<domain::stored_product> storage::take_recovered() {
@@ -136,6 +175,10 @@ bool storage::uses_postgres() const {
   return !impl_->opts.pg_uri.empty();
 }
 
+bool storage::clustered() const {
+  return impl_->clustered;
+}
+
 const journal_actor& storage::journal() const {
   return impl_->journal;
 }
@@ -157,10 +200,14 @@ void storage::stop(std::chrono::milliseconds deadline) {
   self->monitor(d.journal);
   self->send(d.journal, stop_atom::value);
   self->receive([](const caf::down_msg&) {});
-  self->monitor(d.writebehind);
-  self->send(d.writebehind, stop_atom::value,
-             static_cast<uint64_t>(deadline.count()));
-  self->receive([](const caf::down_msg&) {});
+  if (d.clustered) {
+    caf::anon_send_exit(d.writebehind, caf::exit_reason::user_shutdown);
+  } else {
+    self->monitor(d.writebehind);
+    self->send(d.writebehind, stop_atom::value,
+               static_cast<uint64_t>(deadline.count()));
+    self->receive([](const caf::down_msg&) {});
+  }
   d.journal = nullptr;
   d.writebehind = nullptr;
 }

@@ -7,6 +7,7 @@
 #include "domain/checkout.hpp"
 #include "domain/stored_product.hpp"
 #include "persistence/journal_actor.hpp"
+#include "persistence/pg_store.hpp"
 #include "persistence/status.hpp"
 #include "persistence/writebehind_actor.hpp"
 
@@ -25,6 +26,11 @@ public:
   /// `keys_per_product`: idempotency keys each product remembers.
   storage(caf::actor_system& sys, const config::persistence_options& opts,
           size_t keys_per_product);
+  /// A cluster node's storage: nothing to recover locally (each shard is
+  /// loaded from PostgreSQL when its lease is taken); records commit to
+  /// PostgreSQL fenced by `holder`'s leases of `shards` shards.
+  storage(caf::actor_system& sys, const config::persistence_options& opts,
+          lease_holder holder, size_t shards);
   ~storage();
 
   /// The recovered products, handed over once.
@@ -41,12 +47,15 @@ public:
   uint64_t max_order_id() const;
 
   bool uses_postgres() const;
+  /// Whether records commit to PostgreSQL before they are acknowledged.
+  bool clustered() const;
   const journal_actor& journal() const;
   /// Operators flush it or take snapshots through it.
   const writebehind_actor& writebehind() const;
   const status& stat() const;
 
-  /// Commits the journal, then lets write-behind drain for up to `deadline`.
+  /// Commits the journal (or what the committer holds), then lets
+  /// write-behind drain for up to `deadline`.
   void stop(std::chrono::milliseconds deadline);
 
 private:

@@ -4,6 +4,7 @@
 // commit the journal, write the backlog behind.
 #include "actors/admin_actor.hpp"
 #include "actors/inventory.hpp"
+#include "cluster/node.hpp"
 #include "config/node_config.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/admin_auth.hpp"
@@ -12,6 +13,7 @@
 #include "http/server.hpp"
 #include "persistence/boot_generation.hpp"
 #include "persistence/demo_catalog.hpp"
+#include "persistence/pg_store.hpp"
 #include "persistence/storage.hpp"
 
 #include <caf/actor_system.hpp>
@@ -157,21 +159,54 @@ int run(config::node_config& cfg) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   caf::actor_system sys{cfg};
-  persistence::storage store{sys, opts.persistence,
-                             opts.products.idempotency_keys};
-  auto generation = persistence::next_boot_generation(
-    opts.persistence.data_dir,
-    static_cast<uint32_t>(store.max_order_id() >> 32) + 1);
-  actors::inventory inv{sys, store.journal(), opts, generation};
-  auto recovered = inv.restore(store.take_recovered(), store.take_checkouts());
-  size_t demo = 0;
-  if (recovered == 0 && opts.demo.products > 0)
-    demo = inv.put_all(persistence::make_demo_catalog(opts.demo)).size();
+  // A cluster node joins first: its generation (the high half of its ids)
+  // comes from PostgreSQL, and its records commit there, fenced by its
+  // leases. A lone node recovers from its journal (and PostgreSQL).
+  std::unique_ptr<cluster::node> member;
+  std::unique_ptr<persistence::storage> store_ptr;
+  std::unique_ptr<actors::inventory> inv_ptr;
+  uint32_t generation = 0;
+  size_t recovered = 0, demo = 0;
+  if (opts.cluster.enabled) {
+    uint64_t floor = 1;
+    {
+      persistence::pg_store pg{opts.persistence.pg_uri,
+                               opts.persistence.node_id};
+      spdlog::info("postgres: connected as {}", pg.describe());
+      pg.migrate();
+      floor = (pg.max_order_id() >> 32) + 1;
+    }
+    member = std::make_unique<cluster::node>(sys, opts, floor);
+    generation = member->generation();
+    store_ptr = std::make_unique<persistence::storage>(
+      sys, opts.persistence, member->holder(), opts.products.shards);
+    inv_ptr = std::make_unique<actors::inventory>(
+      sys, store_ptr->journal(), opts, generation,
+      caf::actor_cast<actors::catalog_sink>(member->catalog_push()),
+      member->coordinator());
+  } else {
+    store_ptr = std::make_unique<persistence::storage>(
+      sys, opts.persistence, opts.products.idempotency_keys);
+    generation = persistence::next_boot_generation(
+      opts.persistence.data_dir,
+      static_cast<uint32_t>(store_ptr->max_order_id() >> 32) + 1);
+    inv_ptr = std::make_unique<actors::inventory>(sys, store_ptr->journal(),
+                                                  opts, generation);
+    recovered = inv_ptr->restore(store_ptr->take_recovered(),
+                                 store_ptr->take_checkouts());
+    if (recovered == 0 && opts.demo.products > 0)
+      demo = inv_ptr->put_all(persistence::make_demo_catalog(opts.demo)).size();
+  }
+  auto& store = *store_ptr;
+  auto& inv = *inv_ptr;
 
   http::api_hooks hooks;
   const auto max_lag = static_cast<double>(opts.persistence.max_ready_lag_s);
-  hooks.not_ready_reasons = [&store, max_lag] {
+  hooks.not_ready_reasons = [&store, max_lag, &member] {
     std::vector<std::string> reasons;
+    if (member)
+      if (auto reason = member->not_ready_reason(); !reason.empty())
+        reasons.push_back(std::move(reason));
     auto lag = store.stat().lag_seconds();
     if (lag > max_lag)
       reasons.push_back("write-behind is " + std::to_string(lag)
@@ -179,11 +214,18 @@ int run(config::node_config& cfg) {
                         + std::to_string(static_cast<int>(max_lag)) + " s)");
     return reasons;
   };
-  hooks.readiness_details = [&store] { return persistence_details(store); };
+  hooks.readiness_details = [&store, &member] {
+    auto details = persistence_details(store);
+    if (!member)
+      return details;
+    details.pop_back(); // the object's closing brace
+    return details + ",\"cluster\":" + member->status_json() + "}";
+  };
   actors::admin_stats admin_counts;
-  hooks.extra_metrics = [&store, &inv, &admin_counts] {
+  hooks.extra_metrics = [&store, &inv, &admin_counts, &member] {
     return inv.metrics() + store.stat().metrics()
-           + actors::admin_metrics(admin_counts);
+           + actors::admin_metrics(admin_counts)
+           + (member ? member->metrics() : std::string{});
   };
 
   // The HTTP api and the admin actor show each other's state: the api is
@@ -201,7 +243,11 @@ int run(config::node_config& cfg) {
     [&opts, &store, &api, &rate] {
       return node_details(opts, store, *api, rate);
     },
-    [&api](bool on) { api->set_draining(on); },
+    [&api, &member](bool on) {
+      api->set_draining(on);
+      if (on && member)
+        member->drain_async(); // hands every shard over to other nodes
+    },
     &admin_counts};
   auto admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
   api = std::make_unique<http::api>(inv, admin, bridge, opts,
@@ -221,17 +267,30 @@ int run(config::node_config& cfg) {
   if (!opts.http.port_file.empty())
     std::ofstream{opts.http.port_file} << port << '\n';
   api->start();
+  if (member)
+    member->start(inv, opts.http.address + ":" + std::to_string(port));
   spdlog::info("doorbuster listening on {}:{} ({} io threads, {} shards, "
                "{} catalog actors, {} products recovered, {} demo products, "
                "{} storage, boot generation {}); admin actor on {}:{}",
                opts.http.address, port, opts.http.threads,
                opts.products.shards, opts.catalog.workers, recovered, demo,
-               store.uses_postgres() ? "postgres" : "journal-only",
+               member               ? "cluster (PostgreSQL, fenced)"
+               : store.uses_postgres() ? "postgres"
+                                       : "journal-only",
                generation, opts.admin.address, *admin_port);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {} received, stopping", sig);
+  if (member) {
+    // Other nodes take this node's shards over while it still forwards
+    // requests to them.
+    auto handed = member->drain(std::chrono::milliseconds{
+      opts.persistence.shutdown_flush_ms});
+    spdlog::info("cluster: {}", handed ? "every shard handed over"
+                                       : "stopping with shards not handed "
+                                         "over; their leases expire");
+  }
   api->stopping();
   server.stop_accepting();
   auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
@@ -242,6 +301,8 @@ int run(config::node_config& cfg) {
   sys.middleman().unpublish(admin, *admin_port);
   server.stop(); // joins the io threads, which run the edge actors
   bridge.stop();
+  if (member)
+    member->stop();
   inv.stop();
   store.stop(std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
   sys.await_all_actors_done();

@@ -167,7 +167,14 @@ void on_reservation(const context& ctx, const request& req,
       !read_idempotency_key(req, call.idempotency_key, send))
     return;
   call.due = domain::deadline::at(ctx.request.deadline);
-  const auto& owner = ctx.inv.reservation_owner(call.checkout_id);
+  auto owner = ctx.inv.reservation_owner(call.checkout_id);
+  if (!owner) { // minted by a node that is gone
+    domain::checkout_result gone;
+    gone.error = domain::errc::unknown_reservation;
+    gone.checkout_id = call.checkout_id;
+    send(refused(gone));
+    return;
+  }
   auto answer = [op](domain::checkout_result& res, responder& send) {
     if (res.error != domain::errc::ok) {
       send(refused(res));

@@ -77,7 +77,7 @@ void append_orders(caf::actor_system& sys, const journal_actor& journal,
   caf::scoped_actor producer{sys};
   for (int i = from; i <= to; ++i)
     producer->send(journal, append_atom::value, order(i, 1),
-                   static_cast<uint64_t>(i));
+                   static_cast<uint64_t>(i), uint64_t{0});
   uint64_t durable = 0;
   while (durable < static_cast<uint64_t>(to))
     producer->receive(
@@ -162,7 +162,7 @@ TEST_F(journal_test, group_commit_batches_appends_and_acks_after_sync) {
   caf::scoped_actor producer{sys};
   // The only producer: its ticket i is record i.
   for (uint64_t i = 1; i <= n; ++i)
-    producer->send(journal, append_atom::value, order(i, 1), i);
+    producer->send(journal, append_atom::value, order(i, 1), i, uint64_t{0});
   uint64_t acked = 0;
   size_t acks = 0;
   bool ack_before_durable = false;
@@ -198,8 +198,8 @@ TEST_F(journal_test, each_producer_hears_of_its_own_records_only) {
   caf::scoped_actor a{sys};
   caf::scoped_actor b{sys};
   for (uint64_t i = 1; i <= 100; ++i) {
-    a->send(journal, append_atom::value, order(i, 1), i);
-    b->send(journal, append_atom::value, order(1000 + i, 1), 5000 + i);
+    a->send(journal, append_atom::value, order(i, 1), i, uint64_t{0});
+    b->send(journal, append_atom::value, order(1000 + i, 1), 5000 + i, uint64_t{0});
   }
   auto last_ack = [](caf::scoped_actor& producer, uint64_t until) {
     uint64_t seen = 0;

@@ -38,8 +38,8 @@ TEST(pg_store, migrates_once_and_is_idempotent) {
   pg_database db{shared_cluster_uri()};
   pg_store{db.uri(), "n1"}.migrate();
   pg_store{db.uri(), "n1"}.migrate();
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_version"), 2);
-  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_version"), 2);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_version"), 3);
+  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_version"), 3);
 }
 
 TEST(pg_store, applies_a_batch_with_its_watermark_exactly_once) {

@@ -1,0 +1,16 @@
+// The atoms of the cluster's own protocols (the gateway speaks the actors'
+// protocols: actors/atoms.hpp).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace doorbuster::cluster {
+
+using peer_atom = caf::atom_constant<caf::atom("peer")>;
+using push_atom = caf::atom_constant<caf::atom("push")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using drain_all_atom = caf::atom_constant<caf::atom("drainall")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+} // namespace doorbuster::cluster

@@ -1,0 +1,445 @@
+#include "cluster/coordinator.hpp"
+
+#include "actors/inventory.hpp"
+#include "actors/product_doc.hpp"
+#include "cluster/gateway.hpp"
+#include "cluster/placement.hpp"
+#include "domain/shard.hpp"
+#include "persistence/pg_store.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace doorbuster::cluster {
+
+namespace {
+
+using std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+/// How often notifications are looked for.
+constexpr auto poll_interval = 50ms;
+
+struct peer {
+  uint64_t generation = 0;
+  std::string address;
+  caf::actor gateway; // invalid until dialed
+};
+
+struct coordinator_state {
+  coordinator_deps deps;
+  actors::inventory** inv = nullptr;
+  std::unique_ptr<persistence::pg_store> loader;
+  std::map<uint32_t, uint64_t> serving; // shard -> epoch
+  std::set<uint32_t> releasing;
+  std::vector<std::string> routed; // per shard: whose gateway ("" none)
+  std::map<std::string, peer> peers;
+  steady_clock::time_point renewed_at = steady_clock::now();
+  steady_clock::time_point refreshed_at;
+  bool started = false;
+  bool draining = false;
+  bool refresh_wanted = true;
+  bool catalog_reloaded = false;
+  std::vector<caf::response_promise> drained;
+};
+
+using self_ptr = caf::stateful_actor<coordinator_state>*;
+
+const std::vector<actors::shard_control>& controls(coordinator_state& st) {
+  return (*st.inv)->shard_controls();
+}
+
+void set_owned(coordinator_state& st, uint32_t shard, uint64_t epoch) {
+  st.deps.state->owned[shard].store(epoch, std::memory_order_release);
+  st.deps.state->shards_owned = st.serving.size();
+}
+
+/// The lease is gone (expired and maybe taken): stop serving at once.
+void lose(self_ptr self, uint32_t shard) {
+  auto& st = self->state;
+  st.serving.erase(shard);
+  st.releasing.erase(shard);
+  set_owned(st, shard, 0);
+  st.routed[shard] = "?";
+  st.deps.state->lost += 1;
+  caf::anon_send(controls(st)[shard], actors::leave_atom::value, false);
+  spdlog::warn("cluster: lost the lease of shard {}", shard);
+}
+
+void answer_drained(coordinator_state& st) {
+  if (!st.draining || !st.serving.empty())
+    return;
+  for (auto& p : st.drained)
+    p.deliver(true);
+  st.drained.clear();
+}
+
+/// Loads the taken shards from PostgreSQL and makes them serve.
+void serve(self_ptr self, const std::vector<held_lease>& taken) {
+  auto& st = self->state;
+  if (taken.empty())
+    return;
+  auto shards = st.deps.state->shards;
+  std::map<uint32_t, uint64_t> epochs;
+  for (const auto& t : taken)
+    epochs[t.shard] = t.epoch;
+  auto started = steady_clock::now();
+  if (!st.loader)
+    st.loader = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
+                                                        st.deps.node_id);
+  auto products = st.loader->load_shards(
+    [&](const std::string& sku) {
+      return epochs.count(static_cast<uint32_t>(domain::shard_of(sku, shards)))
+             > 0;
+    },
+    st.deps.keys_per_product);
+  std::map<uint32_t, std::vector<domain::stored_product>> by_shard;
+  for (auto& p : products)
+    by_shard[static_cast<uint32_t>(domain::shard_of(p.state.sku, shards))]
+      .push_back(std::move(p));
+  for (const auto& [shard, epoch] : epochs) {
+    st.serving[shard] = epoch;
+    st.routed[shard] = st.deps.node_id;
+    set_owned(st, shard, epoch);
+    caf::anon_send(controls(st)[shard], actors::own_atom::value, epoch,
+                   std::move(by_shard[shard]));
+  }
+  st.deps.state->acquired += taken.size();
+  spdlog::info("cluster: took {} shards ({} products) in {} ms", taken.size(),
+               products.size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                 steady_clock::now() - started)
+                 .count());
+}
+
+/// Hands `shards` over: each stops admitting and drains, then all leases
+/// are released in one statement.
+void hand_over(self_ptr self, const std::vector<uint32_t>& shards) {
+  auto& st = self->state;
+  if (shards.empty())
+    return;
+  auto left = std::make_shared<size_t>(shards.size());
+  auto leases = std::make_shared<std::vector<held_lease>>();
+  for (auto shard : shards) {
+    st.releasing.insert(shard);
+    // The gateway answers "moved" from now on; local requests wait.
+    st.deps.state->owned[shard].store(0, std::memory_order_release);
+    leases->push_back({shard, st.serving[shard]});
+    auto done = [self, left, leases](auto&&...) {
+      if (--*left > 0)
+        return;
+      auto& st = self->state;
+      std::vector<held_lease> still;
+      for (const auto& l : *leases)
+        if (st.releasing.erase(l.shard) > 0 && st.serving.count(l.shard) > 0)
+          still.push_back(l);
+      try {
+        st.deps.members->release(still);
+      } catch (const std::exception& ex) {
+        spdlog::error("cluster: releasing {} shards failed: {} (they expire "
+                      "after the lease TTL)",
+                      still.size(), ex.what());
+      }
+      for (const auto& l : still) {
+        st.serving.erase(l.shard);
+        st.routed[l.shard] = "?";
+        set_owned(st, l.shard, 0);
+      }
+      st.deps.state->released += still.size();
+      spdlog::info("cluster: handed over {} shards", still.size());
+      st.refresh_wanted = true;
+      answer_drained(st);
+    };
+    self->request(controls(st)[shard], 30s, actors::leave_atom::value, true)
+      .then([done](bool) mutable { done(); },
+            [done](caf::error&) mutable { done(); });
+  }
+}
+
+/// Dials new live peers and forgets those that left.
+void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
+  auto& st = self->state;
+  auto& sys = self->home_system();
+  std::set<std::string> present;
+  for (const auto& n : nodes) {
+    if (n.node_id == st.deps.node_id || !n.live || n.status == "left"
+        || n.cluster_address.empty())
+      continue;
+    present.insert(n.node_id);
+    auto& p = st.peers[n.node_id];
+    if (p.gateway && p.generation == n.generation
+        && p.address == n.cluster_address)
+      continue;
+    if (p.gateway) {
+      st.deps.peers->set(p.generation, {});
+      caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
+    }
+    p = {n.generation, n.cluster_address, {}};
+    auto colon = n.cluster_address.rfind(':');
+    if (colon == std::string::npos)
+      continue;
+    auto host = n.cluster_address.substr(0, colon);
+    auto port = static_cast<uint16_t>(
+      std::stoul(n.cluster_address.substr(colon + 1)));
+    auto gateway = sys.middleman().remote_actor<gateway_actor>(host, port);
+    if (!gateway) {
+      spdlog::warn("cluster: cannot reach {} at {}: {}", n.node_id,
+                   n.cluster_address, sys.render(gateway.error()));
+      continue;
+    }
+    p.gateway = caf::actor_cast<caf::actor>(*gateway);
+    self->monitor(p.gateway);
+    st.deps.peers->set(p.generation, p.gateway);
+    caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
+    spdlog::info("cluster: connected to {} at {}", n.node_id,
+                 n.cluster_address);
+  }
+  for (auto i = st.peers.begin(); i != st.peers.end();) {
+    if (present.count(i->first) == 0) {
+      if (i->second.gateway) {
+        st.deps.peers->set(i->second.generation, {});
+        caf::anon_send(st.deps.push, peer_atom::value, i->second.gateway,
+                       false);
+      }
+      i = st.peers.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  size_t connected = 0;
+  for (const auto& [id, p] : st.peers)
+    connected += p.gateway ? 1 : 0;
+  st.deps.state->peers_connected = connected;
+}
+
+std::string members_json(const std::vector<node_row>& nodes,
+                         const std::vector<lease_row>& leases) {
+  std::map<std::string, size_t> owned;
+  for (const auto& l : leases)
+    if (l.live)
+      ++owned[l.owner];
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartArray();
+  for (const auto& n : nodes) {
+    w.StartObject();
+    w.Key("node_id");
+    w.String(n.node_id.c_str());
+    w.Key("generation");
+    w.Uint64(n.generation);
+    w.Key("cluster_address");
+    w.String(n.cluster_address.c_str());
+    w.Key("http_address");
+    w.String(n.http_address.c_str());
+    w.Key("status");
+    w.String(n.status.c_str());
+    w.Key("live");
+    w.Bool(n.live);
+    w.Key("shards");
+    w.Uint64(owned[n.node_id]);
+    w.EndObject();
+  }
+  w.EndArray();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+/// Loads every product's document into this node's catalog.
+void load_catalog(coordinator_state& st) {
+  if (!st.loader)
+    st.loader = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
+                                                        st.deps.node_id);
+  auto products = st.loader->load_catalog();
+  const auto& updates = (*st.inv)->catalog_updates();
+  for (const auto& p : products)
+    caf::anon_send(updates, actors::update_atom::value,
+                   actors::render_product_doc(p));
+  spdlog::info("cluster: catalog loaded from PostgreSQL ({} products)",
+               products.size());
+}
+
+void refresh(self_ptr self) {
+  auto& st = self->state;
+  auto& cs = *st.deps.state;
+  st.refresh_wanted = false;
+  st.refreshed_at = steady_clock::now();
+  auto& m = *st.deps.members;
+  auto shards = cs.shards;
+  try {
+    bool replaced = false;
+    auto held = m.renew(replaced);
+    st.renewed_at = steady_clock::now();
+    if (!cs.postgres_up.exchange(true))
+      spdlog::info("cluster: PostgreSQL reachable again");
+    if (replaced) {
+      spdlog::critical("cluster: another process registered as {}; this "
+                       "one serves nothing any more",
+                       st.deps.node_id);
+      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+        lose(self, shard);
+      return;
+    }
+    std::set<std::pair<uint32_t, uint64_t>> renewed;
+    for (const auto& h : held)
+      renewed.emplace(h.shard, h.epoch);
+    for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+      if (renewed.count({shard, epoch}) == 0)
+        lose(self, shard);
+    auto nodes = m.nodes();
+    auto leases = m.leases();
+    update_peers(self, nodes);
+    // Who should own what: the live nodes that are up (this one unless it
+    // drains: it renewed just now).
+    std::vector<std::string> up;
+    for (const auto& n : nodes)
+      if (n.status == "up"
+          && (n.live || n.node_id == st.deps.node_id)
+          && !(n.node_id == st.deps.node_id && st.draining))
+        up.push_back(n.node_id);
+    cs.nodes_live = up.size() + (st.draining ? 1 : 0);
+    cs.set_members_json(members_json(nodes, leases));
+    std::vector<uint32_t> give, take;
+    for (const auto& l : leases) {
+      auto mine = !up.empty()
+                  && up[preferred_owner(up, l.shard)] == st.deps.node_id;
+      auto served = st.serving.count(l.shard) > 0;
+      if (served && (st.draining || (!mine && !up.empty()))
+          && st.releasing.count(l.shard) == 0)
+        give.push_back(l.shard);
+      if (!served && mine && !st.draining && !l.live)
+        take.push_back(l.shard);
+    }
+    serve(self, m.acquire(take));
+    hand_over(self, give);
+    // Every other shard: to its owner's gateway, or waiting.
+    for (const auto& l : leases) {
+      if (st.serving.count(l.shard) > 0)
+        continue;
+      auto owner = l.live ? l.owner : std::string{};
+      caf::actor gateway;
+      if (!owner.empty())
+        if (auto p = st.peers.find(owner); p != st.peers.end())
+          gateway = p->second.gateway;
+      auto target = gateway ? owner : std::string{};
+      if (st.routed[l.shard] == target)
+        continue;
+      st.routed[l.shard] = target;
+      caf::anon_send(controls(st)[l.shard], actors::route_atom::value,
+                     gateway);
+    }
+    if (!st.catalog_reloaded && cs.peers_connected + 1 >= cs.nodes_live) {
+      // Every peer pushes here now: what changed before is in PostgreSQL.
+      st.catalog_reloaded = true;
+      load_catalog(st);
+    }
+  } catch (const std::exception& ex) {
+    cs.renew_failures += 1;
+    st.loader.reset();
+    if (cs.postgres_up.exchange(false))
+      spdlog::error("cluster: PostgreSQL: {} (shards stop taking writes "
+                    "at their lease deadline)",
+                    ex.what());
+    // Past the lease deadline (TTL minus a margin for clock drift) another
+    // node may own these shards: stop serving them.
+    auto deadline = st.renewed_at
+                    + std::chrono::milliseconds{st.deps.lease_ttl_ms * 3 / 4};
+    if (steady_clock::now() > deadline)
+      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+        lose(self, shard);
+  }
+  answer_drained(st);
+}
+
+caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
+                                   actors::inventory** inv) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.inv = inv;
+  st.routed.assign(st.deps.state->shards, "?");
+  self->set_down_handler([self](caf::down_msg& down) {
+    auto& st = self->state;
+    for (auto& [id, p] : st.peers)
+      if (p.gateway && p.gateway.address() == down.source) {
+        spdlog::warn("cluster: lost the connection to {}", id);
+        st.deps.peers->set(p.generation, {});
+        caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
+        p.gateway = nullptr;
+      }
+    st.refresh_wanted = true;
+  });
+  return {
+    [=](start_atom) {
+      auto& st = self->state;
+      st.started = true;
+      load_catalog(st);
+      refresh(self);
+      self->send(self, tick_atom::value);
+    },
+    [=](tick_atom) {
+      auto& st = self->state;
+      bool due = steady_clock::now() - st.refreshed_at
+                 >= std::chrono::milliseconds{st.deps.lease_ttl_ms / 3};
+      bool notified = false;
+      try {
+        notified = st.deps.members->notified();
+      } catch (const std::exception&) {
+        due = true; // the renewal reports it
+      }
+      if (due || notified || st.refresh_wanted)
+        refresh(self);
+      self->delayed_send(self, poll_interval, tick_atom::value);
+    },
+    [=](actors::moved_atom, uint64_t shard) {
+      auto& st = self->state;
+      st.deps.state->moved += 1;
+      if (shard < st.routed.size())
+        st.routed[shard] = "?";
+      st.refresh_wanted = true;
+    },
+    [=](drain_all_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (!st.draining) {
+        st.draining = true;
+        st.deps.state->draining = true;
+        try {
+          st.deps.members->set_status("draining");
+        } catch (const std::exception& ex) {
+          spdlog::error("cluster: cannot mark this node draining: {}",
+                        ex.what());
+        }
+        if (st.started)
+          refresh(self);
+      }
+      if (st.serving.empty())
+        return true;
+      st.drained.push_back(self->make_response_promise());
+      return st.drained.back();
+    },
+    [=](stop_atom) {
+      try {
+        self->state.deps.members->set_status("left");
+      } catch (const std::exception&) {
+      }
+      self->quit();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_deps deps,
+                             actors::inventory** inv) {
+  return sys.spawn<caf::detached>(coordinator_behavior, std::move(deps), inv);
+}
+
+} // namespace doorbuster::cluster

@@ -1,0 +1,227 @@
+#include "cluster/membership.hpp"
+
+#include <pqxx/pqxx>
+
+#include <stdexcept>
+
+namespace doorbuster::cluster {
+
+namespace {
+
+constexpr const char* changes_channel = "doorbuster_cluster";
+
+/// Counts notifications on its connection.
+class change_listener : public pqxx::notification_receiver {
+public:
+  explicit change_listener(pqxx::connection_base& c)
+    : pqxx::notification_receiver(c, changes_channel) {}
+  void operator()(const std::string&, int) override { ++count; }
+  size_t count = 0;
+};
+
+std::string ttl_interval(uint64_t ms) {
+  return "(" + std::to_string(ms) + " * interval '1 millisecond')";
+}
+
+} // namespace
+
+struct membership::connections {
+  explicit connections(const std::string& uri) : work(uri), listen(uri) {}
+  pqxx::connection work;
+  pqxx::connection listen;
+  std::unique_ptr<change_listener> listener;
+  size_t seen = 0;
+};
+
+membership::membership(const std::string& uri, std::string node_id,
+                       size_t shards, uint64_t lease_ttl_ms)
+  : db_(std::make_unique<connections>(uri)),
+    node_id_(std::move(node_id)),
+    shards_(shards),
+    ttl_ms_(lease_ttl_ms) {
+  db_->listener = std::make_unique<change_listener>(db_->listen);
+}
+
+membership::~membership() = default;
+
+void membership::prepare() {
+  pqxx::work tx{db_->work};
+  tx.exec("LOCK TABLE cluster_settings IN EXCLUSIVE MODE");
+  auto row = tx.exec("SELECT shards FROM cluster_settings WHERE id = 1");
+  if (row.empty()) {
+    tx.exec("INSERT INTO cluster_settings (id, shards) VALUES (1, "
+            + std::to_string(shards_) + ")");
+    tx.exec("INSERT INTO shard_lease (shard) SELECT generate_series(0, "
+            + std::to_string(shards_ - 1) + ") ON CONFLICT DO NOTHING");
+  } else if (row[0][0].as<size_t>() != shards_) {
+    throw std::runtime_error(
+      "this cluster has " + row[0][0].as<std::string>()
+      + " shards in PostgreSQL, but this node was started with "
+        "--products.shards="
+      + std::to_string(shards_) + "; every node must use the same count");
+  }
+  tx.commit();
+}
+
+uint64_t membership::join(uint64_t at_least) {
+  pqxx::work tx{db_->work};
+  // One joining node at a time: the sequence is raised and drawn safely.
+  tx.exec("LOCK TABLE cluster_nodes IN EXCLUSIVE MODE");
+  tx.exec("SELECT setval('node_generation', greatest((SELECT last_value FROM "
+          "node_generation), "
+          + std::to_string(at_least) + ", 1))");
+  generation_ = tx.exec1("SELECT nextval('node_generation')")[0].as<uint64_t>();
+  tx.exec_params(
+    "INSERT INTO cluster_nodes (node_id, generation, cluster_address, "
+    "http_address, status) VALUES ($1, $2, '', '', 'up') ON CONFLICT "
+    "(node_id) DO UPDATE SET generation = EXCLUDED.generation, "
+    "cluster_address = '', http_address = '', status = 'up', started_at = "
+    "clock_timestamp(), heartbeat_at = clock_timestamp()",
+    node_id_, generation_);
+  tx.commit();
+  return generation_;
+}
+
+void membership::advertise(const std::string& cluster_address,
+                           const std::string& http_address) {
+  pqxx::work tx{db_->work};
+  tx.exec_params("UPDATE cluster_nodes SET cluster_address = $3, "
+                 "http_address = $4 WHERE node_id = $1 AND generation = $2",
+                 node_id_, generation_, cluster_address, http_address);
+  tx.exec(std::string{"NOTIFY "} + changes_channel);
+  tx.commit();
+}
+
+std::vector<held_lease> membership::renew(bool& replaced) {
+  pqxx::work tx{db_->work};
+  auto beat = tx.exec_params("UPDATE cluster_nodes SET heartbeat_at = "
+                             "clock_timestamp() WHERE node_id = $1 AND "
+                             "generation = $2",
+                             node_id_, generation_);
+  replaced = beat.affected_rows() == 0;
+  std::vector<held_lease> held;
+  if (!replaced)
+    for (const auto& row : tx.exec_params(
+           "UPDATE shard_lease SET expires_at = clock_timestamp() + "
+             + ttl_interval(ttl_ms_)
+             + " WHERE owner = $1 AND owner_generation = $2 RETURNING shard, "
+               "epoch",
+           node_id_, generation_))
+      held.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
+  tx.commit();
+  return held;
+}
+
+namespace {
+
+std::string shard_list(const std::vector<uint32_t>& shards) {
+  std::string list;
+  for (auto s : shards)
+    list += (list.empty() ? "" : ",") + std::to_string(s);
+  return list;
+}
+
+} // namespace
+
+std::vector<held_lease>
+membership::acquire(const std::vector<uint32_t>& wanted) {
+  std::vector<held_lease> taken;
+  if (wanted.empty())
+    return taken;
+  pqxx::work tx{db_->work};
+  for (const auto& row : tx.exec_params(
+         "UPDATE shard_lease SET owner = $1, owner_generation = $2, epoch = "
+         "epoch + 1, expires_at = clock_timestamp() + "
+           + ttl_interval(ttl_ms_) + " WHERE shard IN ("
+           + shard_list(wanted)
+           + ") AND (owner IS NULL OR expires_at < clock_timestamp() OR "
+             "(owner = $1 AND owner_generation <> $2)) RETURNING shard, epoch",
+         node_id_, generation_))
+    taken.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
+  if (!taken.empty()) {
+    std::string values;
+    for (const auto& t : taken)
+      values += (values.empty() ? "(" : ",(") + std::to_string(t.shard) + ","
+                + tx.quote(node_id_) + "," + std::to_string(t.epoch)
+                + ",'acquired')";
+    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, event) VALUES "
+            + values);
+    tx.exec(std::string{"NOTIFY "} + changes_channel);
+  }
+  tx.commit();
+  return taken;
+}
+
+void membership::release(const std::vector<held_lease>& leases) {
+  if (leases.empty())
+    return;
+  pqxx::work tx{db_->work};
+  std::string values;
+  for (const auto& l : leases)
+    values += (values.empty() ? "(" : ",(") + std::to_string(l.shard) + ","
+              + std::to_string(l.epoch) + ")";
+  auto released = tx.exec_params(
+    "UPDATE shard_lease AS l SET owner = NULL, owner_generation = NULL, "
+    "expires_at = '-infinity' FROM (VALUES "
+      + values
+      + ") AS v (shard, epoch) WHERE l.shard = v.shard AND l.epoch = v.epoch "
+        "AND l.owner = $1 AND l.owner_generation = $2 RETURNING l.shard, "
+        "l.epoch",
+    node_id_, generation_);
+  if (!released.empty()) {
+    std::string history;
+    for (const auto& row : released)
+      history += (history.empty() ? "(" : ",(") + row[0].as<std::string>()
+                 + "," + tx.quote(node_id_) + "," + row[1].as<std::string>()
+                 + ",'released')";
+    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, event) VALUES "
+            + history);
+  }
+  tx.exec(std::string{"NOTIFY "} + changes_channel);
+  tx.commit();
+}
+
+void membership::set_status(const std::string& status) {
+  pqxx::work tx{db_->work};
+  tx.exec_params("UPDATE cluster_nodes SET status = $3 WHERE node_id = $1 "
+                 "AND generation = $2",
+                 node_id_, generation_, status);
+  tx.exec(std::string{"NOTIFY "} + changes_channel);
+  tx.commit();
+}
+
+std::vector<node_row> membership::nodes() {
+  pqxx::read_transaction tx{db_->work};
+  std::vector<node_row> result;
+  for (const auto& row : tx.exec(
+         "SELECT node_id, generation, cluster_address, http_address, status, "
+         "heartbeat_at > clock_timestamp() - "
+         + ttl_interval(ttl_ms_) + " FROM cluster_nodes ORDER BY node_id"))
+    result.push_back({row[0].as<std::string>(), row[1].as<uint64_t>(),
+                      row[2].as<std::string>(), row[3].as<std::string>(),
+                      row[4].as<std::string>(), row[5].as<bool>()});
+  return result;
+}
+
+std::vector<lease_row> membership::leases() {
+  pqxx::read_transaction tx{db_->work};
+  std::vector<lease_row> result;
+  for (const auto& row :
+       tx.exec("SELECT shard, coalesce(owner, ''), coalesce(owner_generation, "
+               "0), epoch, owner IS NOT NULL AND expires_at > "
+               "clock_timestamp() FROM shard_lease ORDER BY shard"))
+    result.push_back({row[0].as<uint32_t>(), row[1].as<std::string>(),
+                      row[2].as<uint64_t>(), row[3].as<uint64_t>(),
+                      row[4].as<bool>()});
+  return result;
+}
+
+bool membership::notified() {
+  db_->listen.get_notifs();
+  auto count = db_->listener->count;
+  bool changed = count != db_->seen;
+  db_->seen = count;
+  return changed;
+}
+
+} // namespace doorbuster::cluster

@@ -1,0 +1,93 @@
+// Membership and shard leases in PostgreSQL: the only authority on who is
+// in the cluster and who owns which shard. Every statement uses
+// PostgreSQL's clock, never a node's. Blocking (libpqxx): used by the
+// cluster coordinator's own thread and at start-up only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace doorbuster::cluster {
+
+struct node_row {
+  std::string node_id;
+  uint64_t generation = 0;
+  std::string cluster_address; // host:port
+  std::string http_address;
+  std::string status; // up, draining, left
+  bool live = false;  // heartbeat within the lease TTL
+};
+
+struct lease_row {
+  uint32_t shard = 0;
+  std::string owner; // "" : free
+  uint64_t owner_generation = 0;
+  uint64_t epoch = 0;
+  bool live = false; // not expired
+};
+
+/// A lease this node holds: the shard and the epoch it was taken at.
+struct held_lease {
+  uint32_t shard = 0;
+  uint64_t epoch = 0;
+};
+
+class membership {
+public:
+  /// Connects; throws when PostgreSQL cannot be used.
+  membership(const std::string& uri, std::string node_id, size_t shards,
+             uint64_t lease_ttl_ms);
+  ~membership();
+
+  /// Makes sure the lease rows exist for `shards` shards, and refuses
+  /// (throws) when the cluster was set up with another shard count.
+  void prepare();
+
+  /// Registers this node (status up) with a new generation above
+  /// `at_least` and above every generation handed out before; returns it.
+  /// Peers dial it once it advertises its addresses.
+  uint64_t join(uint64_t at_least);
+
+  /// Where peers reach this node (host:port of the gateway) and where
+  /// clients do. Notifies the cluster.
+  void advertise(const std::string& cluster_address,
+                 const std::string& http_address);
+
+  uint64_t generation() const { return generation_; }
+
+  /// One statement: heartbeat, and renewal of every lease this node (this
+  /// generation) holds; returns them. Empty with `replaced` set when this
+  /// node's row belongs to a newer generation.
+  std::vector<held_lease> renew(bool& replaced);
+
+  /// Takes the shards of `wanted` that are free, expired, or held by an
+  /// earlier generation of this node; returns those taken, each at its new
+  /// epoch. Notifies the cluster.
+  std::vector<held_lease> acquire(const std::vector<uint32_t>& wanted);
+
+  /// Hands leases back (free at once for anyone); only those still held at
+  /// their epoch. Notifies the cluster.
+  void release(const std::vector<held_lease>& leases);
+
+  /// Sets this node's status (up, draining, left). Notifies the cluster.
+  void set_status(const std::string& status);
+
+  std::vector<node_row> nodes();
+  std::vector<lease_row> leases();
+
+  /// Whether a notification of a change came since the last call (does not
+  /// block).
+  bool notified();
+
+private:
+  struct connections;
+  std::unique_ptr<connections> db_;
+  std::string node_id_;
+  size_t shards_;
+  uint64_t ttl_ms_;
+  uint64_t generation_ = 0;
+};
+
+} // namespace doorbuster::cluster
