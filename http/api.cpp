@@ -278,11 +278,11 @@ response api::readiness() const {
   for (const auto& r : reasons)
     w.String(r.c_str(), static_cast<rapidjson::SizeType>(r.size()));
   w.EndArray();
-  if (hooks_.readiness_details) {
-    auto details = hooks_.readiness_details();
-    w.Key("persistence");
-    w.RawValue(details.c_str(), details.size(), rapidjson::kObjectType);
-  }
+  if (hooks_.readiness_details)
+    for (const auto& [key, json] : hooks_.readiness_details()) {
+      w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+      w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+    }
   w.EndObject();
   return json_response(reasons.empty() ? bhttp::status::ok
                                        : bhttp::status::service_unavailable,

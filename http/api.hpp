@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace doorbuster::actors {
@@ -28,8 +29,10 @@ class actor_bridge;
 struct api_hooks {
   /// Why the node is not ready (empty: ready), beyond starting/stopping.
   std::function<std::vector<std::string>()> not_ready_reasons;
-  /// A JSON object with details for /readyz, e.g. write-behind lag.
-  std::function<std::string()> readiness_details;
+  /// Sections of /readyz beside "ready" and "reasons": each a key and a
+  /// JSON object (e.g. "persistence" with write-behind lag, "cluster").
+  std::function<std::vector<std::pair<std::string, std::string>>()>
+    readiness_details;
   /// More Prometheus text for /metrics.
   std::function<std::string()> extra_metrics;
 };

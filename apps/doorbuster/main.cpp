@@ -83,7 +83,9 @@ std::string persistence_details(const persistence::storage& store) {
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
   w.Key("mode");
-  w.String(store.uses_postgres() ? "postgres" : "journal");
+  w.String(store.clustered()       ? "cluster"
+           : store.uses_postgres() ? "postgres"
+                                   : "journal");
   w.Key("durable_seq");
   w.Uint64(st.durable_seq);
   w.Key("applied_seq");
@@ -215,11 +217,11 @@ int run(config::node_config& cfg) {
     return reasons;
   };
   hooks.readiness_details = [&store, &member] {
-    auto details = persistence_details(store);
-    if (!member)
-      return details;
-    details.pop_back(); // the object's closing brace
-    return details + ",\"cluster\":" + member->status_json() + "}";
+    std::vector<std::pair<std::string, std::string>> sections{
+      {"persistence", persistence_details(store)}};
+    if (member)
+      sections.emplace_back("cluster", member->status_json());
+    return sections;
   };
   actors::admin_stats admin_counts;
   hooks.extra_metrics = [&store, &inv, &admin_counts, &member] {

@@ -1,0 +1,62 @@
+// Shards move under load without losing or duplicating an order: a node
+// joins and receives shards, another drains (SIGTERM) and hands its shards
+// over, while buyers keep buying through a node that stays. Checked against
+// PostgreSQL.
+#include "support/cluster_nodes.hpp"
+#include "support/pg_database.hpp"
+#include "support/purchase_ledger.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace doorbuster::testing {
+namespace {
+
+using bhttp::verb;
+
+TEST(cluster_handoff, a_join_and_a_drain_under_load_lose_nothing) {
+  pg_database db{shared_cluster_uri()};
+  cluster_nodes nodes{db.uri(), 2, 32};
+  ASSERT_TRUE(nodes.wait_settled());
+  std::vector<std::string> skus;
+  std::map<std::string, int64_t> initial;
+  http_client admin{nodes.node(1).port()};
+  for (int i = 0; i < 12; ++i) {
+    skus.push_back("MOVE-" + std::to_string(i));
+    initial[skus.back()] = 100000;
+    ASSERT_EQ(admin
+                .admin(verb::put, "/v1/admin/products/" + skus.back(),
+                       R"({"name":"TV","description":"x","category":"tv",)"
+                       R"("price":100,"currency":"USD","stock":100000})")
+                .status,
+              201u);
+  }
+  // Buyers go through node 1, which stays; node 0 will drain, node 2 join.
+  purchase_ledger ledger{{nodes.node(1).port()}, skus, 16};
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  auto before_join = nodes.shards_owned();
+  nodes.add();
+  ASSERT_TRUE(nodes.wait_settled());
+  auto after_join = nodes.shards_owned();
+  EXPECT_GT(after_join[2], 0u) << "the new node received no shards";
+  EXPECT_LT(after_join[0] + after_join[1], before_join[0] + before_join[1]);
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  EXPECT_EQ(nodes.node(0).stop(), 0); // SIGTERM: hands its shards over
+  ASSERT_TRUE(nodes.wait_settled());
+  EXPECT_EQ(nodes.shards_owned()[1] + nodes.shards_owned()[2], 32u);
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  ledger.stop();
+  auto statuses = ledger.statuses();
+  EXPECT_GT(statuses[201], 500u);
+  for (const auto& [status, count] : statuses)
+    EXPECT_EQ(status, 201u) << count << " purchases ended with " << status;
+  for (const auto& problem : ledger.check(db.uri(), initial))
+    ADD_FAILURE() << problem;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM shard_history WHERE event = "
+                      "'released'") > 0,
+            true);
+}
+
+} // namespace
+} // namespace doorbuster::testing

@@ -1,0 +1,191 @@
+// Three real nodes on one PostgreSQL: any node answers any SKU, purchases
+// sent to all of them never oversell and every acknowledged order is in
+// PostgreSQL once, checkouts span nodes, reservations follow their id.
+#include "domain/shard.hpp"
+#include "support/cluster_nodes.hpp"
+#include "support/pg_database.hpp"
+#include "support/purchase_ledger.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+namespace doorbuster::testing {
+namespace {
+
+using bhttp::verb;
+using nlohmann::json;
+
+constexpr size_t shards = 32;
+
+std::string product(int64_t stock) {
+  return R"({"name":"TV","description":"x","category":"tv","price":100,)"
+         R"("currency":"USD","stock":)"
+         + std::to_string(stock) + "}";
+}
+
+struct three_nodes : ::testing::Test {
+  three_nodes() {
+    if (!nodes.wait_settled())
+      throw std::runtime_error("the cluster did not settle");
+  }
+
+  std::vector<uint16_t> ports() {
+    return {nodes.node(0).port(), nodes.node(1).port(), nodes.node(2).port()};
+  }
+
+  /// The node (index) whose gateway owns `sku`'s shard, from PostgreSQL.
+  std::string owner_of(const std::string& sku) {
+    auto shard = domain::shard_of(sku, shards);
+    return "n" + std::to_string(db.scalar(
+                   "SELECT substr(owner, 2)::int FROM shard_lease WHERE "
+                   "shard = "
+                   + std::to_string(shard)));
+  }
+
+  /// `n` SKUs named prefix-i whose shards have `n` different owners.
+  std::vector<std::string> spread(const std::string& prefix, size_t n) {
+    std::vector<std::string> skus;
+    std::set<std::string> owners;
+    for (int i = 0; skus.size() < n && i < 1000; ++i) {
+      auto sku = prefix + "-" + std::to_string(i);
+      if (owners.insert(owner_of(sku)).second)
+        skus.push_back(sku);
+    }
+    return skus;
+  }
+
+  pg_database db{shared_cluster_uri()};
+  cluster_nodes nodes{db.uri(), 3, shards};
+};
+
+TEST_F(three_nodes, a_product_created_on_one_node_is_read_on_every_node) {
+  http_client first{nodes.node(0).port()};
+  for (const auto& sku : spread("READ", 3))
+    ASSERT_EQ(first.admin(verb::put, "/v1/admin/products/" + sku, product(7))
+                .status,
+              201u);
+  for (const auto& sku : spread("READ", 3))
+    for (size_t i = 0; i < 3; ++i) {
+      http_client client{nodes.node(i).port()};
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+      reply r;
+      do {
+        r = client.get("/v1/products/" + sku);
+      } while (r.status != 200 && std::chrono::steady_clock::now() < deadline);
+      ASSERT_EQ(r.status, 200u) << sku << " on node " << i;
+      EXPECT_EQ(r.json()["stock"], 7);
+    }
+}
+
+TEST_F(three_nodes, purchases_on_every_node_never_oversell_and_all_land_once) {
+  auto skus = spread("HOT", 3);
+  std::map<std::string, int64_t> initial;
+  http_client admin{nodes.node(1).port()};
+  for (const auto& sku : skus) {
+    initial[sku] = 150;
+    ASSERT_EQ(admin.admin(verb::put, "/v1/admin/products/" + sku, product(150))
+                .status,
+              201u);
+  }
+  // 22 buyers, each with a connection to each node: 66 connections.
+  purchase_ledger ledger{ports(), skus, 22};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  while (ledger.statuses()[201] < 450
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  ledger.stop();
+  auto statuses = ledger.statuses();
+  EXPECT_EQ(statuses[201], 450u);
+  for (const auto& [status, count] : statuses)
+    EXPECT_TRUE(status == 201 || status == 409) << count << " × " << status;
+  std::set<uint64_t> ids;
+  std::set<uint64_t> generations;
+  for (const auto& e : ledger.entries())
+    if (e.status == 201) {
+      EXPECT_TRUE(ids.insert(e.order_id).second) << "order id repeated";
+      generations.insert(e.order_id >> 32);
+    }
+  EXPECT_EQ(generations.size(), 3u); // each owner minted its own
+  for (const auto& problem : ledger.check(db.uri(), initial))
+    ADD_FAILURE() << problem;
+  for (const auto& sku : skus) {
+    EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = '" + sku + "'"),
+              0);
+    for (size_t i = 0; i < 3; ++i) { // every catalog sold out too
+      http_client client{nodes.node(i).port()};
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+      while (client.get("/v1/products/" + sku).json()["stock"] != 0
+             && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+      EXPECT_EQ(client.get("/v1/products/" + sku).json()["stock"], 0);
+    }
+  }
+}
+
+TEST_F(three_nodes, a_multi_item_order_across_nodes_is_all_or_nothing) {
+  auto skus = spread("MULTI", 3);
+  ASSERT_EQ(skus.size(), 3u);
+  http_client client{nodes.node(0).port()};
+  for (const auto& sku : skus)
+    client.admin(verb::put, "/v1/admin/products/" + sku, product(5));
+  auto order = [&](int64_t last_quantity) {
+    json items = json::array();
+    for (size_t i = 0; i < skus.size(); ++i)
+      items.push_back({{"sku", skus[i]}, {"quantity", i + 1 == skus.size()
+                                                        ? last_quantity
+                                                        : 2}});
+    http_client any{nodes.node(2).port()};
+    return any.request(verb::post, "/v1/orders",
+                       json{{"customer_id", "ann"}, {"items", items}}.dump());
+  };
+  // The last line wants more than there is: nothing is sold anywhere.
+  auto refused = order(6);
+  EXPECT_EQ(refused.status, 409u);
+  EXPECT_EQ(refused.error_code(), "insufficient_stock");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 0);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM holds"), 0);
+  auto sold = order(1);
+  ASSERT_EQ(sold.status, 201u) << sold.body;
+  EXPECT_EQ(sold.json()["orders"].size(), 3u);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 3);
+  EXPECT_EQ(db.scalar("SELECT sum(stock) FROM products"), 15 - 5);
+}
+
+TEST_F(three_nodes, a_reservation_made_on_one_node_is_confirmed_through_another) {
+  auto skus = spread("RESV", 2);
+  http_client first{nodes.node(0).port()};
+  for (const auto& sku : skus)
+    first.admin(verb::put, "/v1/admin/products/" + sku, product(4));
+  json items = json::array();
+  for (const auto& sku : skus)
+    items.push_back({{"sku", sku}, {"quantity", 1}});
+  auto made = first.request(verb::post, "/v1/reservations",
+                            json{{"customer_id", "bo"}, {"items", items}}.dump());
+  ASSERT_EQ(made.status, 201u) << made.body;
+  auto id = made.json()["reservation_id"].get<std::string>();
+  http_client third{nodes.node(2).port()};
+  EXPECT_EQ(third.get("/v1/reservations/" + id).json()["status"],
+            "held");
+  auto confirmed = third.request(
+    verb::post, "/v1/reservations/" + id + "/confirm", "",
+    {{"Idempotency-Key", "pay-1"}});
+  ASSERT_EQ(confirmed.status, 201u) << confirmed.body;
+  EXPECT_EQ(confirmed.json()["status"], "confirmed");
+  // The same key through the second node gets the same answer.
+  http_client second{nodes.node(1).port()};
+  auto again = second.request(
+    verb::post, "/v1/reservations/" + id + "/confirm", "",
+    {{"Idempotency-Key", "pay-1"}});
+  EXPECT_EQ(again.status, 201u);
+  EXPECT_EQ(again.json()["orders"], confirmed.json()["orders"]);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders WHERE checkout_id = "
+                      + id),
+            2);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM holds"), 0);
+}
+
+} // namespace
+} // namespace doorbuster::testing

@@ -1,0 +1,72 @@
+#include "support/cluster_nodes.hpp"
+
+#include <thread>
+
+namespace doorbuster::testing {
+
+cluster_nodes::cluster_nodes(std::string pg_uri, size_t n, size_t shards,
+                             std::vector<std::string> extra)
+  : pg_uri_(std::move(pg_uri)), shards_(shards), extra_(std::move(extra)) {
+  for (size_t i = 0; i < n; ++i)
+    add();
+}
+
+size_t cluster_nodes::add() {
+  std::vector<std::string> args{"--demo.products=0",
+                                "--persistence.pg-uri=" + pg_uri_,
+                                "--cluster.enabled",
+                                "--cluster.port=0",
+                                "--cluster.node-id=n" + std::to_string(next_id_++),
+                                "--cluster.lease-ttl-ms=2000",
+                                "--products.shards=" + std::to_string(shards_)};
+  args.insert(args.end(), extra_.begin(), extra_.end());
+  nodes_.push_back(std::make_unique<node_process>(args));
+  return nodes_.size() - 1;
+}
+
+std::vector<size_t> cluster_nodes::running() const {
+  std::vector<size_t> result;
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i]->pid() > 0)
+      result.push_back(i);
+  return result;
+}
+
+std::vector<size_t> cluster_nodes::shards_owned() {
+  std::vector<size_t> owned(nodes_.size(), 0);
+  for (auto i : running()) {
+    http_client client{nodes_[i]->port()};
+    auto ready = client.get("/readyz").json();
+    owned[i] = ready["cluster"]["shards_owned"].get<size_t>();
+  }
+  return owned;
+}
+
+bool cluster_nodes::wait_settled(std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto alive = running();
+  while (std::chrono::steady_clock::now() < deadline) {
+    size_t owned = 0;
+    bool connected = true;
+    for (auto i : alive) {
+      http_client client{nodes_[i]->port()};
+      auto ready = client.get("/readyz").json();
+      auto& c = ready["cluster"];
+      owned += c["shards_owned"].get<size_t>();
+      connected = connected
+                  && c["peers_connected"].get<size_t>() + 1 == alive.size();
+      // Every node sees every shard owned by a live node.
+      size_t seen = 0;
+      for (const auto& n : c["nodes"])
+        if (n["live"].get<bool>() && n["status"] == "up")
+          seen += n["shards"].get<size_t>();
+      connected = connected && seen == shards_;
+    }
+    if (owned == shards_ && connected)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return false;
+}
+
+} // namespace doorbuster::testing

@@ -1,0 +1,50 @@
+// A cluster of real doorbuster processes for tests: every node on its own
+// free ports, all on one PostgreSQL database, each with a node id of its
+// own. Nodes can be added, stopped (SIGTERM: they hand their shards over)
+// or killed.
+#pragma once
+
+#include "support/http_client.hpp"
+#include "support/node_process.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace doorbuster::testing {
+
+class cluster_nodes {
+public:
+  /// Starts `n` nodes on the database at `pg_uri` with `shards` shards;
+  /// `extra` goes to every node.
+  cluster_nodes(std::string pg_uri, size_t n, size_t shards = 32,
+                std::vector<std::string> extra = {});
+
+  /// Starts one more node; returns its index.
+  size_t add();
+
+  node_process& node(size_t i) { return *nodes_[i]; }
+  size_t size() const { return nodes_.size(); }
+  /// The nodes still running.
+  std::vector<size_t> running() const;
+
+  /// True once the running nodes own every shard between them, each is
+  /// connected to every other, and all agree on the owners (within
+  /// `timeout`).
+  bool wait_settled(std::chrono::seconds timeout = std::chrono::seconds{30});
+
+  /// Shards each running node owns (its /readyz), by index; 0 for stopped.
+  std::vector<size_t> shards_owned();
+
+  void stop(size_t i) { nodes_[i]->stop(); }
+
+private:
+  std::string pg_uri_;
+  size_t shards_;
+  std::vector<std::string> extra_;
+  std::vector<std::unique_ptr<node_process>> nodes_;
+  size_t next_id_ = 1;
+};
+
+} // namespace doorbuster::testing
