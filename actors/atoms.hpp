@@ -21,11 +21,13 @@ using hot_atom = caf::atom_constant<caf::atom("hot")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
 // Shards, from the cluster: serve (own), forward (route), stop serving
-// (leave), and what a forwarding shard tells the cluster (moved).
+// (leave), an owner's connection is lost (lost), and what a forwarding
+// shard tells the cluster (moved).
 using own_atom = caf::atom_constant<caf::atom("own")>;
 using route_atom = caf::atom_constant<caf::atom("route")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using moved_atom = caf::atom_constant<caf::atom("moved")>;
+using lost_atom = caf::atom_constant<caf::atom("lost")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 // The catalog.

@@ -44,6 +44,13 @@ struct waiting_request {
   caf::message timeout_answer;
 };
 
+/// A request forwarded to an owner, until its answer comes.
+struct forwarded_request {
+  caf::actor_addr owner;
+  caf::response_promise promise;
+  caf::message unknown_answer; // if the owner is lost meanwhile
+};
+
 struct shard_state {
   std::unordered_map<std::string, product_slot> products;
   product_actor_deps deps;
@@ -52,6 +59,10 @@ struct shard_state {
   caf::actor owner; // forwarding: the owner's gateway
   std::deque<waiting_request> waiting;
   bool sweeping = false;
+  // CAF does not fail requests in flight to a node whose connection is
+  // lost; the cluster says so (lost_atom) and these are answered then.
+  std::unordered_map<uint64_t, forwarded_request> in_flight;
+  uint64_t forwarded = 0;
 };
 
 using self_ptr = shard_control::stateful_pointer<shard_state>;
@@ -96,12 +107,15 @@ void arm_sweep(self_ptr self) {
   self->delayed_send(self, sweep_interval, sweep_atom::value);
 }
 
-/// Keeps the current request until an owner is known.
+/// Keeps the current request until an owner is known. A request another
+/// node forwarded here is answered "moved" at once: its sender re-routes.
 template <class Result, class... Ts>
 caf::result<Result> wait_for_owner(self_ptr self, const std::string& sku,
                                    Ts&... xs) {
   auto& st = self->state;
-  if (st.waiting.size() >= max_waiting)
+  const auto& sender = self->current_sender();
+  if (st.waiting.size() >= max_waiting
+      || (sender && sender->node() != self->node()))
     return answer_of<Result>(errc::moved, sku);
   auto promise = self->make_response_promise();
   st.waiting.push_back({promise, caf::make_message(std::move(xs)...),
@@ -133,11 +147,18 @@ caf::result<Result> forward(self_ptr self, const std::string& sku,
   auto promise = self->make_response_promise();
   auto request = caf::make_message(xs...);
   auto owner = st.owner;
+  auto id = ++st.forwarded;
+  st.in_flight.emplace(
+    id, forwarded_request{owner.address(), promise,
+                          caf::make_message(
+                            answer_of<Result>(errc::outcome_unknown, sku))});
   self
     ->request(owner, std::chrono::duration_cast<caf::timespan>(budget),
               std::move(xs)...)
     .then(
-      [self, promise, request, owner](Result& res) mutable {
+      [self, id, promise, request, owner](Result& res) mutable {
+        if (self->state.in_flight.erase(id) == 0)
+          return; // answered when the owner was lost
         if (res.error != errc::moved) {
           promise.deliver(std::move(res));
           return;
@@ -145,7 +166,9 @@ caf::result<Result> forward(self_ptr self, const std::string& sku,
         owner_moved(self, owner);
         promise.delegate(caf::actor_cast<caf::actor>(self), std::move(request));
       },
-      [promise, sku](caf::error&) mutable {
+      [self, id, promise, sku](caf::error&) mutable {
+        if (self->state.in_flight.erase(id) == 0)
+          return;
         promise.deliver(answer_of<Result>(errc::outcome_unknown, sku));
       });
   return promise;
@@ -359,6 +382,21 @@ shard_control::behavior_type shard_behavior(self_ptr self,
               }
             });
       return promise;
+    },
+    [=](lost_atom, caf::actor& gateway) {
+      auto& st = self->state;
+      for (auto i = st.in_flight.begin(); i != st.in_flight.end();) {
+        if (i->second.owner == gateway.address()) {
+          i->second.promise.deliver(std::move(i->second.unknown_answer));
+          i = st.in_flight.erase(i);
+        } else {
+          ++i;
+        }
+      }
+      if (st.owner == gateway) {
+        st.owner = nullptr;
+        st.now = mode::waiting;
+      }
     },
     [=](sweep_atom) {
       auto& st = self->state;

@@ -1,5 +1,6 @@
 #include "cluster/coordinator.hpp"
 
+#include "cluster/dialer.hpp"
 #include "actors/inventory.hpp"
 #include "actors/product_doc.hpp"
 #include "cluster/gateway.hpp"
@@ -9,7 +10,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -35,6 +35,7 @@ struct peer {
   uint64_t generation = 0;
   std::string address;
   caf::actor gateway; // invalid until dialed
+  bool dialing = false;
 };
 
 struct coordinator_state {
@@ -45,6 +46,7 @@ struct coordinator_state {
   std::set<uint32_t> releasing;
   std::vector<std::string> routed; // per shard: whose gateway ("" none)
   std::map<std::string, peer> peers;
+  caf::actor dialer;
   steady_clock::time_point renewed_at = steady_clock::now();
   steady_clock::time_point refreshed_at;
   bool started = false;
@@ -167,10 +169,31 @@ void hand_over(self_ptr self, const std::vector<uint32_t>& shards) {
   }
 }
 
-/// Dials new live peers and forgets those that left.
+/// Counts the connected peers.
+void count_peers(coordinator_state& st) {
+  size_t connected = 0;
+  for (const auto& [id, p] : st.peers)
+    connected += p.gateway ? 1 : 0;
+  st.deps.state->peers_connected = connected;
+}
+
+/// Forgets a peer's gateway: shards routed to it wait for a new route, and
+/// requests in flight to it are answered outcome_unknown.
+void disconnect(coordinator_state& st, peer& p) {
+  if (!p.gateway)
+    return;
+  for (const auto& shard : controls(st))
+    caf::anon_send(shard, actors::lost_atom::value, p.gateway);
+  st.deps.peers->set(p.generation, {});
+  caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
+  p.gateway = nullptr;
+  for (auto& r : st.routed)
+    r = "?";
+}
+
+/// Dials new live peers (through the dialer) and forgets those that left.
 void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
   auto& st = self->state;
-  auto& sys = self->home_system();
   std::set<std::string> present;
   for (const auto& n : nodes) {
     if (n.node_id == st.deps.node_id || !n.live || n.status == "left"
@@ -178,49 +201,25 @@ void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
       continue;
     present.insert(n.node_id);
     auto& p = st.peers[n.node_id];
-    if (p.gateway && p.generation == n.generation
-        && p.address == n.cluster_address)
+    if (p.generation == n.generation && p.address == n.cluster_address
+        && (p.gateway || p.dialing))
       continue;
-    if (p.gateway) {
-      st.deps.peers->set(p.generation, {});
-      caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
-    }
-    p = {n.generation, n.cluster_address, {}};
-    auto colon = n.cluster_address.rfind(':');
-    if (colon == std::string::npos)
-      continue;
-    auto host = n.cluster_address.substr(0, colon);
-    auto port = static_cast<uint16_t>(
-      std::stoul(n.cluster_address.substr(colon + 1)));
-    auto gateway = sys.middleman().remote_actor<gateway_actor>(host, port);
-    if (!gateway) {
-      spdlog::warn("cluster: cannot reach {} at {}: {}", n.node_id,
-                   n.cluster_address, sys.render(gateway.error()));
-      continue;
-    }
-    p.gateway = caf::actor_cast<caf::actor>(*gateway);
-    self->monitor(p.gateway);
-    st.deps.peers->set(p.generation, p.gateway);
-    caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
-    spdlog::info("cluster: connected to {} at {}", n.node_id,
-                 n.cluster_address);
+    disconnect(st, p);
+    p.generation = n.generation;
+    p.address = n.cluster_address;
+    p.dialing = true;
+    self->send(st.dialer, dial_atom::value, n.node_id, n.generation,
+               n.cluster_address);
   }
   for (auto i = st.peers.begin(); i != st.peers.end();) {
     if (present.count(i->first) == 0) {
-      if (i->second.gateway) {
-        st.deps.peers->set(i->second.generation, {});
-        caf::anon_send(st.deps.push, peer_atom::value, i->second.gateway,
-                       false);
-      }
+      disconnect(st, i->second);
       i = st.peers.erase(i);
     } else {
       ++i;
     }
   }
-  size_t connected = 0;
-  for (const auto& [id, p] : st.peers)
-    connected += p.gateway ? 1 : 0;
-  st.deps.state->peers_connected = connected;
+  count_peers(st);
 }
 
 std::string members_json(const std::vector<node_row>& nodes,
@@ -366,15 +365,16 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
   st.deps = std::move(deps);
   st.inv = inv;
   st.routed.assign(st.deps.state->shards, "?");
+  st.dialer = spawn_dialer(self->home_system());
+  self->link_to(st.dialer);
   self->set_down_handler([self](caf::down_msg& down) {
     auto& st = self->state;
     for (auto& [id, p] : st.peers)
       if (p.gateway && p.gateway.address() == down.source) {
         spdlog::warn("cluster: lost the connection to {}", id);
-        st.deps.peers->set(p.generation, {});
-        caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
-        p.gateway = nullptr;
+        disconnect(st, p);
       }
+    count_peers(st);
     st.refresh_wanted = true;
   });
   return {
@@ -398,6 +398,28 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       if (due || notified || st.refresh_wanted)
         refresh(self);
       self->delayed_send(self, poll_interval, tick_atom::value);
+    },
+    [=](dialed_atom, const std::string& node_id, uint64_t generation,
+        caf::actor& gateway) {
+      auto& st = self->state;
+      auto i = st.peers.find(node_id);
+      if (i == st.peers.end() || i->second.generation != generation) {
+        return; // it left, or restarted, meanwhile
+      }
+      auto& p = i->second;
+      p.dialing = false;
+      if (!gateway)
+        return; // dialed again at the next periodic refresh
+      p.gateway = std::move(gateway);
+      self->monitor(p.gateway);
+      st.deps.peers->set(p.generation, p.gateway);
+      caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
+      for (auto& r : st.routed)
+        if (r.empty())
+          r = "?"; // shards waiting for a route may have one now
+      count_peers(st);
+      st.refresh_wanted = true;
+      spdlog::info("cluster: connected to {} at {}", node_id, p.address);
     },
     [=](actors::moved_atom, uint64_t shard) {
       auto& st = self->state;
@@ -426,6 +448,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       return st.drained.back();
     },
     [=](stop_atom) {
+      self->send_exit(self->state.dialer, caf::exit_reason::user_shutdown);
       try {
         self->state.deps.members->set_status("left");
       } catch (const std::exception&) {

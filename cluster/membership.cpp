@@ -67,9 +67,11 @@ uint64_t membership::join(uint64_t at_least) {
   pqxx::work tx{db_->work};
   // One joining node at a time: the sequence is raised and drawn safely.
   tx.exec("LOCK TABLE cluster_nodes IN EXCLUSIVE MODE");
-  tx.exec("SELECT setval('node_generation', greatest((SELECT last_value FROM "
-          "node_generation), "
-          + std::to_string(at_least) + ", 1))");
+  auto floor = std::to_string(at_least);
+  tx.exec("SELECT setval('node_generation', " + floor
+          + ", false) WHERE (SELECT last_value + is_called::int FROM "
+            "node_generation) < "
+          + floor);
   generation_ = tx.exec1("SELECT nextval('node_generation')")[0].as<uint64_t>();
   tx.exec_params(
     "INSERT INTO cluster_nodes (node_id, generation, cluster_address, "

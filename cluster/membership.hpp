@@ -45,7 +45,7 @@ public:
   /// (throws) when the cluster was set up with another shard count.
   void prepare();
 
-  /// Registers this node (status up) with a new generation above
+  /// Registers this node (status up) with a new generation, at least
   /// `at_least` and above every generation handed out before; returns it.
   /// Peers dial it once it advertises its addresses.
   uint64_t join(uint64_t at_least);

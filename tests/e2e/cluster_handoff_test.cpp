@@ -49,8 +49,10 @@ TEST(cluster_handoff, a_join_and_a_drain_under_load_lose_nothing) {
   ledger.stop();
   auto statuses = ledger.statuses();
   EXPECT_GT(statuses[201], 500u);
-  for (const auto& [status, count] : statuses)
-    EXPECT_EQ(status, 201u) << count << " purchases ended with " << status;
+  for (const auto& e : ledger.entries())
+    EXPECT_EQ(e.status, 201u) << e.key << " of " << e.sku << " ended with "
+                              << e.status << " " << e.code << " after "
+                              << e.tries << " tries";
   for (const auto& problem : ledger.check(db.uri(), initial))
     ADD_FAILURE() << problem;
   EXPECT_EQ(db.scalar("SELECT count(*) FROM shard_history WHERE event = "
