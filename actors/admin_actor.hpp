@@ -52,6 +52,7 @@ struct admin_deps {
   std::function<bool(const std::string& token)> token_ok; // constant time
   std::function<std::string()> node_status;               // a JSON object
   std::function<void(bool)> set_draining;
+  std::function<std::string()> cluster_status; // a JSON object; unset: alone
   admin_stats* stats; // outlives the actor
 };
 

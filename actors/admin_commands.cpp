@@ -11,6 +11,10 @@ const std::vector<admin_command>& admin_commands() {
      "node, uptime, products, shards, connections, requests, journal and "
      "write-behind lag",
      false, status},
+    {"cluster", 0, 0, "cluster",
+     "the cluster: this node's shards and peers, every node with its "
+     "status, generation and shard count",
+     false, cluster},
     {"shards", 0, 0, "shards",
      "per shard: products, active actors, queued requests, deepest mailbox",
      false, shards},
@@ -44,7 +48,8 @@ const std::vector<admin_command>& admin_commands() {
     {"log-level", 1, 1, "log-level <level>",
      "trace, debug, info, warn, error, critical or off", false, log_level},
     {"drain", 0, 0, "drain",
-     "refuse new writes (503 draining) for maintenance; reads go on", false,
+     "refuse new writes (503 draining) for maintenance; reads go on; in a "
+     "cluster, first hand every shard over to the other nodes", false,
      drain},
     {"undrain", 0, 0, "undrain", "admit writes again", false, undrain},
     {"help", 0, 1, "help [command]", "this list, or one command's help",

@@ -189,6 +189,16 @@ void status(admin_call& call) {
   });
 }
 
+void cluster(admin_call& call) {
+  const auto& status = call.self->state.deps.cluster_status;
+  if (!status) {
+    call.fail("not_clustered",
+              "this node runs alone (cluster.enabled is off)");
+    return;
+  }
+  call.succeed(status());
+}
+
 void shards(admin_call& call) {
   shard_reports(call, [call = call](
                         std::vector<domain::shard_report> rs) mutable {

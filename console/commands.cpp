@@ -99,7 +99,7 @@ std::string table(const Value& rows, const std::vector<std::string>& columns) {
   std::ostringstream out;
   for (const auto& line : cells) {
     for (size_t i = 0; i < line.size(); ++i) {
-      bool left = i == 0 && columns[0] == "sku";
+      bool left = i == 0 && (columns[0] == "sku" || columns[0] == "node_id");
       out << (left ? std::left : std::right)
           << std::setw(static_cast<int>(width[i])) << line[i]
           << (i + 1 < line.size() ? "  " : "\n");
@@ -117,6 +117,15 @@ std::string render(const std::string& command, const std::string& result_json) {
   if (command == "shards")
     return table(doc, {"shard", "products", "active_actors", "queued",
                        "max_mailbox", "requests"});
+  if (command == "cluster") {
+    for (const auto& m : doc.GetObject())
+      if (!m.value.IsArray())
+        kv.emplace_back(m.name.GetString(), text_of(m.value));
+    return aligned(kv) + "\n"
+           + table(doc["nodes"], {"node_id", "generation", "status", "live",
+                                  "shards", "cluster_address",
+                                  "http_address"});
+  }
   if (command == "top") {
     std::ostringstream out;
     out << "hottest SKUs over the last " << std::fixed << std::setprecision(1)

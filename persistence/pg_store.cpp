@@ -457,6 +457,11 @@ pg_store::apply_fenced(const std::vector<fenced_change>& batch,
   return committed;
 }
 
+bool pg_store::has_products() {
+  pqxx::read_transaction tx{conn_->c};
+  return tx.exec1("SELECT EXISTS (SELECT 1 FROM products)")[0].as<bool>();
+}
+
 std::vector<domain::product_state> pg_store::load_catalog() {
   pqxx::read_transaction tx{conn_->c};
   recovered_state state{0};

@@ -53,6 +53,9 @@ public:
   std::vector<domain::stored_product> load_shards(const sku_filter& keep,
                                                   size_t keys_per_product);
 
+  /// Whether any product is stored.
+  bool has_products();
+
   /// Every product's state, for a node's catalog.
   std::vector<domain::product_state> load_catalog();
 

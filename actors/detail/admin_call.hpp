@@ -42,6 +42,7 @@ std::string set_log_level(const std::string& name);
 namespace admin_handlers {
 
 void status(admin_call& call);
+void cluster(admin_call& call);
 void shards(admin_call& call);
 void top(admin_call& call);
 void product(admin_call& call);

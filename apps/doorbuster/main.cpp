@@ -169,15 +169,21 @@ int run(config::node_config& cfg) {
   std::unique_ptr<actors::inventory> inv_ptr;
   uint32_t generation = 0;
   size_t recovered = 0, demo = 0;
+  bool demo_wanted = false;
   if (opts.cluster.enabled) {
     uint64_t floor = 1;
+    bool empty_catalog = false;
     {
       persistence::pg_store pg{opts.persistence.pg_uri,
                                opts.persistence.node_id};
       spdlog::info("postgres: connected as {}", pg.describe());
       pg.migrate();
       floor = (pg.max_order_id() >> 32) + 1;
+      empty_catalog = !pg.has_products();
     }
+    // The first node of an empty cluster brings the demo catalog; it is
+    // put through the shards once they are served (after start below).
+    demo_wanted = empty_catalog && opts.demo.products > 0;
     member = std::make_unique<cluster::node>(sys, opts, floor);
     generation = member->generation();
     store_ptr = std::make_unique<persistence::storage>(
@@ -250,6 +256,10 @@ int run(config::node_config& cfg) {
       if (on && member)
         member->drain_async(); // hands every shard over to other nodes
     },
+    member ? std::function<std::string()>{[&member] {
+      return member->status_json();
+    }}
+           : std::function<std::string()>{},
     &admin_counts};
   auto admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
   api = std::make_unique<http::api>(inv, admin, bridge, opts,
@@ -269,8 +279,11 @@ int run(config::node_config& cfg) {
   if (!opts.http.port_file.empty())
     std::ofstream{opts.http.port_file} << port << '\n';
   api->start();
-  if (member)
+  if (member) {
     member->start(inv, opts.http.address + ":" + std::to_string(port));
+    if (demo_wanted)
+      demo = inv.put_all(persistence::make_demo_catalog(opts.demo)).size();
+  }
   spdlog::info("doorbuster listening on {}:{} ({} io threads, {} shards, "
                "{} catalog actors, {} products recovered, {} demo products, "
                "{} storage, boot generation {}); admin actor on {}:{}",

@@ -5,6 +5,7 @@
 #include "support/cluster_nodes.hpp"
 #include "support/pg_database.hpp"
 #include "support/purchase_ledger.hpp"
+#include "support/shell_command.hpp"
 
 #include <gtest/gtest.h>
 
@@ -77,6 +78,31 @@ TEST_F(three_nodes, a_product_created_on_one_node_is_read_on_every_node) {
       ASSERT_EQ(r.status, 200u) << sku << " on node " << i;
       EXPECT_EQ(r.json()["stock"], 7);
     }
+}
+
+TEST_F(three_nodes, the_console_shows_every_node_and_its_shards) {
+  auto out = run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
+                       + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
+                       + std::to_string(nodes.node(1).admin_port())
+                       + " -c cluster");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_NE(out.output.find("node_id          n2"), std::string::npos)
+    << out.output;
+  EXPECT_NE(out.output.find("peers_connected  2"), std::string::npos)
+    << out.output;
+  for (const char* id : {"n1", "n2", "n3"})
+    EXPECT_NE(out.output.find(std::string{"\n"} + id + " "), std::string::npos)
+      << id << " missing in\n" << out.output;
+  // Their shard counts add up to every shard.
+  auto json = run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
+                        + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
+                        + std::to_string(nodes.node(1).admin_port())
+                        + " --json -c cluster");
+  auto result = nlohmann::json::parse(json.output);
+  size_t total = 0;
+  for (const auto& n : result["nodes"])
+    total += n["shards"].get<size_t>();
+  EXPECT_EQ(total, shards);
 }
 
 TEST_F(three_nodes, purchases_on_every_node_never_oversell_and_all_land_once) {
@@ -185,6 +211,18 @@ TEST_F(three_nodes, a_reservation_made_on_one_node_is_confirmed_through_another)
                       + id),
             2);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM holds"), 0);
+}
+
+TEST(cluster_demo, the_first_node_of_an_empty_cluster_brings_the_demo_catalog) {
+  pg_database db{shared_cluster_uri()};
+  cluster_nodes nodes{db.uri(), 1, 8, {"--demo.products=40"}};
+  ASSERT_TRUE(nodes.wait_settled());
+  nodes.add(); // finds products in PostgreSQL: puts none
+  ASSERT_TRUE(nodes.wait_settled());
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM products"), 40);
+  EXPECT_EQ(db.scalar("SELECT max(version) FROM products"), 1);
+  http_client second{nodes.node(1).port()};
+  EXPECT_EQ(second.get("/v1/products/SKU-000040").status, 200u);
 }
 
 } // namespace
