@@ -75,10 +75,10 @@ uint64_t membership::join(uint64_t at_least) {
   generation_ = tx.exec1("SELECT nextval('node_generation')")[0].as<uint64_t>();
   tx.exec_params(
     "INSERT INTO cluster_nodes (node_id, generation, cluster_address, "
-    "http_address, status) VALUES ($1, $2, '', '', 'up') ON CONFLICT "
+    "http_address, status) VALUES ($1, $2, '', '', 'joining') ON CONFLICT "
     "(node_id) DO UPDATE SET generation = EXCLUDED.generation, "
-    "cluster_address = '', http_address = '', status = 'up', started_at = "
-    "clock_timestamp(), heartbeat_at = clock_timestamp()",
+    "cluster_address = '', http_address = '', status = 'joining', "
+    "started_at = clock_timestamp(), heartbeat_at = clock_timestamp()",
     node_id_, generation_);
   tx.commit();
   return generation_;
@@ -88,7 +88,8 @@ void membership::advertise(const std::string& cluster_address,
                            const std::string& http_address) {
   pqxx::work tx{db_->work};
   tx.exec_params("UPDATE cluster_nodes SET cluster_address = $3, "
-                 "http_address = $4 WHERE node_id = $1 AND generation = $2",
+                 "http_address = $4, status = 'up' WHERE node_id = $1 AND "
+                 "generation = $2",
                  node_id_, generation_, cluster_address, http_address);
   tx.exec(std::string{"NOTIFY "} + changes_channel);
   tx.commit();

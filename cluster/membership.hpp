@@ -16,7 +16,7 @@ struct node_row {
   uint64_t generation = 0;
   std::string cluster_address; // host:port
   std::string http_address;
-  std::string status; // up, draining, left
+  std::string status; // joining, up, draining, left
   bool live = false;  // heartbeat within the lease TTL
 };
 
@@ -45,13 +45,14 @@ public:
   /// (throws) when the cluster was set up with another shard count.
   void prepare();
 
-  /// Registers this node (status up) with a new generation, at least
+  /// Registers this node (status joining) with a new generation, at least
   /// `at_least` and above every generation handed out before; returns it.
   /// Peers dial it once it advertises its addresses.
   uint64_t join(uint64_t at_least);
 
   /// Where peers reach this node (host:port of the gateway) and where
-  /// clients do. Notifies the cluster.
+  /// clients do; from now on it is up: it takes shards. Notifies the
+  /// cluster.
   void advertise(const std::string& cluster_address,
                  const std::string& http_address);
 

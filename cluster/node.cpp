@@ -16,6 +16,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 namespace doorbuster::cluster {
 
@@ -115,6 +116,12 @@ bool node::drain(std::chrono::milliseconds deadline) {
                spdlog::warn("cluster: drain did not finish: {}",
                             d.sys.render(err));
              });
+  // Peers re-route on the release's notification (they look every 50 ms);
+  // until then this node's gateway answers "moved" to what they still
+  // forward here, which they re-send to the new owners. Leaving earlier
+  // would strand those requests (outcome unknown).
+  if (done)
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
   return done;
 }
 

@@ -12,7 +12,7 @@ CREATE TABLE cluster_nodes (
   generation      bigint NOT NULL UNIQUE,
   cluster_address text NOT NULL,       -- host:port its peers dial
   http_address    text NOT NULL,
-  status          text NOT NULL,       -- up, draining, left
+  status          text NOT NULL,       -- joining, up, draining, left
   started_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
   heartbeat_at    timestamptz NOT NULL DEFAULT clock_timestamp()
 );
