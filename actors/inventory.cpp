@@ -223,7 +223,7 @@ inventory::put_all(std::vector<domain::product_entry> entries) {
 std::string inventory::metrics() const {
   const auto& d = *impl_;
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
-  uint64_t holds = 0, holds_expired = 0;
+  uint64_t holds = 0, holds_expired = 0, forwarded = 0;
   int64_t max_depth = 0;
   for (size_t i = 0; i < d.shards.size(); ++i) {
     const auto& s = d.stats[i];
@@ -233,6 +233,7 @@ std::string inventory::metrics() const {
     expired += s.expired;
     holds += s.holds;
     holds_expired += s.holds_expired;
+    forwarded += s.forwarded;
     max_depth = std::max(max_depth, s.depth.load());
   }
   uint64_t size = 0, hits = 0, misses = 0;
@@ -251,6 +252,10 @@ std::string inventory::metrics() const {
   out.single("doorbuster_purchases_expired_total", "counter",
              "Purchases dropped unapplied: deadline passed in the queue.",
              expired);
+  out.single("doorbuster_forwarded_total", "counter",
+             "Requests forwarded to the node that owns their shard "
+             "(cluster).",
+             forwarded);
   const char* depth = "doorbuster_shard_queue_depth";
   out.family(depth, "gauge", "Purchases queued at the products of each shard.");
   for (size_t i = 0; i < d.shards.size(); ++i)

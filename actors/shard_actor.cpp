@@ -148,6 +148,7 @@ caf::result<Result> forward(self_ptr self, const std::string& sku,
   auto request = caf::make_message(xs...);
   auto owner = st.owner;
   auto id = ++st.forwarded;
+  ++st.deps.stats->forwarded;
   st.in_flight.emplace(
     id, forwarded_request{owner.address(), promise,
                           caf::make_message(

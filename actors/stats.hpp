@@ -15,6 +15,7 @@ struct shard_stats {
   std::atomic<uint64_t> expired{0};     // dropped: deadline passed in queue
   std::atomic<uint64_t> holds{0};       // holds placed for checkouts
   std::atomic<uint64_t> holds_expired{0}; // released by their timer
+  std::atomic<uint64_t> forwarded{0};   // sent to the owning node (cluster)
 };
 
 struct checkout_stats {

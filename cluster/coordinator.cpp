@@ -29,7 +29,7 @@ using std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 /// How often notifications are looked for.
-constexpr auto poll_interval = 50ms;
+constexpr auto poll_interval = 10ms;
 
 struct peer {
   uint64_t generation = 0;

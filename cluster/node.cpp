@@ -116,7 +116,7 @@ bool node::drain(std::chrono::milliseconds deadline) {
                spdlog::warn("cluster: drain did not finish: {}",
                             d.sys.render(err));
              });
-  // Peers re-route on the release's notification (they look every 50 ms);
+  // Peers re-route on the release's notification (they look every 10 ms);
   // until then this node's gateway answers "moved" to what they still
   // forward here, which they re-send to the new owners. Leaving earlier
   // would strand those requests (outcome unknown).

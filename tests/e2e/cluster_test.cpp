@@ -6,9 +6,13 @@
 #include "support/pg_database.hpp"
 #include "support/purchase_ledger.hpp"
 #include "support/shell_command.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -103,6 +107,42 @@ TEST_F(three_nodes, the_console_shows_every_node_and_its_shards) {
   for (const auto& n : result["nodes"])
     total += n["shards"].get<size_t>();
   EXPECT_EQ(total, shards);
+}
+
+TEST_F(three_nodes, metrics_show_the_cluster_and_parse) {
+  std::string sku; // one that node 0 (n1) does not own
+  for (const auto& s : spread("METRIC", 3))
+    if (owner_of(s) != "n1")
+      sku = s;
+  ASSERT_FALSE(sku.empty());
+  http_client client{nodes.node(0).port()};
+  ASSERT_EQ(client.admin(verb::put, "/v1/admin/products/" + sku, product(3))
+              .status,
+            201u);
+  auto text = client.get("/metrics").body;
+  auto dir = make_temp_dir("doorbuster-metrics");
+  auto file = dir + "/metrics.txt";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  EXPECT_EQ(std::system(("/usr/bin/python3 " DOORBUSTER_CHECK_METRICS " < "
+                         + file + " > /dev/null")
+                          .c_str()),
+            0)
+    << text;
+  std::filesystem::remove_all(dir);
+  for (auto needle : {"doorbuster_cluster_peers_connected 2",
+                      "doorbuster_cluster_nodes_live 3",
+                      "doorbuster_cluster_postgres_up 1",
+                      "doorbuster_forwarded_total 1",
+                      "doorbuster_cluster_leases_total{event=\"acquired\"}"})
+    EXPECT_NE(text.find(needle), std::string::npos) << needle;
+  const std::string sample = "\ndoorbuster_cluster_shards_owned ";
+  auto owned = text.find(sample);
+  ASSERT_NE(owned, std::string::npos);
+  EXPECT_GT(std::stoi(text.substr(owned + sample.size())), 0);
 }
 
 TEST_F(three_nodes, purchases_on_every_node_never_oversell_and_all_land_once) {

@@ -92,5 +92,21 @@ TEST(config, a_value_out_of_bounds_stops_start_up_naming_the_option) {
     << out;
 }
 
+TEST(config, a_cluster_node_without_postgres_or_a_name_does_not_start) {
+  std::string out;
+  unsetenv("DOORBUSTER_PG_URI");
+  EXPECT_NE(run_node_to_exit({"--cluster.enabled"}, out), 0);
+  EXPECT_NE(out.find("cluster.enabled needs PostgreSQL"), std::string::npos)
+    << out;
+  out.clear();
+  EXPECT_NE(run_node_to_exit({"--cluster.enabled", "--cluster.port=0",
+                              "--persistence.pg-uri=postgresql://x/y"},
+                             out),
+            0);
+  EXPECT_NE(out.find("cluster.port=0 needs cluster.node-id"),
+            std::string::npos)
+    << out;
+}
+
 } // namespace
 } // namespace doorbuster::testing
