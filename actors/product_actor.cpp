@@ -232,13 +232,17 @@ caf::result<domain::line_result> step(self_ptr self,
 }
 
 /// Finishes what storage handed back: holds whose checkout decided are
-/// sold, order holds without a decision are released (their coordinator
-/// is gone), reservations expire on their own timers.
+/// sold, reservations expire on their own timers. An order's hold without
+/// a decision is released at once after a restart (its coordinator is
+/// gone); in a cluster the shard may just have moved while that
+/// coordinator, on another node, still works on the order, so the hold
+/// waits for its decision until it expires (checkout.order-hold-s).
 void resume_holds(self_ptr self) {
+  bool clustered = self->state.deps.fence != 0;
   for (const auto& h : self->state.item->holds_snapshot()) {
     if (h.order_id != 0)
       sell_hold(self, h.checkout_id, h.order_id, false);
-    else if (h.kind == domain::checkout_kind::order)
+    else if (h.kind == domain::checkout_kind::order && !clustered)
       release_hold(self, h.checkout_id, false);
     else
       arm_expiry(self, h.checkout_id, h.expires_at_ms);
