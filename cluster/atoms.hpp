@@ -11,6 +11,7 @@ using push_atom = caf::atom_constant<caf::atom("push")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using drain_all_atom = caf::atom_constant<caf::atom("drainall")>;
+using undrain_atom = caf::atom_constant<caf::atom("undrain")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 } // namespace doorbuster::cluster

@@ -447,6 +447,19 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       st.drained.push_back(self->make_response_promise());
       return st.drained.back();
     },
+    [=](undrain_atom) {
+      auto& st = self->state;
+      if (!st.draining)
+        return;
+      st.draining = false;
+      st.deps.state->draining = false;
+      try {
+        st.deps.members->set_status("up");
+      } catch (const std::exception& ex) {
+        spdlog::error("cluster: cannot mark this node up: {}", ex.what());
+      }
+      st.refresh_wanted = true;
+    },
     [=](stop_atom) {
       self->send_exit(self->state.dialer, caf::exit_reason::user_shutdown);
       try {

@@ -44,7 +44,8 @@ struct coordinator_deps {
 
 /// Spawned before the inventory (which reports stale routes to it); starts
 /// working on (start_atom) once `inv` exists. (drain_all_atom) -> bool:
-/// hands every shard over, answered once none is served here.
+/// hands every shard over, answered once none is served here;
+/// (undrain_atom) takes shards again.
 /// (stop_atom): marks the node as left and quits.
 caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_deps deps,
                              actors::inventory** inv);

@@ -129,6 +129,10 @@ void node::drain_async() {
   caf::anon_send(impl_->coordinator, drain_all_atom::value);
 }
 
+void node::undrain() {
+  caf::anon_send(impl_->coordinator, undrain_atom::value);
+}
+
 std::string node::status_json() const {
   const auto& d = *impl_;
   const auto& s = d.state;

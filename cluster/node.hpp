@@ -45,8 +45,10 @@ public:
   /// Hands every shard over and waits for it, at most `deadline`; returns
   /// whether all went. Any thread but an actor's.
   bool drain(std::chrono::milliseconds deadline);
-  /// Starts a drain without waiting (for the console's `drain`).
+  /// Starts a drain without waiting (for the console's `drain`), and ends
+  /// it (`undrain`: the node takes shards again).
   void drain_async();
+  void undrain();
 
   /// {"node_id":...,"generation":...,"shards_owned":...,"nodes":[...]}.
   std::string status_json() const;

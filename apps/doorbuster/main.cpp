@@ -253,8 +253,12 @@ int run(config::node_config& cfg) {
     },
     [&api, &member](bool on) {
       api->set_draining(on);
-      if (on && member)
-        member->drain_async(); // hands every shard over to other nodes
+      if (member) { // hands every shard over to other nodes, or takes again
+        if (on)
+          member->drain_async();
+        else
+          member->undrain();
+      }
     },
     member ? std::function<std::string()>{[&member] {
       return member->status_json();

@@ -5,6 +5,7 @@
 #include "support/cluster_nodes.hpp"
 #include "support/pg_database.hpp"
 #include "support/purchase_ledger.hpp"
+#include "support/shell_command.hpp"
 
 #include <gtest/gtest.h>
 
@@ -58,6 +59,32 @@ TEST(cluster_handoff, a_join_and_a_drain_under_load_lose_nothing) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM shard_history WHERE event = "
                       "'released'") > 0,
             true);
+}
+
+TEST(cluster_handoff, the_consoles_drain_hands_shards_over_and_undrain_takes_them_back) {
+  pg_database db{shared_cluster_uri()};
+  cluster_nodes nodes{db.uri(), 2, 16};
+  ASSERT_TRUE(nodes.wait_settled());
+  ASSERT_GT(nodes.shards_owned()[0], 0u);
+  auto console = [&](const std::string& command) {
+    return run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
+                     + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
+                     + std::to_string(nodes.node(0).admin_port()) + " -c "
+                     + command);
+  };
+  ASSERT_EQ(console("drain").status, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (nodes.shards_owned()[1] < 16
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  EXPECT_EQ(nodes.shards_owned(), (std::vector<size_t>{0, 16}));
+  ASSERT_EQ(console("undrain").status, 0);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (nodes.shards_owned()[0] == 0
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  EXPECT_GT(nodes.shards_owned()[0], 0u);
+  EXPECT_TRUE(nodes.wait_settled());
 }
 
 } // namespace
