@@ -27,7 +27,7 @@ struct awaiting {
   domain::product_doc_ptr doc;   // the view after the change; null: none
   caf::response_promise promise; // unset: nobody to answer
   caf::message answer;
-  caf::message refusal;          // the answer if the record is refused
+  caf::message (*refusal)(const std::string& sku) = nullptr; // if refused
 };
 
 struct product_state {
@@ -60,14 +60,13 @@ caf::message refusal_of(const std::string& sku) {
 void commit(self_ptr self, domain::change change,
             caf::response_promise promise = {}, caf::message answer = {},
             domain::product_doc_ptr doc = nullptr,
-            caf::message refusal = {}) {
+            caf::message (*refusal)(const std::string&) = nullptr) {
   auto& st = self->state;
   auto ticket = ++st.appended;
   self->send(st.deps.journal, persistence::append_atom::value,
              std::move(change), ticket, st.deps.fence);
   st.waiting.push_back({ticket, doc ? std::move(doc) : st.item->render(),
-                        std::move(promise), std::move(answer),
-                        std::move(refusal)});
+                        std::move(promise), std::move(answer), refusal});
 }
 
 /// Answers the current request with `answer` once `change` is durable.
@@ -78,7 +77,7 @@ caf::result<T> commit_then_answer(self_ptr self, domain::change change,
   auto promise = self->make_response_promise();
   commit(self, std::move(change), promise,
          caf::make_message(std::move(answer)), std::move(doc),
-         refusal_of<T>(self->state.item->sku()));
+         &refusal_of<T>);
   return promise;
 }
 
@@ -102,7 +101,7 @@ caf::result<T> answer_after_pending(self_ptr self, T answer) {
   auto promise = self->make_response_promise();
   st.waiting.push_back({st.appended, nullptr, promise,
                         caf::make_message(std::move(answer)),
-                        refusal_of<T>(st.item->sku())});
+                        &refusal_of<T>});
   return promise;
 }
 
@@ -136,8 +135,8 @@ void on_refused(self_ptr self, uint64_t ticket) {
   st.fenced = true;
   auto end = st.waiting.begin();
   for (; end != st.waiting.end() && end->ticket <= ticket; ++end)
-    if (end->promise.pending())
-      end->promise.deliver(std::move(end->refusal));
+    if (end->promise.pending() && end->refusal != nullptr)
+      end->promise.deliver(end->refusal(st.item->sku()));
   st.waiting.erase(st.waiting.begin(), end);
   answer_drained(st);
 }
