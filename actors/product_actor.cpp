@@ -3,6 +3,7 @@
 #include "actors/product.hpp"
 #include "actors/stats.hpp"
 #include "domain/clock.hpp"
+#include "domain/refusal.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -46,11 +47,7 @@ using self_ptr = product_actor::stateful_pointer<product_state>;
 /// applied (the shard's new owner serves the retry).
 template <class T>
 caf::message refusal_of(const std::string& sku) {
-  T res;
-  res.error = errc::moved;
-  if constexpr (!std::is_same_v<T, domain::write_result>)
-    res.sku = sku;
-  return caf::make_message(std::move(res));
+  return caf::make_message(domain::refusal<T>(errc::moved, sku));
 }
 
 /// Journals `change`. Once it is durable, the view of the state after it

@@ -1,6 +1,7 @@
 #include "actors/shard_actor.hpp"
 
 #include "actors/stats.hpp"
+#include "domain/refusal.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -67,16 +68,6 @@ struct shard_state {
 
 using self_ptr = shard_control::stateful_pointer<shard_state>;
 
-/// The answer of type T saying `error` about `sku`.
-template <class T>
-T answer_of(errc error, const std::string& sku) {
-  T res;
-  res.error = error;
-  if constexpr (!std::is_same_v<T, domain::write_result>)
-    res.sku = sku;
-  return res;
-}
-
 /// Returns the product's slot, or nullptr for an unknown SKU.
 product_slot* find(self_ptr self, const std::string& sku) {
   auto i = self->state.products.find(sku);
@@ -116,11 +107,11 @@ caf::result<Result> wait_for_owner(self_ptr self, const std::string& sku,
   const auto& sender = self->current_sender();
   if (st.waiting.size() >= max_waiting
       || (sender && sender->node() != self->node()))
-    return answer_of<Result>(errc::moved, sku);
+    return domain::refusal<Result>(errc::moved, sku);
   auto promise = self->make_response_promise();
   st.waiting.push_back({promise, caf::make_message(std::move(xs)...),
                         steady_clock::now(),
-                        caf::make_message(answer_of<Result>(errc::moved, sku))});
+                        caf::make_message(domain::refusal<Result>(errc::moved, sku))});
   arm_sweep(self);
   return promise;
 }
@@ -152,7 +143,7 @@ caf::result<Result> forward(self_ptr self, const std::string& sku,
   st.in_flight.emplace(
     id, forwarded_request{owner.address(), promise,
                           caf::make_message(
-                            answer_of<Result>(errc::outcome_unknown, sku))});
+                            domain::refusal<Result>(errc::outcome_unknown, sku))});
   self
     ->request(owner, std::chrono::duration_cast<caf::timespan>(budget),
               std::move(xs)...)
@@ -170,7 +161,7 @@ caf::result<Result> forward(self_ptr self, const std::string& sku,
       [self, id, promise, sku](caf::error&) mutable {
         if (self->state.in_flight.erase(id) == 0)
           return;
-        promise.deliver(answer_of<Result>(errc::outcome_unknown, sku));
+        promise.deliver(domain::refusal<Result>(errc::outcome_unknown, sku));
       });
   return promise;
 }
@@ -202,7 +193,7 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
   if (!slot || *slot->depth >= static_cast<int64_t>(st.opts.max_mailbox)) {
     if (slot)
       ++st.deps.stats->overloaded;
-    return answer_of<Result>(slot ? errc::overloaded : errc::unknown_sku, sku);
+    return domain::refusal<Result>(slot ? errc::overloaded : errc::unknown_sku, sku);
   }
   ++*slot->depth;
   ++slot->requests;
@@ -284,7 +275,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           // Never refused: a step settles units already held.
           if (auto slot = find(self, sku))
             return self->delegate(slot->actor, atm, std::move(cmd));
-          return answer_of<domain::line_result>(errc::unknown_sku, sku);
+          return domain::refusal<domain::line_result>(errc::unknown_sku, sku);
         },
         atm, cmd);
     },
@@ -328,7 +319,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           if (auto slot = find(self, sku))
             return self->delegate(slot->actor, atm, std::move(sku),
                                   std::move(patch));
-          return answer_of<domain::write_result>(errc::unknown_sku, sku);
+          return domain::refusal<domain::write_result>(errc::unknown_sku, sku);
         },
         atm, sku, patch);
     },

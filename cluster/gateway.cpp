@@ -1,6 +1,7 @@
 #include "cluster/gateway.hpp"
 
 #include "actors/inventory.hpp"
+#include "domain/refusal.hpp"
 #include "domain/shard.hpp"
 
 #include <caf/actor_system.hpp>
@@ -12,15 +13,6 @@ namespace {
 
 using domain::errc;
 
-template <class T>
-T moved(const std::string& sku) {
-  T res;
-  res.error = errc::moved;
-  if constexpr (!std::is_same_v<T, domain::write_result>)
-    res.sku = sku;
-  return res;
-}
-
 gateway_actor::behavior_type
 gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
                  const std::atomic<uint64_t>* owned, size_t shards) {
@@ -30,7 +22,7 @@ gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
     using T = decltype(result);
     auto shard = domain::shard_of(sku, shards);
     if (owned[shard].load(std::memory_order_acquire) == 0)
-      return moved<T>(sku);
+      return domain::refusal<T>(errc::moved, sku);
     return self->delegate(inv->shard_for(sku), std::move(xs)...);
   };
   return {

@@ -6,13 +6,10 @@
 #include "support/pg_database.hpp"
 #include "support/purchase_ledger.hpp"
 #include "support/shell_command.hpp"
-#include "support/temp_dir.hpp"
+#include "support/metrics_check.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -120,19 +117,7 @@ TEST_F(three_nodes, metrics_show_the_cluster_and_parse) {
               .status,
             201u);
   auto text = client.get("/metrics").body;
-  auto dir = make_temp_dir("doorbuster-metrics");
-  auto file = dir + "/metrics.txt";
-  {
-    std::FILE* f = std::fopen(file.c_str(), "w");
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::fclose(f);
-  }
-  EXPECT_EQ(std::system(("/usr/bin/python3 " DOORBUSTER_CHECK_METRICS " < "
-                         + file + " > /dev/null")
-                          .c_str()),
-            0)
-    << text;
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(check_metrics(text), 0) << text;
   for (auto needle : {"doorbuster_cluster_peers_connected 2",
                       "doorbuster_cluster_nodes_live 3",
                       "doorbuster_cluster_postgres_up 1",

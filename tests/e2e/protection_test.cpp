@@ -2,6 +2,7 @@
 // request deadlines, slow clients, and what operators see (/metrics,
 // request ids, cache headers, run-time logging switches).
 #include "support/http_client.hpp"
+#include "support/metrics_check.hpp"
 #include "support/node_process.hpp"
 
 #include <gtest/gtest.h>
@@ -212,17 +213,7 @@ TEST(protection, metrics_parse_strictly_and_move_with_requests) {
   client.get("/v1/products/SKU-000001");
   client.get("/v1/products/NOPE");
   auto text = client.get("/metrics").body;
-  auto dir = make_temp_dir("doorbuster-metrics");
-  auto file = dir + "/metrics.txt";
-  {
-    std::FILE* f = std::fopen(file.c_str(), "w");
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::fclose(f);
-  }
-  auto status = std::system(("/usr/bin/python3 " DOORBUSTER_CHECK_METRICS " < "
-                             + file)
-                              .c_str());
-  EXPECT_EQ(status, 0) << text;
+  EXPECT_EQ(check_metrics(text), 0) << text;
   for (auto needle :
        {"doorbuster_http_request_duration_seconds_bucket{route=\"product\"",
         "doorbuster_catalog_lookups_total{result=\"miss\"} 1",
@@ -230,7 +221,6 @@ TEST(protection, metrics_parse_strictly_and_move_with_requests) {
         "doorbuster_writebehind_lag_records", "doorbuster_shard_queue_depth",
         "doorbuster_http_open_connections 1"})
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
-  std::filesystem::remove_all(dir);
 }
 
 TEST(protection, request_ids_cache_headers_and_logging_switch) {
