@@ -277,12 +277,8 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       --*st.depth;
       --st.deps.stats->depth;
       ++st.deps.stats->purchases;
-      if (st.fenced) {
-        domain::purchase_result res;
-        res.error = errc::moved;
-        res.sku = req.sku;
-        return res;
-      }
+      if (st.fenced)
+        return domain::refusal<domain::purchase_result>(errc::moved, req.sku);
       if (st.item->empty() || req.due.passed()) {
         domain::purchase_result res;
         res.error = st.item->empty() ? errc::unknown_sku
@@ -354,11 +350,8 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](put_atom, const std::string&, domain::product_fields& fields)
       -> caf::result<domain::write_result> {
-      if (self->state.fenced) {
-        domain::write_result res;
-        res.error = errc::moved;
-        return res;
-      }
+      if (self->state.fenced)
+        return domain::refusal<domain::write_result>(errc::moved, {});
       auto& item = *self->state.item;
       domain::write_result res;
       res.created = item.empty();
@@ -375,11 +368,8 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](patch_atom, const std::string&, const domain::product_patch& patch)
       -> caf::result<domain::write_result> {
-      if (self->state.fenced) {
-        domain::write_result res;
-        res.error = errc::moved;
-        return res;
-      }
+      if (self->state.fenced)
+        return domain::refusal<domain::write_result>(errc::moved, {});
       auto& item = *self->state.item;
       domain::write_result res;
       if (item.empty()) {
