@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <thread>
 
 namespace doorbuster::testing {
@@ -59,6 +60,60 @@ TEST(cluster_handoff, a_join_and_a_drain_under_load_lose_nothing) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM shard_history WHERE event = "
                       "'released'") > 0,
             true);
+}
+
+TEST(cluster_handoff, an_owner_killed_under_load_loses_no_acknowledged_order) {
+  pg_database db{shared_cluster_uri()};
+  cluster_nodes nodes{db.uri(), 2, 16};
+  ASSERT_TRUE(nodes.wait_settled());
+  std::vector<std::string> skus;
+  std::map<std::string, int64_t> initial;
+  http_client admin{nodes.node(1).port()};
+  for (int i = 0; i < 8; ++i) {
+    skus.push_back("KILL-" + std::to_string(i));
+    initial[skus.back()] = 100000;
+    ASSERT_EQ(admin
+                .admin(verb::put, "/v1/admin/products/" + skus.back(),
+                       R"({"name":"TV","description":"x","category":"tv",)"
+                       R"("price":100,"currency":"USD","stock":100000})")
+                .status,
+              201u);
+  }
+  // Buyers go through node 1; node 0 owns about half of the SKUs' shards
+  // and dies with requests in flight to it.
+  purchase_ledger ledger{{nodes.node(1).port()}, skus, 16};
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  nodes.node(0).kill_hard();
+  // Its leases expire (2 s TTL) and node 1 takes its shards.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  while (nodes.shards_owned()[1] < 16
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  EXPECT_EQ(nodes.shards_owned()[1], 16u);
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  ledger.stop();
+  std::map<std::string, size_t> codes;
+  for (const auto& e : ledger.entries())
+    ++codes[std::to_string(e.status) + " " + e.code];
+  for (const auto& [code, n] : codes) // for the log: what clients saw
+    std::cout << "  " << n << " x " << code << "\n";
+  // No wrong answer: 201s, or 503s that say what is known.
+  for (const auto& e : ledger.entries())
+    if (e.status != 201)
+      EXPECT_TRUE(e.status == 503
+                  && (e.code == "outcome_unknown" || e.code == "moved"
+                      || e.code == "unavailable"))
+        << e.key << ": " << e.status << " " << e.code;
+  for (const auto& problem : ledger.check(db.uri(), initial))
+    ADD_FAILURE() << problem;
+  // After the failover every SKU sells again through the survivor.
+  for (const auto& sku : skus)
+    EXPECT_EQ(admin
+                .request(verb::post, "/v1/products/" + sku + "/purchase",
+                         R"({"quantity":1,"customer_id":"after"})")
+                .status,
+              201u)
+      << sku;
 }
 
 TEST(cluster_handoff, the_consoles_drain_hands_shards_over_and_undrain_takes_them_back) {
