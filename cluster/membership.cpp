@@ -210,12 +210,11 @@ std::vector<lease_row> membership::leases() {
   pqxx::read_transaction tx{db_->work};
   std::vector<lease_row> result;
   for (const auto& row :
-       tx.exec("SELECT shard, coalesce(owner, ''), coalesce(owner_generation, "
-               "0), epoch, owner IS NOT NULL AND expires_at > "
-               "clock_timestamp() FROM shard_lease ORDER BY shard"))
+       tx.exec("SELECT shard, coalesce(owner, ''), owner IS NOT NULL AND "
+               "expires_at > clock_timestamp() FROM shard_lease ORDER BY "
+               "shard"))
     result.push_back({row[0].as<uint32_t>(), row[1].as<std::string>(),
-                      row[2].as<uint64_t>(), row[3].as<uint64_t>(),
-                      row[4].as<bool>()});
+                      row[2].as<bool>()});
   return result;
 }
 

@@ -23,9 +23,7 @@ struct node_row {
 struct lease_row {
   uint32_t shard = 0;
   std::string owner; // "" : free
-  uint64_t owner_generation = 0;
-  uint64_t epoch = 0;
-  bool live = false; // not expired
+  bool live = false; // held and not expired
 };
 
 /// A lease this node holds: the shard and the epoch it was taken at.

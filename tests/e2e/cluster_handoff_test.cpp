@@ -17,23 +17,41 @@ namespace {
 
 using bhttp::verb;
 
+constexpr int64_t units = 100000;
+
+/// Creates prefix-0 .. prefix-(n-1) with `units` each; returns the stock
+/// of those created (a failed put is missing from it).
+std::map<std::string, int64_t> put_products(http_client& admin,
+                                            const std::string& prefix,
+                                            int n) {
+  std::map<std::string, int64_t> initial;
+  for (int i = 0; i < n; ++i) {
+    auto sku = prefix + "-" + std::to_string(i);
+    auto put = admin.admin(verb::put, "/v1/admin/products/" + sku,
+                           R"({"name":"TV","description":"x","category":"tv",)"
+                           R"("price":100,"currency":"USD","stock":)"
+                             + std::to_string(units) + "}");
+    if (put.status == 201)
+      initial[sku] = units;
+  }
+  return initial;
+}
+
+std::vector<std::string> skus_of(const std::map<std::string, int64_t>& m) {
+  std::vector<std::string> skus;
+  for (const auto& [sku, _] : m)
+    skus.push_back(sku);
+  return skus;
+}
+
 TEST(cluster_handoff, a_join_and_a_drain_under_load_lose_nothing) {
   pg_database db{shared_cluster_uri()};
   cluster_nodes nodes{db.uri(), 2, 32};
   ASSERT_TRUE(nodes.wait_settled());
-  std::vector<std::string> skus;
-  std::map<std::string, int64_t> initial;
   http_client admin{nodes.node(1).port()};
-  for (int i = 0; i < 12; ++i) {
-    skus.push_back("MOVE-" + std::to_string(i));
-    initial[skus.back()] = 100000;
-    ASSERT_EQ(admin
-                .admin(verb::put, "/v1/admin/products/" + skus.back(),
-                       R"({"name":"TV","description":"x","category":"tv",)"
-                       R"("price":100,"currency":"USD","stock":100000})")
-                .status,
-              201u);
-  }
+  auto initial = put_products(admin, "MOVE", 12);
+  ASSERT_EQ(initial.size(), 12u);
+  auto skus = skus_of(initial);
   // Buyers go through node 1, which stays; node 0 will drain, node 2 join.
   purchase_ledger ledger{{nodes.node(1).port()}, skus, 16};
   std::this_thread::sleep_for(std::chrono::seconds{1});
@@ -66,19 +84,10 @@ TEST(cluster_handoff, an_owner_killed_under_load_loses_no_acknowledged_order) {
   pg_database db{shared_cluster_uri()};
   cluster_nodes nodes{db.uri(), 2, 16};
   ASSERT_TRUE(nodes.wait_settled());
-  std::vector<std::string> skus;
-  std::map<std::string, int64_t> initial;
   http_client admin{nodes.node(1).port()};
-  for (int i = 0; i < 8; ++i) {
-    skus.push_back("KILL-" + std::to_string(i));
-    initial[skus.back()] = 100000;
-    ASSERT_EQ(admin
-                .admin(verb::put, "/v1/admin/products/" + skus.back(),
-                       R"({"name":"TV","description":"x","category":"tv",)"
-                       R"("price":100,"currency":"USD","stock":100000})")
-                .status,
-              201u);
-  }
+  auto initial = put_products(admin, "KILL", 8);
+  ASSERT_EQ(initial.size(), 8u);
+  auto skus = skus_of(initial);
   // Buyers go through node 1; node 0 owns about half of the SKUs' shards
   // and dies with requests in flight to it.
   purchase_ledger ledger{{nodes.node(1).port()}, skus, 16};
