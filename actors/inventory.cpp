@@ -150,10 +150,14 @@ inventory::checkout_for(const std::string& idempotency_key) {
   return d.checkouts[index % d.checkouts.size()];
 }
 
-checkout_actor inventory::reservation_owner(uint64_t checkout_id) const {
+checkout_actor inventory::reservation_owner(uint64_t checkout_id,
+                                            bool* unreachable) const {
   auto generation = static_cast<uint32_t>(checkout_id >> 32);
-  if (generation != impl_->generation && impl_->remote_checkouts)
-    return impl_->remote_checkouts(generation);
+  if (generation != impl_->generation && impl_->remote_checkouts) {
+    bool ignored = false;
+    return impl_->remote_checkouts(generation,
+                                   unreachable ? *unreachable : ignored);
+  }
   return impl_->owner_of(checkout_id);
 }
 

@@ -55,14 +55,19 @@ public:
 
   /// The coordinator that keeps reservation `checkout_id`: one of this
   /// node's, or, for an id of another generation in a cluster, what
-  /// `remote_checkouts` names (an invalid handle: none).
-  checkout_actor reservation_owner(uint64_t checkout_id) const;
+  /// `remote_checkouts` names. An invalid handle: none; `unreachable` then
+  /// says whether the node that keeps it is a member not connected now.
+  checkout_actor reservation_owner(uint64_t checkout_id,
+                                   bool* unreachable = nullptr) const;
 
   /// A local coordinator, by the id it keeps (whatever its generation).
   const checkout_actor& local_reservation_owner(uint64_t checkout_id) const;
 
   /// Who keeps the reservations of another generation. Set before serving.
-  using checkout_resolver = std::function<checkout_actor(uint32_t generation)>;
+  /// The resolver sets its bool when the generation is a member that is
+  /// not connected.
+  using checkout_resolver =
+    std::function<checkout_actor(uint32_t generation, bool& unreachable)>;
   void set_remote_checkouts(checkout_resolver resolve);
 
   // -- start-up: these block the calling thread (never an actor's) ----------

@@ -195,6 +195,11 @@ void disconnect(coordinator_state& st, peer& p) {
 void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
   auto& st = self->state;
   std::set<std::string> present;
+  std::set<uint64_t> members;
+  for (const auto& n : nodes)
+    if (n.status != "left")
+      members.insert(n.generation);
+  st.deps.peers->set_members(std::move(members));
   for (const auto& n : nodes) {
     if (n.node_id == st.deps.node_id || !n.live || n.status == "left"
         || n.cluster_address.empty())
@@ -308,17 +313,28 @@ void refresh(self_ptr self) {
     cs.nodes_live = up.size() + (st.draining ? 1 : 0);
     cs.set_members_json(members_json(nodes, leases));
     std::vector<uint32_t> give, take;
+    std::vector<held_lease> idle; // held here, not served, not wanted
     for (const auto& l : leases) {
       auto mine = !up.empty()
                   && up[preferred_owner(up, l.shard)] == st.deps.node_id;
       auto served = st.serving.count(l.shard) > 0;
+      // A lease this node holds but does not serve: it stopped serving
+      // while PostgreSQL was away, or an earlier process of this node id
+      // held it. Taken again (a new epoch) or let go.
+      auto held_here = l.live && l.owner == st.deps.node_id && !served
+                       && st.releasing.count(l.shard) == 0;
       if (served && (st.draining || (!mine && !up.empty()))
           && st.releasing.count(l.shard) == 0)
         give.push_back(l.shard);
-      if (!served && mine && !st.draining && !l.live)
+      if (!served && mine && !st.draining && (!l.live || held_here))
         take.push_back(l.shard);
+      else if (held_here)
+        for (const auto& h : held)
+          if (h.shard == l.shard)
+            idle.push_back(h);
     }
     serve(self, m.acquire(take));
+    m.release(idle);
     hand_over(self, give);
     // Every other shard: to its owner's gateway, or waiting.
     for (const auto& l : leases) {
@@ -344,6 +360,7 @@ void refresh(self_ptr self) {
   } catch (const std::exception& ex) {
     cs.renew_failures += 1;
     st.loader.reset();
+    m.disconnect(); // the next refresh reconnects
     if (cs.postgres_up.exchange(false))
       spdlog::error("cluster: PostgreSQL: {} (shards stop taking writes "
                     "at their lease deadline)",
@@ -393,6 +410,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       try {
         notified = st.deps.members->notified();
       } catch (const std::exception&) {
+        st.deps.members->disconnect();
         due = true; // the renewal reports it
       }
       if (due || notified || st.refresh_wanted)

@@ -35,17 +35,29 @@ struct membership::connections {
 
 membership::membership(const std::string& uri, std::string node_id,
                        size_t shards, uint64_t lease_ttl_ms)
-  : db_(std::make_unique<connections>(uri)),
+  : uri_(uri),
     node_id_(std::move(node_id)),
     shards_(shards),
     ttl_ms_(lease_ttl_ms) {
-  db_->listener = std::make_unique<change_listener>(db_->listen);
+  db();
+}
+
+membership::connections& membership::db() {
+  if (!db_) {
+    db_ = std::make_unique<connections>(uri_);
+    db_->listener = std::make_unique<change_listener>(db_->listen);
+  }
+  return *db_;
+}
+
+void membership::disconnect() {
+  db_.reset();
 }
 
 membership::~membership() = default;
 
 void membership::prepare() {
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   tx.exec("LOCK TABLE cluster_settings IN EXCLUSIVE MODE");
   auto row = tx.exec("SELECT shards FROM cluster_settings WHERE id = 1");
   if (row.empty()) {
@@ -64,7 +76,7 @@ void membership::prepare() {
 }
 
 uint64_t membership::join(uint64_t at_least) {
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   // One joining node at a time: the sequence is raised and drawn safely.
   tx.exec("LOCK TABLE cluster_nodes IN EXCLUSIVE MODE");
   auto floor = std::to_string(at_least);
@@ -86,7 +98,7 @@ uint64_t membership::join(uint64_t at_least) {
 
 void membership::advertise(const std::string& cluster_address,
                            const std::string& http_address) {
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   tx.exec_params("UPDATE cluster_nodes SET cluster_address = $3, "
                  "http_address = $4, status = 'up' WHERE node_id = $1 AND "
                  "generation = $2",
@@ -96,7 +108,7 @@ void membership::advertise(const std::string& cluster_address,
 }
 
 std::vector<held_lease> membership::renew(bool& replaced) {
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   auto beat = tx.exec_params("UPDATE cluster_nodes SET heartbeat_at = "
                              "clock_timestamp() WHERE node_id = $1 AND "
                              "generation = $2",
@@ -131,23 +143,24 @@ membership::acquire(const std::vector<uint32_t>& wanted) {
   std::vector<held_lease> taken;
   if (wanted.empty())
     return taken;
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   for (const auto& row : tx.exec_params(
          "UPDATE shard_lease SET owner = $1, owner_generation = $2, epoch = "
          "epoch + 1, expires_at = clock_timestamp() + "
            + ttl_interval(ttl_ms_) + " WHERE shard IN ("
            + shard_list(wanted)
            + ") AND (owner IS NULL OR expires_at < clock_timestamp() OR "
-             "(owner = $1 AND owner_generation <> $2)) RETURNING shard, epoch",
+             "owner = $1) RETURNING shard, epoch",
          node_id_, generation_))
     taken.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
   if (!taken.empty()) {
     std::string values;
     for (const auto& t : taken)
       values += (values.empty() ? "(" : ",(") + std::to_string(t.shard) + ","
-                + tx.quote(node_id_) + "," + std::to_string(t.epoch)
-                + ",'acquired')";
-    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, event) VALUES "
+                + tx.quote(node_id_) + "," + std::to_string(t.epoch) + ","
+                + std::to_string(generation_) + ",'acquired')";
+    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, generation, "
+            "event) VALUES "
             + values);
     tx.exec(std::string{"NOTIFY "} + changes_channel);
   }
@@ -158,7 +171,7 @@ membership::acquire(const std::vector<uint32_t>& wanted) {
 void membership::release(const std::vector<held_lease>& leases) {
   if (leases.empty())
     return;
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   std::string values;
   for (const auto& l : leases)
     values += (values.empty() ? "(" : ",(") + std::to_string(l.shard) + ","
@@ -176,8 +189,9 @@ void membership::release(const std::vector<held_lease>& leases) {
     for (const auto& row : released)
       history += (history.empty() ? "(" : ",(") + row[0].as<std::string>()
                  + "," + tx.quote(node_id_) + "," + row[1].as<std::string>()
-                 + ",'released')";
-    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, event) VALUES "
+                 + "," + std::to_string(generation_) + ",'released')";
+    tx.exec("INSERT INTO shard_history (shard, node_id, epoch, generation, "
+            "event) VALUES "
             + history);
   }
   tx.exec(std::string{"NOTIFY "} + changes_channel);
@@ -185,7 +199,7 @@ void membership::release(const std::vector<held_lease>& leases) {
 }
 
 void membership::set_status(const std::string& status) {
-  pqxx::work tx{db_->work};
+  pqxx::work tx{db().work};
   tx.exec_params("UPDATE cluster_nodes SET status = $3 WHERE node_id = $1 "
                  "AND generation = $2",
                  node_id_, generation_, status);
@@ -194,7 +208,7 @@ void membership::set_status(const std::string& status) {
 }
 
 std::vector<node_row> membership::nodes() {
-  pqxx::read_transaction tx{db_->work};
+  pqxx::read_transaction tx{db().work};
   std::vector<node_row> result;
   for (const auto& row : tx.exec(
          "SELECT node_id, generation, cluster_address, http_address, status, "
@@ -207,7 +221,7 @@ std::vector<node_row> membership::nodes() {
 }
 
 std::vector<lease_row> membership::leases() {
-  pqxx::read_transaction tx{db_->work};
+  pqxx::read_transaction tx{db().work};
   std::vector<lease_row> result;
   for (const auto& row :
        tx.exec("SELECT shard, coalesce(owner, ''), owner IS NOT NULL AND "
@@ -219,7 +233,7 @@ std::vector<lease_row> membership::leases() {
 }
 
 bool membership::notified() {
-  db_->listen.get_notifs();
+  db().listen.get_notifs();
   auto count = db_->listener->count;
   bool changed = count != db_->seen;
   db_->seen = count;

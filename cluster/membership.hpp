@@ -61,9 +61,10 @@ public:
   /// node's row belongs to a newer generation.
   std::vector<held_lease> renew(bool& replaced);
 
-  /// Takes the shards of `wanted` that are free, expired, or held by an
-  /// earlier generation of this node; returns those taken, each at its new
-  /// epoch. Notifies the cluster.
+  /// Takes the shards of `wanted` that are free, expired, or held by this
+  /// node id (an earlier generation, or this one not serving them); returns
+  /// those taken, each at its new epoch, which fences whatever was made
+  /// under the old one. Notifies the cluster.
   std::vector<held_lease> acquire(const std::vector<uint32_t>& wanted);
 
   /// Hands leases back (free at once for anyone); only those still held at
@@ -80,8 +81,14 @@ public:
   /// block).
   bool notified();
 
+  /// Drops the connections (after an error); the next call reconnects.
+  void disconnect();
+
 private:
   struct connections;
+  connections& db();
+
+  std::string uri_;
   std::unique_ptr<connections> db_;
   std::string node_id_;
   size_t shards_;

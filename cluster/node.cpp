@@ -83,8 +83,11 @@ uint16_t node::start(actors::inventory& inv, const std::string& http_address) {
   auto& d = *impl_;
   const auto& c = d.opts.cluster;
   d.inv = &inv;
-  inv.set_remote_checkouts([peers = &d.peers](uint32_t generation) {
-    return caf::actor_cast<actors::checkout_actor>(peers->find(generation));
+  inv.set_remote_checkouts([peers = &d.peers](uint32_t generation,
+                                              bool& unreachable) {
+    auto gateway = peers->find(generation);
+    unreachable = !gateway && peers->member(generation);
+    return caf::actor_cast<actors::checkout_actor>(gateway);
   });
   d.gateway = spawn_gateway(d.sys, inv, d.state.owned.get(), d.state.shards);
   auto port = d.sys.middleman().publish(d.gateway, c.port, c.address.c_str(),

@@ -238,16 +238,20 @@ std::string values_of(const Range& range, Row row) {
 
 
 /// Writes `changes` (in the order they were made) in `tx`. Re-applying a
-/// change changes nothing.
+/// change changes nothing. `epochs`, if given, holds each change's lease
+/// epoch (orders record it).
 void write_changes(pqxx::work& tx,
-                   const std::vector<const domain::change*>& changes) {
+                   const std::vector<const domain::change*>& changes,
+                   const std::vector<uint64_t>* epochs = nullptr) {
   // Within one statement a row may change only once: keep each product's
   // newest full state and newest counters, and each hold's last change.
   std::map<std::string, const domain::product_state*> states;
   std::map<std::string, domain::counters> stocks;
-  std::vector<const domain::order*> orders;
+  std::vector<std::pair<const domain::order*, uint64_t>> orders;
   std::map<std::pair<uint64_t, std::string>, hold_change> holds;
-  for (const auto* change : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const auto* change = changes[i];
+    auto epoch = epochs != nullptr ? (*epochs)[i] : 0;
     std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
@@ -264,7 +268,7 @@ void write_changes(pqxx::work& tx,
           }
         } else if constexpr (std::is_same_v<T, domain::order>) {
           stocks[r.sku] = r.after;
-          orders.push_back(&r);
+          orders.emplace_back(&r, epoch);
           if (r.checkout_id != 0)
             holds[{r.checkout_id, r.sku}] = {hold_change::remove, {}, 0};
         } else if constexpr (std::is_same_v<T, domain::hold_record>) {
@@ -333,9 +337,10 @@ void write_changes(pqxx::work& tx,
     tx.exec(
       "INSERT INTO orders (order_id, sku, quantity, customer_id, "
       "idempotency_key, unit_price, currency, stock_after, created_at, "
-      "checkout_id, checkout_kind) VALUES "
+      "checkout_id, checkout_kind, shard_epoch) VALUES "
       + values_of(orders,
-                  [&](const domain::order* o) {
+                  [&](const auto& entry) {
+                    const auto* o = entry.first;
                     return num(o->order_id) + "," + q(o->sku) + ","
                            + num(o->quantity) + "," + q(o->customer_id) + ","
                            + (o->idempotency_key.empty()
@@ -349,7 +354,10 @@ void write_changes(pqxx::work& tx,
                            + (o->checkout_id == 0
                                 ? std::string{"NULL,NULL"}
                                 : num(o->checkout_id) + ","
-                                    + num(static_cast<int>(o->kind)));
+                                    + num(static_cast<int>(o->kind)))
+                           + ","
+                           + (entry.second == 0 ? std::string{"NULL"}
+                                                : num(entry.second));
                   })
       + " ON CONFLICT (order_id) DO NOTHING");
   }
@@ -444,15 +452,18 @@ pg_store::apply_fenced(const std::vector<fenced_change>& batch,
       held.emplace(row[0].as<uint32_t>(), row[1].as<uint64_t>());
   }
   std::vector<const domain::change*> changes;
+  std::vector<uint64_t> epochs;
   changes.reserve(batch.size());
+  epochs.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& r = batch[i];
     if (r.fence != 0 && held.count({r.shard, r.fence}) == 0)
       continue;
     committed[i] = true;
     changes.push_back(&r.entry);
+    epochs.push_back(r.fence);
   }
-  write_changes(tx, changes);
+  write_changes(tx, changes, &epochs);
   tx.commit();
   return committed;
 }

@@ -12,6 +12,7 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "persistence/boot_generation.hpp"
+#include "persistence/pg_uri.hpp"
 #include "persistence/demo_catalog.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/storage.hpp"
@@ -171,6 +172,10 @@ int run(config::node_config& cfg) {
   size_t recovered = 0, demo = 0;
   bool demo_wanted = false;
   if (opts.cluster.enabled) {
+    // Every connection of a cluster node fails fast when PostgreSQL is
+    // lost, within its lease's time (pg_uri.hpp).
+    opts.persistence.pg_uri = persistence::cluster_connection(
+      opts.persistence.pg_uri, opts.cluster.lease_ttl_ms);
     uint64_t floor = 1;
     bool empty_catalog = false;
     {

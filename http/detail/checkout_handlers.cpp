@@ -167,10 +167,12 @@ void on_reservation(const context& ctx, const request& req,
       !read_idempotency_key(req, call.idempotency_key, send))
     return;
   call.due = domain::deadline::at(ctx.request.deadline);
-  auto owner = ctx.inv.reservation_owner(call.checkout_id);
-  if (!owner) { // minted by a node that is gone
+  bool unreachable = false;
+  auto owner = ctx.inv.reservation_owner(call.checkout_id, &unreachable);
+  if (!owner) { // minted by a node that is gone, or not connected now
     domain::checkout_result gone;
-    gone.error = domain::errc::unknown_reservation;
+    gone.error = unreachable ? domain::errc::unavailable
+                             : domain::errc::unknown_reservation;
     gone.checkout_id = call.checkout_id;
     send(refused(gone));
     return;
