@@ -4,7 +4,8 @@
 #include "domain/shard.hpp"
 #include "support/cluster_nodes.hpp"
 #include "support/pg_database.hpp"
-#include "support/purchase_ledger.hpp"
+#include "support/buyers.hpp"
+#include "support/ledger_check.hpp"
 #include "support/shell_command.hpp"
 #include "support/metrics_check.hpp"
 
@@ -141,26 +142,28 @@ TEST_F(three_nodes, purchases_on_every_node_never_oversell_and_all_land_once) {
               201u);
   }
   // 22 buyers, each with a connection to each node: 66 connections.
-  purchase_ledger ledger{ports(), skus, 22};
+  ledger book;
+  buyers buying{book, ports(), skus, {22}};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
-  while (ledger.statuses()[201] < 450
+  while (book.statuses()[201] < 450
          && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   std::this_thread::sleep_for(std::chrono::milliseconds{200});
-  ledger.stop();
-  auto statuses = ledger.statuses();
+  buying.stop();
+  auto statuses = book.statuses();
   EXPECT_EQ(statuses[201], 450u);
   for (const auto& [status, count] : statuses)
     EXPECT_TRUE(status == 201 || status == 409) << count << " × " << status;
   std::set<uint64_t> ids;
   std::set<uint64_t> generations;
-  for (const auto& e : ledger.entries())
+  for (const auto& e : book.entries())
     if (e.status == 201) {
       EXPECT_TRUE(ids.insert(e.order_id).second) << "order id repeated";
       generations.insert(e.order_id >> 32);
     }
   EXPECT_EQ(generations.size(), 3u); // each owner minted its own
-  for (const auto& problem : ledger.check(db.uri(), initial))
+  for (const auto& problem :
+       check_ledger(book, db.uri(), initial, {shards, ports()}))
     ADD_FAILURE() << problem;
   for (const auto& sku : skus) {
     EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = '" + sku + "'"),

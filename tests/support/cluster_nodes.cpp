@@ -11,17 +11,32 @@ cluster_nodes::cluster_nodes(std::string pg_uri, size_t n, size_t shards,
     add();
 }
 
-size_t cluster_nodes::add() {
-  std::vector<std::string> args{"--demo.products=0",
-                                "--persistence.pg-uri=" + pg_uri_,
-                                "--cluster.enabled",
-                                "--cluster.port=0",
-                                "--cluster.node-id=n" + std::to_string(next_id_++),
-                                "--cluster.lease-ttl-ms=2000",
-                                "--products.shards=" + std::to_string(shards_)};
+std::unique_ptr<node_process> cluster_nodes::start(size_t id,
+                                                   uint16_t http_port) {
+  std::vector<std::string> args{
+    "--demo.products=0",
+    "--persistence.pg-uri=" + pg_uri_,
+    "--cluster.enabled",
+    "--cluster.port=0",
+    "--cluster.node-id=n" + std::to_string(id),
+    "--cluster.lease-ttl-ms=" + std::to_string(lease_ttl.count()),
+    "--products.shards=" + std::to_string(shards_)};
   args.insert(args.end(), extra_.begin(), extra_.end());
-  nodes_.push_back(std::make_unique<node_process>(args));
+  launch_options launch;
+  launch.http_port = http_port;
+  return std::make_unique<node_process>(args, std::string{}, launch);
+}
+
+size_t cluster_nodes::add() {
+  ids_.push_back(ids_.size() + 1);
+  nodes_.push_back(start(ids_.back(), 0));
   return nodes_.size() - 1;
+}
+
+void cluster_nodes::restart(size_t i) {
+  auto port = nodes_[i]->port();
+  nodes_[i]->stop();
+  nodes_[i] = start(ids_[i], port);
 }
 
 std::vector<size_t> cluster_nodes::running() const {

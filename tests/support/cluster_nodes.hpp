@@ -1,7 +1,7 @@
 // A cluster of real doorbuster processes for tests: every node on its own
 // free ports, all on one PostgreSQL database, each with a node id of its
-// own. Nodes can be added, stopped (SIGTERM: they hand their shards over)
-// or killed.
+// own. Nodes can be added, stopped (SIGTERM: they hand their shards over),
+// restarted, killed, frozen (SIGSTOP) and thawed.
 #pragma once
 
 #include "support/http_client.hpp"
@@ -39,12 +39,21 @@ public:
 
   void stop(size_t i) { nodes_[i]->stop(); }
 
+  /// Stops node i (SIGTERM) and starts it again with the same node id and
+  /// HTTP port.
+  void restart(size_t i);
+
+  /// The lease TTL every node runs with.
+  static constexpr std::chrono::milliseconds lease_ttl{2000};
+
 private:
   std::string pg_uri_;
   size_t shards_;
   std::vector<std::string> extra_;
+  std::unique_ptr<node_process> start(size_t id, uint16_t http_port);
+
   std::vector<std::unique_ptr<node_process>> nodes_;
-  size_t next_id_ = 1;
+  std::vector<size_t> ids_; // per index: its node id's number
 };
 
 } // namespace doorbuster::testing

@@ -62,7 +62,8 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir,
                                 "--admin.port=0",
                                 "--admin.port-file=" + admin_port_file,
                                 "--http.address=127.0.0.1",
-                                "--http.port=0",
+                                "--http.port="
+                                  + std::to_string(launch.http_port),
                                 "--http.port-file=" + port_file,
                                 "--persistence.data-dir=" + data_dir_,
                                 "--log.level=warn",
@@ -126,6 +127,11 @@ void node_process::kill_hard() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+void node_process::signal(int signal) {
+  if (pid_ > 0)
+    ::kill(pid_, signal);
 }
 
 int run_node_to_exit(std::vector<std::string> args, std::string& output) {

@@ -19,6 +19,7 @@ inline constexpr const char* admin_token = "test-admin-token";
 struct launch_options {
   uint64_t open_files = 0; // RLIMIT_NOFILE, soft and hard; 0: inherited
   bool log_to_file = false; // stderr into a file (log()), not the test's
+  uint16_t http_port = 0;   // 0: a free one
 };
 
 class node_process {
@@ -43,6 +44,9 @@ public:
 
   /// SIGKILL: no chance to flush anything.
   void kill_hard();
+
+  /// Sends `signal` (SIGSTOP, SIGCONT) and leaves the process be.
+  void signal(int signal);
 
   pid_t pid() const { return pid_; }
 
