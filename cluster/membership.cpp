@@ -115,7 +115,12 @@ std::vector<held_lease> membership::renew(bool& replaced) {
                              node_id_, generation_);
   replaced = beat.affected_rows() == 0;
   std::vector<held_lease> held;
-  if (!replaced)
+  if (!replaced) {
+    // Lease rows are locked in shard order by every statement that locks
+    // several (here, takes, releases, fenced commits): no deadlocks.
+    tx.exec_params("SELECT 1 FROM shard_lease WHERE owner = $1 AND "
+                   "owner_generation = $2 ORDER BY shard FOR UPDATE",
+                   node_id_, generation_);
     for (const auto& row : tx.exec_params(
            "UPDATE shard_lease SET expires_at = clock_timestamp() + "
              + ttl_interval(ttl_ms_)
@@ -123,6 +128,7 @@ std::vector<held_lease> membership::renew(bool& replaced) {
                "epoch",
            node_id_, generation_))
       held.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
+  }
   tx.commit();
   return held;
 }
@@ -136,6 +142,13 @@ std::string shard_list(const std::vector<uint32_t>& shards) {
   return list;
 }
 
+std::vector<uint32_t> shards_of(const std::vector<held_lease>& leases) {
+  std::vector<uint32_t> shards;
+  for (const auto& l : leases)
+    shards.push_back(l.shard);
+  return shards;
+}
+
 } // namespace
 
 std::vector<held_lease>
@@ -144,6 +157,8 @@ membership::acquire(const std::vector<uint32_t>& wanted) {
   if (wanted.empty())
     return taken;
   pqxx::work tx{db().work};
+  tx.exec("SELECT 1 FROM shard_lease WHERE shard IN (" + shard_list(wanted)
+          + ") ORDER BY shard FOR UPDATE");
   for (const auto& row : tx.exec_params(
          "UPDATE shard_lease SET owner = $1, owner_generation = $2, epoch = "
          "epoch + 1, expires_at = clock_timestamp() + "
@@ -176,6 +191,8 @@ void membership::release(const std::vector<held_lease>& leases) {
   for (const auto& l : leases)
     values += (values.empty() ? "(" : ",(") + std::to_string(l.shard) + ","
               + std::to_string(l.epoch) + ")";
+  tx.exec("SELECT 1 FROM shard_lease WHERE shard IN (" + shard_list(shards_of(leases))
+          + ") ORDER BY shard FOR UPDATE");
   auto released = tx.exec_params(
     "UPDATE shard_lease AS l SET owner = NULL, owner_generation = NULL, "
     "expires_at = '-infinity' FROM (VALUES "

@@ -447,7 +447,8 @@ pg_store::apply_fenced(const std::vector<fenced_change>& batch,
       list += (list.empty() ? "" : ",") + std::to_string(s);
     for (const auto& row : tx.exec_params(
            "SELECT shard, epoch FROM shard_lease WHERE shard IN (" + list
-             + ") AND owner = $1 AND owner_generation = $2 FOR SHARE",
+             + ") AND owner = $1 AND owner_generation = $2 ORDER BY shard "
+               "FOR SHARE", // in shard order, as membership locks them
            holder.node_id, holder.generation))
       held.emplace(row[0].as<uint32_t>(), row[1].as<uint64_t>());
   }

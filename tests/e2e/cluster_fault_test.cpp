@@ -9,6 +9,7 @@
 #include "support/buyers.hpp"
 #include "support/cluster_nodes.hpp"
 #include "support/ledger_check.hpp"
+#include "support/packet_filter.hpp"
 #include "support/pg_database.hpp"
 #include "support/shell_command.hpp"
 #include "support/temp_dir.hpp"
@@ -38,7 +39,8 @@ struct cluster_fault : ::testing::Test {
 
   void start(const std::string& cluster_uri) {
     db = std::make_unique<pg_database>(cluster_uri);
-    nodes = std::make_unique<cluster_nodes>(db->uri(), 3, shards);
+    nodes = std::make_unique<cluster_nodes>(
+      db->uri(), 3, shards, std::vector<std::string>{}, own_uids);
     ASSERT_TRUE(nodes->wait_settled());
     http_client admin{nodes->node(0).port()};
     initial = put_products(admin, "F", 12);
@@ -98,6 +100,7 @@ struct cluster_fault : ::testing::Test {
                       + (by.empty() ? "" : " AND node_id = '" + by + "'"));
   }
 
+  bool own_uids = false; // partitions: each node its own user id
   std::unique_ptr<pg_database> db;
   std::unique_ptr<cluster_nodes> nodes;
   std::map<std::string, int64_t> initial;
@@ -171,6 +174,87 @@ TEST_F(cluster_fault, a_rolling_restart_under_load_loses_nothing) {
   EXPECT_EQ(nodes->shards_owned().size(), 3u);
   for (auto owned : nodes->shards_owned())
     EXPECT_GT(owned, 0u);
+}
+
+/// Partitions: nftables drops the packets of one node's sockets (each
+/// node runs as a user id of its own).
+struct cluster_partition : cluster_fault {
+  void SetUp() override {
+    auto why = packet_filter::unavailable_reason();
+    if (!why.empty())
+      GTEST_SKIP() << why;
+    own_uids = true;
+    start(shared_cluster_uri());
+    filter = std::make_unique<packet_filter>();
+  }
+  void TearDown() override { filter.reset(); }
+
+  std::string uid(size_t i) const { return std::to_string(nodes->uid(i)); }
+  std::string cluster_port(size_t i) const {
+    return std::to_string(nodes->cluster_port(i));
+  }
+  std::string pg_port() const {
+    const auto& uri = db->uri(); // postgresql://user@host:port/db
+    auto colon = uri.rfind(':');
+    return uri.substr(colon + 1, uri.find('/', colon) - colon - 1);
+  }
+
+  std::unique_ptr<packet_filter> filter;
+};
+
+TEST_F(cluster_partition, a_node_cut_off_from_its_peers_keeps_its_shards_and_no_answer_is_wrong) {
+  auto before = db->scalar("SELECT max(id) FROM shard_history");
+  buy({1, 2});
+  buy({0}, 2);
+  std::this_thread::sleep_for(1s);
+  // Node 0 and its peers no longer reach each other's gateways.
+  filter->drop("meta skuid " + uid(0) + " tcp dport { " + cluster_port(1)
+               + ", " + cluster_port(2) + " }");
+  filter->drop("meta skuid " + uid(0) + " tcp sport " + cluster_port(0));
+  filter->drop("meta skuid { " + uid(1) + ", " + uid(2) + " } tcp dport "
+               + cluster_port(0));
+  std::this_thread::sleep_for(cluster_nodes::lease_ttl * 2);
+  // Node 0 still renews its leases in PostgreSQL: nothing moves.
+  EXPECT_EQ(takes_since(before), 0) << "a partition between nodes moved shards";
+  filter->heal();
+  auto healed_at = book.now_ms();
+  EXPECT_TRUE(nodes->wait_settled());
+  std::this_thread::sleep_for(1s);
+  // Every SKU sells again through the nodes that were cut off from its owner.
+  std::map<std::string, size_t> sold_after;
+  for (const auto& e : book.entries())
+    if (e.status == 201 && e.asked_ms > healed_at)
+      ++sold_after[e.sku];
+  EXPECT_EQ(sold_after.size(), initial.size());
+  check();
+}
+
+TEST_F(cluster_partition, a_node_cut_off_from_postgres_stops_writing_keeps_reading_and_its_shards_move) {
+  auto before = db->scalar("SELECT max(id) FROM shard_history");
+  buy({1, 2});
+  buy({0}, 2);
+  std::this_thread::sleep_for(1s);
+  filter->drop("meta skuid " + uid(0) + " tcp dport " + pg_port());
+  auto cut_at = book.now_ms();
+  // Reads go on on node 0 from its catalog while its shards move.
+  http_client reader{nodes->node(0).port()};
+  auto until = std::chrono::steady_clock::now() + cluster_nodes::lease_ttl * 2;
+  size_t reads = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = reader.get("/v1/products/" + initial.begin()->first);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    ++reads;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GT(reads, 10u);
+  EXPECT_GT(takes_since(before, "n2") + takes_since(before, "n3"), 0)
+    << "nobody took the shards of the node cut off from PostgreSQL";
+  auto taken_at = book.now_ms();
+  expect_window(cut_at, taken_at);
+  filter->heal();
+  EXPECT_TRUE(nodes->wait_settled()); // node 0 takes its shards back
+  std::this_thread::sleep_for(1s);
+  check();
 }
 
 /// PostgreSQL of its own: this test stops it.

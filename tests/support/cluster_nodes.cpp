@@ -1,14 +1,45 @@
 #include "support/cluster_nodes.hpp"
 
+#include "support/temp_dir.hpp"
+
+#include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace doorbuster::testing {
 
 cluster_nodes::cluster_nodes(std::string pg_uri, size_t n, size_t shards,
-                             std::vector<std::string> extra)
-  : pg_uri_(std::move(pg_uri)), shards_(shards), extra_(std::move(extra)) {
+                             std::vector<std::string> extra, bool own_uids)
+  : pg_uri_(std::move(pg_uri)),
+    shards_(shards),
+    extra_(std::move(extra)),
+    own_uids_(own_uids),
+    dir_(make_temp_dir("doorbuster-cluster")) {
+  chmod(dir_.c_str(), 0777);
   for (size_t i = 0; i < n; ++i)
     add();
+}
+
+cluster_nodes::~cluster_nodes() {
+  nodes_.clear();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+unsigned cluster_nodes::uid(size_t i) const {
+  // Unique to this test process: tests run in parallel.
+  return 100000 + static_cast<unsigned>(getpid() % 100000) * 8
+         + static_cast<unsigned>(i);
+}
+
+uint16_t cluster_nodes::cluster_port(size_t i) const {
+  std::ifstream in{dir_ + "/cluster-port-" + std::to_string(ids_[i])};
+  unsigned port = 0;
+  in >> port;
+  return static_cast<uint16_t>(port);
 }
 
 std::unique_ptr<node_process> cluster_nodes::start(size_t id,
@@ -18,12 +49,15 @@ std::unique_ptr<node_process> cluster_nodes::start(size_t id,
     "--persistence.pg-uri=" + pg_uri_,
     "--cluster.enabled",
     "--cluster.port=0",
+    "--cluster.port-file=" + dir_ + "/cluster-port-" + std::to_string(id),
     "--cluster.node-id=n" + std::to_string(id),
     "--cluster.lease-ttl-ms=" + std::to_string(lease_ttl.count()),
     "--products.shards=" + std::to_string(shards_)};
   args.insert(args.end(), extra_.begin(), extra_.end());
   launch_options launch;
   launch.http_port = http_port;
+  if (own_uids_)
+    launch.uid = uid(id - 1);
   return std::make_unique<node_process>(args, std::string{}, launch);
 }
 

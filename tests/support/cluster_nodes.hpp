@@ -17,14 +17,20 @@ namespace doorbuster::testing {
 class cluster_nodes {
 public:
   /// Starts `n` nodes on the database at `pg_uri` with `shards` shards;
-  /// `extra` goes to every node.
+  /// `extra` goes to every node. With `own_uids` (tests as root), node i
+  /// runs as user id uid(i), so packet filters can tell its packets.
   cluster_nodes(std::string pg_uri, size_t n, size_t shards = 32,
-                std::vector<std::string> extra = {});
+                std::vector<std::string> extra = {}, bool own_uids = false);
+  ~cluster_nodes();
 
   /// Starts one more node; returns its index.
   size_t add();
 
   node_process& node(size_t i) { return *nodes_[i]; }
+  /// The user id node i runs as (with own_uids).
+  unsigned uid(size_t i) const;
+  /// The port node i's gateway listens on (peers dial it).
+  uint16_t cluster_port(size_t i) const;
   size_t size() const { return nodes_.size(); }
   /// The nodes still running.
   std::vector<size_t> running() const;
@@ -50,6 +56,8 @@ private:
   std::string pg_uri_;
   size_t shards_;
   std::vector<std::string> extra_;
+  bool own_uids_;
+  std::string dir_; // the nodes' cluster port files
   std::unique_ptr<node_process> start(size_t id, uint16_t http_port);
 
   std::vector<std::unique_ptr<node_process>> nodes_;

@@ -21,9 +21,12 @@ namespace {
 /// Runs `argv` with its stderr (and, if `with_stdout`, its stdout) in
 /// `err_file`.
 pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
-            bool with_stdout = false, uint64_t open_files = 0) {
+            bool with_stdout = false, uint64_t open_files = 0,
+            unsigned uid = 0) {
   pid_t pid = fork();
   if (pid == 0) {
+    if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0))
+      _exit(126);
     setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
     if (open_files != 0) {
       rlimit files{open_files, open_files};
@@ -71,8 +74,15 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir,
                                 // rate-limit tests set their own budget.
                                 "--limits.write-rate-per-min=0"};
   argv.insert(argv.end(), args.begin(), args.end());
+  if (launch.uid != 0) { // its files are its own
+    if (owns_data_)
+      fs::create_directories(data_dir_);
+    for (const auto& entry : fs::recursive_directory_iterator{dir_})
+      (void)chown(entry.path().c_str(), launch.uid, launch.uid);
+    (void)chown(dir_.c_str(), launch.uid, launch.uid);
+  }
   pid_ = spawn(argv, launch.log_to_file ? dir_ + "/stderr" : std::string{},
-               false, launch.open_files);
+               false, launch.open_files, launch.uid);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in{port_file};

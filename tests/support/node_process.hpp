@@ -20,6 +20,9 @@ struct launch_options {
   uint64_t open_files = 0; // RLIMIT_NOFILE, soft and hard; 0: inherited
   bool log_to_file = false; // stderr into a file (log()), not the test's
   uint16_t http_port = 0;   // 0: a free one
+  /// Runs as this user id (tests as root: nftables tells a node's packets
+  /// by their socket's owner); 0: the test's own.
+  unsigned uid = 0;
 };
 
 class node_process {
