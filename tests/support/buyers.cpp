@@ -18,12 +18,17 @@ using clients_t = std::vector<std::unique_ptr<http_client>>;
 /// tries), starting on client `first`; `next_node` says whether a retry
 /// goes to the next node. Fills status, code and tries; returns the JSON.
 nlohmann::json ask(ledger_entry& e, clients_t& clients, size_t first,
-                   bool next_node, int max_tries, const std::string& target,
-                   const std::string& body, const std::atomic<bool>& stop) {
+                   bool next_node, const buyer_options& opts,
+                   const std::string& target, const std::string& body,
+                   const std::atomic<bool>& stop) {
   nlohmann::json j;
+  auto max_tries = opts.max_tries;
   for (e.tries = 1; e.tries <= max_tries; ++e.tries) {
-    auto& client = *clients[(first + (next_node ? e.tries : 0))
-                            % clients.size()];
+    auto index = (first + (next_node ? e.tries : 0)) % clients.size();
+    if (opts.avoid != nullptr && clients.size() > 1
+        && static_cast<int>(index) == opts.avoid->load())
+      index = (index + 1) % clients.size();
+    auto& client = *clients[index];
     try {
       auto r = client.request(bhttp::verb::post, target, body,
                               {{"Idempotency-Key", e.key}});
@@ -35,7 +40,11 @@ nlohmann::json ask(ledger_entry& e, clients_t& clients, size_t first,
       e.code = "no_answer";
       j = {};
     }
-    if ((e.status != 503 && e.status != 0) || stop)
+    // A 503, a lost answer, or a reservation busy with an earlier try of
+    // this very request: ask again.
+    auto again = e.status == 503 || e.status == 0
+                 || (e.status == 409 && e.code == "reservation_busy");
+    if (!again || stop)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
@@ -74,10 +83,12 @@ void buyers::run(size_t thread) {
 
 void buyers::buy(size_t thread) {
   clients_t clients;
-  for (auto port : ports_)
+  for (auto port : ports_) {
     clients.push_back(std::make_unique<http_client>(port));
+    clients.back()->set_timeout(opts_.timeout);
+  }
   std::set<std::string> sold_out;
-  auto name = "t" + std::to_string(thread) + "-";
+  auto name = opts_.prefix + std::to_string(thread) + "-";
   for (size_t n = 0; !stop_ && sold_out.size() < skus_.size(); ++n) {
     const auto& sku = skus_[(n + thread) % skus_.size()];
     if (sold_out.count(sku) > 0)
@@ -88,8 +99,8 @@ void buyers::buy(size_t thread) {
     e.asked_ms = book_.now_ms();
     if (opts_.reserve_every == 0 || (n + 1) % opts_.reserve_every != 0) {
       e.key = name + std::to_string(n);
-      e.customer = "c" + std::to_string(thread);
-      auto j = ask(e, clients, first, true, opts_.max_tries,
+      e.customer = opts_.prefix + "c" + std::to_string(thread);
+      auto j = ask(e, clients, first, true, opts_,
                    "/v1/products/" + sku + "/purchase",
                    R"({"quantity":1,"customer_id":")" + e.customer + R"("})",
                    stop_);
@@ -100,8 +111,9 @@ void buyers::buy(size_t thread) {
       // there); its confirmation on any node.
       e.kind = ledger_entry::reserve;
       e.key = name + "r" + std::to_string(n);
-      e.customer = "r" + std::to_string(thread) + "-" + std::to_string(n);
-      auto j = ask(e, clients, first, false, opts_.max_tries,
+      e.customer = opts_.prefix + "r" + std::to_string(thread) + "-"
+                   + std::to_string(n);
+      auto j = ask(e, clients, first, false, opts_,
                    "/v1/reservations",
                    R"({"customer_id":")" + e.customer
                      + R"(","ttl_seconds":120,"items":[{"sku":")" + sku
@@ -119,11 +131,12 @@ void buyers::buy(size_t thread) {
       e = {};
       e.kind = ledger_entry::confirm;
       e.sku = sku;
-      e.customer = "r" + std::to_string(thread) + "-" + std::to_string(n);
+      e.customer = opts_.prefix + "r" + std::to_string(thread) + "-"
+                   + std::to_string(n);
       e.key = name + "c" + std::to_string(n);
       e.reservation_id = id;
       e.asked_ms = book_.now_ms();
-      j = ask(e, clients, first, true, opts_.max_tries,
+      j = ask(e, clients, first, true, opts_,
               "/v1/reservations/" + std::to_string(id) + "/confirm", "",
               stop_);
       if (e.status == 201)

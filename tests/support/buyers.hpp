@@ -9,6 +9,7 @@
 #include "support/ledger.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -23,6 +24,15 @@ struct buyer_options {
   size_t reserve_every = 0;
   /// How often a 503 or a lost answer is retried, 20 ms apart.
   int max_tries = 50;
+  /// A request unanswered this long counts as a lost answer (and the
+  /// buyer moves on to the next node); zero: no limit.
+  std::chrono::milliseconds timeout{0};
+  /// If set, the index (into the ports) of a node not to ask while it is
+  /// >= 0: a client that knows which node is down.
+  const std::atomic<int>* avoid = nullptr;
+  /// Keys and customers start with this (buyers sharing a database need
+  /// their own).
+  std::string prefix = "t";
 };
 
 class buyers {

@@ -68,8 +68,12 @@ size_t cluster_nodes::add() {
 }
 
 void cluster_nodes::restart(size_t i) {
-  auto port = nodes_[i]->port();
   nodes_[i]->stop();
+  revive(i);
+}
+
+void cluster_nodes::revive(size_t i) {
+  auto port = nodes_[i]->port();
   nodes_[i] = start(ids_[i], port);
 }
 

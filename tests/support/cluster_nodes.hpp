@@ -49,6 +49,10 @@ public:
   /// HTTP port.
   void restart(size_t i);
 
+  /// Starts node i again (after it was killed or stopped) with the same
+  /// node id and HTTP port.
+  void revive(size_t i);
+
   /// The lease TTL every node runs with.
   static constexpr std::chrono::milliseconds lease_ttl{2000};
 

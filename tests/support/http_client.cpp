@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <poll.h>
@@ -40,13 +41,31 @@ reply http_client::request(bhttp::verb method, const std::string& target,
     if (!connected_)
       connect();
     boost::beast::error_code ec;
-    bhttp::write(stream_, req, ec);
     reply out;
     boost::beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.skip(method == bhttp::verb::head); // a HEAD answer has no body
-    if (!ec)
-      bhttp::read(stream_, buffer, parser, ec);
+    if (timeout_.count() == 0) {
+      bhttp::write(stream_, req, ec);
+      if (!ec)
+        bhttp::read(stream_, buffer, parser, ec);
+    } else { // the same, with the stream's deadline (async only)
+      stream_.expires_after(timeout_);
+      bhttp::async_write(stream_, req, [&](boost::beast::error_code e,
+                                           size_t) {
+        ec = e;
+        if (!ec)
+          bhttp::async_read(stream_, buffer, parser,
+                            [&](boost::beast::error_code e, size_t) {
+                              ec = e;
+                            });
+      });
+      ioc_.restart();
+      ioc_.run();
+      stream_.expires_never();
+      if (ec == boost::beast::error::timeout)
+        attempt = 1; // no second try: the server is there but silent
+    }
     if (!ec)
       out.raw = parser.release();
     if (ec) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -48,6 +49,11 @@ public:
   /// How many TCP connections this client opened so far.
   int connects() const { return connects_; }
 
+  /// Gives up on an answer after `timeout` (throws, as for a lost
+  /// connection, and closes the connection), as a client with a deadline
+  /// would; zero (the default): waits as long as it takes.
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+
 private:
   void connect();
 
@@ -56,6 +62,7 @@ private:
   boost::beast::tcp_stream stream_;
   bool connected_ = false;
   int connects_ = 0;
+  std::chrono::milliseconds timeout_{0};
 };
 
 /// Sends `bytes` on a fresh connection and returns everything the server

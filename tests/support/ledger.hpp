@@ -33,11 +33,13 @@ struct ledger_entry {
   int64_t answered_ms = 0;
 
   /// The answer does not say whether it was applied: no answer, a timeout,
-  /// or a 503 that says so. A retry with the same key tells.
+  /// a 503 that says so, or a reservation still busy with an earlier try.
+  /// A retry with the same key tells.
   bool uncertain() const {
     return status == 0 || status == 504
            || (status == 503
-               && (code == "outcome_unknown" || code == "unavailable"));
+               && (code == "outcome_unknown" || code == "unavailable"))
+           || (status == 409 && code == "reservation_busy");
   }
 };
 

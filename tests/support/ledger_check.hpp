@@ -28,6 +28,11 @@ struct check_options {
   size_t shards = 0;
   /// Nodes to re-send on: check 4 (empty: skipped).
   std::vector<uint16_t> ports;
+  /// A reservation lives with the process that made it: after that node
+  /// restarted, its confirmation may end 404 unknown_reservation even when
+  /// an earlier try (answered uncertain) confirmed it. Allowed when set
+  /// (faults that restart nodes); the caller reports how many.
+  bool lost_carts = false;
 };
 
 /// Runs the checks; returns the problems found (empty: none).
