@@ -118,10 +118,69 @@ void release_all(self_ptr self, uint64_t id,
            [done = std::move(done)](std::vector<line_result>) { done(); });
 }
 
-/// Journals the decision to sell every line, then sells them. `done` gets
-/// the sold lines; a sale not answered in time is answered from `known`
-/// (what the hold or the lock told) with its decided order id: the decision
-/// is durable, so the product sells it, or recovery does.
+/// Sells the lines of a decided checkout that are not sold yet (`sold[i]`
+/// false), again and again until each product answers: a sale must not be
+/// answered from what is known while it is uncommitted, because in a
+/// cluster a lost step (a broken connection, a moved shard) leaves the hold
+/// locked and unsold on its node. An unknown hold was sold by an earlier
+/// try (or by its new owner, which sells decided holds when it loads
+/// them): it is answered from `known`. After `max_sell_tries` the rest is
+/// answered from `known` too, and logged: the decision stays in storage.
+constexpr int max_sell_tries = 30;
+
+void sell_until_sold(self_ptr self, uint64_t id,
+                     std::vector<domain::checkout_line> lines,
+                     std::vector<int64_t> order_ids,
+                     std::vector<line_result> known,
+                     std::vector<line_result> results, int tries,
+                     std::function<void(std::vector<line_result>)> done) {
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (results[i].order_id == 0)
+      pending.push_back(i);
+  auto from_known = [&](size_t i) {
+    results[i] = known[i];
+    results[i].error = errc::ok;
+    results[i].order_id = static_cast<uint64_t>(order_ids[i]);
+  };
+  if (!pending.empty() && tries >= max_sell_tries) {
+    spdlog::critical("checkout {}: {} sales not confirmed after {} tries; "
+                     "answered from the decision", id, pending.size(), tries);
+    for (auto i : pending)
+      from_known(i);
+    pending.clear();
+  }
+  if (pending.empty()) {
+    done(std::move(results));
+    return;
+  }
+  std::vector<domain::checkout_line> some;
+  std::vector<int64_t> ids;
+  for (auto i : pending) {
+    some.push_back(lines[i]);
+    ids.push_back(order_ids[i]);
+  }
+  step_all(self, id, some, domain::hold_step::sell, ids, settle_timeout, {},
+           [=, results = std::move(results),
+            done = std::move(done)](std::vector<line_result> sold) mutable {
+             for (size_t k = 0; k < pending.size(); ++k) {
+               auto i = pending[k];
+               if (sold[k].error == errc::ok) {
+                 results[i] = sold[k];
+                 results[i].order_id = static_cast<uint64_t>(order_ids[i]);
+               } else if (sold[k].error == errc::unknown_reservation) {
+                 results[i] = known[i];
+                 results[i].error = errc::ok;
+                 results[i].order_id = static_cast<uint64_t>(order_ids[i]);
+               }
+             }
+             sell_until_sold(self, id, lines, order_ids, known,
+                             std::move(results), tries + 1, std::move(done));
+           });
+}
+
+/// Journals the decision to sell every line, then sells them (see
+/// sell_until_sold). `done` gets the sold lines.
 void decide_and_sell(self_ptr self, uint64_t id, const std::string& customer,
                      const std::vector<domain::checkout_line>& lines,
                      std::vector<line_result> known,
@@ -140,18 +199,9 @@ void decide_and_sell(self_ptr self, uint64_t id, const std::string& customer,
              uint64_t{0}); // a decision spans shards: not fenced
   st.after_durable.emplace(ticket, [=, known = std::move(known),
                                     done = std::move(done)]() mutable {
-    step_all(self, id, lines, domain::hold_step::sell, order_ids,
-             settle_timeout, {},
-             [known = std::move(known), order_ids,
-              done = std::move(done)](std::vector<line_result> sold) {
-               for (size_t i = 0; i < sold.size(); ++i)
-                 if (sold[i].error != errc::ok) {
-                   sold[i] = known[i];
-                   sold[i].error = errc::ok;
-                   sold[i].order_id = static_cast<uint64_t>(order_ids[i]);
-                 }
-               done(std::move(sold));
-             });
+    sell_until_sold(self, id, lines, order_ids, std::move(known),
+                    std::vector<line_result>(lines.size()), 0,
+                    std::move(done));
   });
 }
 
