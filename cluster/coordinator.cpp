@@ -1,6 +1,7 @@
 #include "cluster/coordinator.hpp"
 
 #include "cluster/dialer.hpp"
+#include "cluster/failpoint.hpp"
 #include "actors/inventory.hpp"
 #include "actors/product_doc.hpp"
 #include "cluster/gateway.hpp"
@@ -92,6 +93,7 @@ void serve(self_ptr self, const std::vector<held_lease>& taken) {
   auto& st = self->state;
   if (taken.empty())
     return;
+  failpoint("takeover-acquired");
   auto shards = st.deps.state->shards;
   std::map<uint32_t, uint64_t> epochs;
   for (const auto& t : taken)
@@ -110,6 +112,7 @@ void serve(self_ptr self, const std::vector<held_lease>& taken) {
   for (auto& p : products)
     by_shard[static_cast<uint32_t>(domain::shard_of(p.state.sku, shards))]
       .push_back(std::move(p));
+  failpoint("takeover-loaded");
   for (const auto& [shard, epoch] : epochs) {
     st.serving[shard] = epoch;
     st.routed[shard] = st.deps.node_id;
@@ -146,8 +149,10 @@ void hand_over(self_ptr self, const std::vector<uint32_t>& shards) {
       for (const auto& l : *leases)
         if (st.releasing.erase(l.shard) > 0 && st.serving.count(l.shard) > 0)
           still.push_back(l);
+      failpoint("handoff-drained");
       try {
         st.deps.members->release(still);
+        failpoint("handoff-released");
       } catch (const std::exception& ex) {
         spdlog::error("cluster: releasing {} shards failed: {} (they expire "
                       "after the lease TTL)",

@@ -177,6 +177,53 @@ TEST_F(cluster_fault, a_rolling_restart_under_load_loses_nothing) {
     EXPECT_GT(owned, 0u);
 }
 
+/// A node crashes (SIGKILL, by a failpoint: cluster/failpoint.hpp) at each
+/// step of a hand-off: a fourth node joins and, for the old owner's steps,
+/// later drains.
+struct cluster_handoff_crash : cluster_fault,
+                               ::testing::WithParamInterface<const char*> {};
+
+TEST_P(cluster_handoff_crash, loses_nothing_and_the_others_take_its_shards) {
+  std::string point = GetParam();
+  buy();
+  std::this_thread::sleep_for(1s);
+  auto i = nodes->add(point); // takeover-*: dies taking its first shards
+  if (point.rfind("handoff-", 0) == 0) {
+    ASSERT_TRUE(nodes->wait_settled());
+    std::this_thread::sleep_for(500ms);
+    nodes->node(i).signal(SIGTERM); // drains: dies handing its shards over
+  }
+  auto crashed_at = book.now_ms();
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (nodes->node(i).running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_FALSE(nodes->node(i).running()) << "the failpoint " << point
+                                         << " was not reached";
+  // The three others own every shard again.
+  deadline = std::chrono::steady_clock::now() + 20s;
+  auto owned_by_others = [&] {
+    auto owned = nodes->shards_owned();
+    return owned[0] + owned[1] + owned[2];
+  };
+  while (owned_by_others() < shards && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(owned_by_others(), shards);
+  std::this_thread::sleep_for(1s);
+  expect_window(crashed_at, book.now_ms());
+  check();
+}
+
+INSTANTIATE_TEST_SUITE_P(steps, cluster_handoff_crash,
+                         ::testing::Values("handoff-drained",
+                                           "handoff-released",
+                                           "takeover-acquired",
+                                           "takeover-loaded"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
 /// Partitions: nftables drops the packets of one node's sockets (each
 /// node runs as a user id of its own).
 struct cluster_partition : cluster_fault {

@@ -43,7 +43,8 @@ uint16_t cluster_nodes::cluster_port(size_t i) const {
 }
 
 std::unique_ptr<node_process> cluster_nodes::start(size_t id,
-                                                   uint16_t http_port) {
+                                                   uint16_t http_port,
+                                                   const std::string& failpoint) {
   std::vector<std::string> args{
     "--demo.products=0",
     "--persistence.pg-uri=" + pg_uri_,
@@ -56,14 +57,16 @@ std::unique_ptr<node_process> cluster_nodes::start(size_t id,
   args.insert(args.end(), extra_.begin(), extra_.end());
   launch_options launch;
   launch.http_port = http_port;
+  if (!failpoint.empty())
+    launch.env.emplace_back("DOORBUSTER_FAILPOINT", failpoint);
   if (own_uids_)
     launch.uid = uid(id - 1);
   return std::make_unique<node_process>(args, std::string{}, launch);
 }
 
-size_t cluster_nodes::add() {
+size_t cluster_nodes::add(const std::string& failpoint) {
   ids_.push_back(ids_.size() + 1);
-  nodes_.push_back(start(ids_.back(), 0));
+  nodes_.push_back(start(ids_.back(), 0, failpoint));
   return nodes_.size() - 1;
 }
 

@@ -23,8 +23,9 @@ public:
                 std::vector<std::string> extra = {}, bool own_uids = false);
   ~cluster_nodes();
 
-  /// Starts one more node; returns its index.
-  size_t add();
+  /// Starts one more node (with `failpoint` armed: cluster/failpoint.hpp);
+  /// returns its index.
+  size_t add(const std::string& failpoint = "");
 
   node_process& node(size_t i) { return *nodes_[i]; }
   /// The user id node i runs as (with own_uids).
@@ -62,7 +63,8 @@ private:
   std::vector<std::string> extra_;
   bool own_uids_;
   std::string dir_; // the nodes' cluster port files
-  std::unique_ptr<node_process> start(size_t id, uint16_t http_port);
+  std::unique_ptr<node_process> start(size_t id, uint16_t http_port,
+                                      const std::string& failpoint = "");
 
   std::vector<std::unique_ptr<node_process>> nodes_;
   std::vector<size_t> ids_; // per index: its node id's number

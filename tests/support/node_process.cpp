@@ -21,10 +21,13 @@ namespace {
 /// Runs `argv` with its stderr (and, if `with_stdout`, its stdout) in
 /// `err_file`.
 pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
-            bool with_stdout = false, uint64_t open_files = 0,
-            unsigned uid = 0) {
+            bool with_stdout = false, const launch_options& launch = {}) {
+  auto open_files = launch.open_files;
+  auto uid = launch.uid;
   pid_t pid = fork();
   if (pid == 0) {
+    for (const auto& [name, value] : launch.env)
+      setenv(name.c_str(), value.c_str(), 1);
     if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0))
       _exit(126);
     setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
@@ -82,7 +85,7 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir,
     (void)chown(dir_.c_str(), launch.uid, launch.uid);
   }
   pid_ = spawn(argv, launch.log_to_file ? dir_ + "/stderr" : std::string{},
-               false, launch.open_files, launch.uid);
+               false, launch);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in{port_file};
@@ -137,6 +140,13 @@ void node_process::kill_hard() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+bool node_process::running() {
+  int status = 0;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_)
+    pid_ = -1;
+  return pid_ > 0;
 }
 
 void node_process::signal(int signal) {

@@ -23,6 +23,8 @@ struct launch_options {
   /// Runs as this user id (tests as root: nftables tells a node's packets
   /// by their socket's owner); 0: the test's own.
   unsigned uid = 0;
+  /// More environment variables (name, value), e.g. DOORBUSTER_FAILPOINT.
+  std::vector<std::pair<std::string, std::string>> env;
 };
 
 class node_process {
@@ -52,6 +54,9 @@ public:
   void signal(int signal);
 
   pid_t pid() const { return pid_; }
+
+  /// False once the process has exited (it is reaped then).
+  bool running();
 
   /// What it wrote to stderr so far (with launch_options::log_to_file).
   std::string log() const;
