@@ -50,10 +50,6 @@ struct coordinator_state {
   caf::actor dialer;
   steady_clock::time_point renewed_at = steady_clock::now();
   steady_clock::time_point refreshed_at;
-  /// When the first lease of a peer this node lost its connection to
-  /// expires: refreshed then, so failover waits for the TTL, not for the
-  /// next regular refresh as well.
-  steady_clock::time_point expiry_check = steady_clock::time_point::max();
   bool started = false;
   bool draining = false;
   bool refresh_wanted = true;
@@ -345,20 +341,6 @@ void refresh(self_ptr self) {
     serve(self, m.acquire(take));
     m.release(idle);
     hand_over(self, give);
-    st.expiry_check = steady_clock::time_point::max();
-    for (const auto& l : leases) {
-      if (!l.live || l.owner == st.deps.node_id)
-        continue;
-      auto p = st.peers.find(l.owner);
-      if (p != st.peers.end() && p->second.gateway)
-        continue; // connected: it renews
-      // 50 ms after the expiry: the owner's heartbeat (renewed with its
-      // leases) has lapsed too, so placement no longer counts it.
-      st.expiry_check = std::min(st.expiry_check,
-                                 steady_clock::now()
-                                   + std::chrono::milliseconds{
-                                     l.expires_in_ms + 50});
-    }
     // Every other shard: to its owner's gateway, or waiting.
     for (const auto& l : leases) {
       if (st.serving.count(l.shard) > 0)
@@ -428,8 +410,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
     [=](tick_atom) {
       auto& st = self->state;
       bool due = steady_clock::now() - st.refreshed_at
-                   >= std::chrono::milliseconds{st.deps.lease_ttl_ms / 3}
-                 || steady_clock::now() >= st.expiry_check;
+                 >= std::chrono::milliseconds{st.deps.lease_ttl_ms / 3};
       bool notified = false;
       try {
         notified = st.deps.members->notified();
