@@ -13,6 +13,7 @@
 #include "support/cluster_nodes.hpp"
 #include "support/ledger_check.hpp"
 #include "support/packet_filter.hpp"
+#include "support/partitions.hpp"
 #include "support/pg_database.hpp"
 #include "support/shell_command.hpp"
 #include "support/test_products.hpp"
@@ -130,7 +131,6 @@ int main(int argc, char** argv) try {
     fault_record f{book.now_ms(), 0, kind};
     std::cerr << "chaos: " << f.start_ms / 1000 << " s: " << kind << " node "
               << victim << "\n";
-    auto uid = std::to_string(nodes.uid(victim));
     if (kind != "postgres-restart")
       avoid = static_cast<int>(victim);
     if (kind == "kill") {
@@ -152,27 +152,11 @@ int main(int argc, char** argv) try {
       std::this_thread::sleep_for(3s);
       pg("resume");
     } else if (kind == "partition-nodes") {
-      std::string others;
-      for (size_t i = 0; i < 3; ++i)
-        if (i != victim)
-          others += (others.empty() ? "" : ", ")
-                    + std::to_string(nodes.cluster_port(i));
-      std::string other_uids;
-      for (size_t i = 0; i < 3; ++i)
-        if (i != victim)
-          other_uids += (other_uids.empty() ? "" : ", ")
-                        + std::to_string(nodes.uid(i));
-      auto port = std::to_string(nodes.cluster_port(victim));
-      filter->drop("meta skuid " + uid + " tcp dport { " + others + " }");
-      filter->drop("meta skuid " + uid + " tcp sport " + port);
-      filter->drop("meta skuid { " + other_uids + " } tcp dport " + port);
+      cut_off_from_peers(*filter, nodes, victim);
       std::this_thread::sleep_for(ttl * 2);
       filter->heal();
     } else if (kind == "partition-postgres") {
-      auto uri = db.uri();
-      auto colon = uri.rfind(':');
-      filter->drop("meta skuid " + uid + " tcp dport "
-                   + uri.substr(colon + 1, uri.find('/', colon) - colon - 1));
+      cut_off_from_postgres(*filter, nodes, victim, db.uri());
       std::this_thread::sleep_for(ttl * 2);
       filter->heal();
     }

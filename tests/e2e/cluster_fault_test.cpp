@@ -10,6 +10,7 @@
 #include "support/cluster_nodes.hpp"
 #include "support/ledger_check.hpp"
 #include "support/packet_filter.hpp"
+#include "support/partitions.hpp"
 #include "support/pg_database.hpp"
 #include "support/shell_command.hpp"
 #include "support/temp_dir.hpp"
@@ -237,16 +238,6 @@ struct cluster_partition : cluster_fault {
   }
   void TearDown() override { filter.reset(); }
 
-  std::string uid(size_t i) const { return std::to_string(nodes->uid(i)); }
-  std::string cluster_port(size_t i) const {
-    return std::to_string(nodes->cluster_port(i));
-  }
-  std::string pg_port() const {
-    const auto& uri = db->uri(); // postgresql://user@host:port/db
-    auto colon = uri.rfind(':');
-    return uri.substr(colon + 1, uri.find('/', colon) - colon - 1);
-  }
-
   std::unique_ptr<packet_filter> filter;
 };
 
@@ -256,11 +247,7 @@ TEST_F(cluster_partition, a_node_cut_off_from_its_peers_keeps_its_shards_and_no_
   buy({0}, 2);
   std::this_thread::sleep_for(1s);
   // Node 0 and its peers no longer reach each other's gateways.
-  filter->drop("meta skuid " + uid(0) + " tcp dport { " + cluster_port(1)
-               + ", " + cluster_port(2) + " }");
-  filter->drop("meta skuid " + uid(0) + " tcp sport " + cluster_port(0));
-  filter->drop("meta skuid { " + uid(1) + ", " + uid(2) + " } tcp dport "
-               + cluster_port(0));
+  cut_off_from_peers(*filter, *nodes, 0);
   std::this_thread::sleep_for(cluster_nodes::lease_ttl * 2);
   // Node 0 still renews its leases in PostgreSQL: nothing moves.
   EXPECT_EQ(takes_since(before), 0) << "a partition between nodes moved shards";
@@ -282,7 +269,7 @@ TEST_F(cluster_partition, a_node_cut_off_from_postgres_stops_writing_keeps_readi
   buy({1, 2});
   buy({0}, 2);
   std::this_thread::sleep_for(1s);
-  filter->drop("meta skuid " + uid(0) + " tcp dport " + pg_port());
+  cut_off_from_postgres(*filter, *nodes, 0, db->uri());
   auto cut_at = book.now_ms();
   // Reads go on on node 0 from its catalog while its shards move.
   http_client reader{nodes->node(0).port()};
