@@ -128,6 +128,14 @@ void release_all(self_ptr self, uint64_t id,
 /// answered from `known` too, and logged: the decision stays in storage.
 constexpr int max_sell_tries = 30;
 
+/// A line answered from what its lock told, sold as `order_id`.
+line_result from_decision(const line_result& known, int64_t order_id) {
+  auto res = known;
+  res.error = errc::ok;
+  res.order_id = static_cast<uint64_t>(order_id);
+  return res;
+}
+
 void sell_until_sold(self_ptr self, uint64_t id,
                      std::vector<domain::checkout_line> lines,
                      std::vector<int64_t> order_ids,
@@ -138,16 +146,11 @@ void sell_until_sold(self_ptr self, uint64_t id,
   for (size_t i = 0; i < lines.size(); ++i)
     if (results[i].order_id == 0)
       pending.push_back(i);
-  auto from_known = [&](size_t i) {
-    results[i] = known[i];
-    results[i].error = errc::ok;
-    results[i].order_id = static_cast<uint64_t>(order_ids[i]);
-  };
   if (!pending.empty() && tries >= max_sell_tries) {
     spdlog::critical("checkout {}: {} sales not confirmed after {} tries; "
                      "answered from the decision", id, pending.size(), tries);
     for (auto i : pending)
-      from_known(i);
+      results[i] = from_decision(known[i], order_ids[i]);
     pending.clear();
   }
   if (pending.empty()) {
@@ -169,9 +172,7 @@ void sell_until_sold(self_ptr self, uint64_t id,
                  results[i] = sold[k];
                  results[i].order_id = static_cast<uint64_t>(order_ids[i]);
                } else if (sold[k].error == errc::unknown_reservation) {
-                 results[i] = known[i];
-                 results[i].error = errc::ok;
-                 results[i].order_id = static_cast<uint64_t>(order_ids[i]);
+                 results[i] = from_decision(known[i], order_ids[i]);
                }
              }
              sell_until_sold(self, id, lines, order_ids, known,

@@ -283,7 +283,6 @@ void refresh(self_ptr self) {
   st.refresh_wanted = false;
   st.refreshed_at = steady_clock::now();
   auto& m = *st.deps.members;
-  auto shards = cs.shards;
   try {
     bool replaced = false;
     auto held = m.renew(replaced);
