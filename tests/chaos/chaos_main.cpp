@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 using namespace doorbuster::testing;
@@ -36,6 +37,7 @@ struct args {
   int seconds = 600;
   int min_gap = 20, max_gap = 40;
   unsigned seed = 1;
+  std::string kinds; // comma-separated; empty: every kind this machine can do
 };
 
 args parse(int argc, char** argv) {
@@ -55,6 +57,8 @@ args parse(int argc, char** argv) {
       a.min_gap = std::stoi(v);
     else if (auto v = value("--max-gap"))
       a.max_gap = std::stoi(v);
+    else if (auto v = value("--kinds"))
+      a.kinds = v;
     else if (auto v = value("--seed"))
       a.seed = static_cast<unsigned>(std::stoul(v));
     else
@@ -116,6 +120,17 @@ int main(int argc, char** argv) try {
   if (filtering) {
     kinds.push_back("partition-nodes");
     kinds.push_back("partition-postgres");
+  }
+  if (!a.kinds.empty()) {
+    std::vector<std::string> chosen;
+    std::stringstream list{a.kinds};
+    for (std::string k; std::getline(list, k, ',');) {
+      if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
+        throw std::runtime_error("fault kind " + k + " is unknown or needs "
+                                 "root here");
+      chosen.push_back(k);
+    }
+    kinds = chosen;
   }
   auto ttl = cluster_nodes::lease_ttl;
   std::vector<fault_record> faults;
