@@ -329,7 +329,7 @@ caf::result<checkout_result> create(self_ptr self,
   }
   auto op = std::make_shared<placing>();
   // Ids of this coordinator are congruent to its index modulo the count.
-  op->id = (uint64_t{st.opts.generation} << 32)
+  op->id = (uint64_t{st.deps.ids->generation()} << 32)
            + (++st.next) * st.opts.count + st.opts.index;
   op->expires_at_ms = domain::now_ms()
                       + (req.reserve_only ? req.ttl_ms

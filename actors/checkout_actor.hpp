@@ -41,7 +41,6 @@ struct checkout_stats;
 struct checkout_options {
   size_t index = 0; // of this coordinator
   size_t count = 1; // coordinators on the node
-  uint32_t generation = 1;
   int64_t max_ttl_ms = 0;    // expiry - creation, at most
   int64_t order_hold_ms = 0; // order holds, if a crash strands them
 };
@@ -49,7 +48,7 @@ struct checkout_options {
 struct checkout_deps {
   const shard_map* shards; // outlives the actor
   persistence::journal_actor journal;
-  order_ids* ids;        // outlives the actor
+  order_ids* ids;        // outlives the actor; its generation heads ids
   checkout_stats* stats; // outlives the actor
 };
 

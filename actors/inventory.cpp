@@ -16,6 +16,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -46,14 +48,14 @@ struct inventory::impl {
        const config::options& opts, uint32_t generation,
        catalog_sink peer_updates, caf::actor cluster)
     : sys(sys),
-      generation(generation),
+      generations{generation},
       ids(generation),
       catalog(sys, opts.catalog.workers),
       stats(std::make_unique<shard_stats[]>(opts.products.shards)),
       controls(make_shards(journal, opts.products, std::move(peer_updates),
                            std::move(cluster))),
       shards(as_shards(controls)),
-      checkouts(make_checkouts(journal, opts.checkout, generation)) {}
+      checkouts(make_checkouts(journal, opts.checkout)) {}
 
   std::vector<shard_control>
   make_shards(const persistence::journal_actor& journal,
@@ -78,14 +80,19 @@ struct inventory::impl {
 
   std::vector<checkout_actor>
   make_checkouts(const persistence::journal_actor& journal,
-                 const config::checkout_options& opts, uint32_t generation) {
+                 const config::checkout_options& opts) {
     std::vector<checkout_actor> result;
     for (size_t i = 0; i < opts.coordinators; ++i)
       result.push_back(spawn_checkout_actor(
         sys, {&shards, journal, &ids, &checkout_counts},
-        {i, opts.coordinators, generation, opts.max_ttl_s * 1000,
+        {i, opts.coordinators, opts.max_ttl_s * 1000,
          opts.order_hold_s * 1000}));
     return result;
+  }
+
+  bool ours(uint32_t generation) const {
+    std::lock_guard<std::mutex> lock{generations_mutex};
+    return generations.count(generation) > 0;
   }
 
   const checkout_actor& owner_of(uint64_t checkout_id) const {
@@ -93,7 +100,10 @@ struct inventory::impl {
   }
 
   caf::actor_system& sys;
-  uint32_t generation;
+  /// Every generation this process had (it rejoins a cluster with a new
+  /// one): the reservations of each are kept here.
+  mutable std::mutex generations_mutex;
+  std::set<uint32_t> generations;
   order_ids ids;
   catalog_pool catalog;
   std::unique_ptr<shard_stats[]> stats; // one per shard, index = shard
@@ -153,7 +163,7 @@ inventory::checkout_for(const std::string& idempotency_key) {
 checkout_actor inventory::reservation_owner(uint64_t checkout_id,
                                             bool* unreachable) const {
   auto generation = static_cast<uint32_t>(checkout_id >> 32);
-  if (generation != impl_->generation && impl_->remote_checkouts) {
+  if (!impl_->ours(generation) && impl_->remote_checkouts) {
     bool ignored = false;
     return impl_->remote_checkouts(generation,
                                    unreachable ? *unreachable : ignored);
@@ -164,6 +174,14 @@ checkout_actor inventory::reservation_owner(uint64_t checkout_id,
 const checkout_actor&
 inventory::local_reservation_owner(uint64_t checkout_id) const {
   return impl_->owner_of(checkout_id);
+}
+
+void inventory::rejoined(uint32_t generation) {
+  {
+    std::lock_guard<std::mutex> lock{impl_->generations_mutex};
+    impl_->generations.insert(generation);
+  }
+  impl_->ids.rebase(generation);
 }
 
 void inventory::set_remote_checkouts(checkout_resolver resolve) {

@@ -70,6 +70,11 @@ public:
     std::function<checkout_actor(uint32_t generation, bool& unreachable)>;
   void set_remote_checkouts(checkout_resolver resolve);
 
+  /// A cluster node that rejoined under a new generation: ids are minted
+  /// under it from now on; reservations of its earlier generations stay
+  /// here (peers no longer route those ids to this node).
+  void rejoined(uint32_t generation);
+
   // -- start-up: these block the calling thread (never an actor's) ----------
 
   /// Recreates recovered products without journaling them again, their live

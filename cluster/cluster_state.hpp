@@ -29,6 +29,7 @@ struct cluster_state {
   std::atomic<uint64_t> lost{0};          // leases lost (expired, taken)
   std::atomic<uint64_t> moved{0};         // stale routes reported by shards
   std::atomic<uint64_t> renew_failures{0};
+  std::atomic<uint64_t> rejoins{0};       // new generations after a lapse
 
   /// The membership as JSON (nodes, their shard counts and epochs), as of
   /// the last refresh.

@@ -51,6 +51,7 @@ struct coordinator_state {
   steady_clock::time_point renewed_at = steady_clock::now();
   steady_clock::time_point refreshed_at;
   bool started = false;
+  bool renewed_once = false;
   bool draining = false;
   bool refresh_wanted = true;
   bool catalog_reloaded = false;
@@ -286,9 +287,32 @@ void refresh(self_ptr self) {
   try {
     bool replaced = false;
     auto held = m.renew(replaced);
+    auto away = steady_clock::now() - st.renewed_at;
     st.renewed_at = steady_clock::now();
     if (!cs.postgres_up.exchange(true))
       spdlog::info("cluster: PostgreSQL reachable again");
+    if (!replaced && st.renewed_once
+        && away > std::chrono::milliseconds{st.deps.lease_ttl_ms}) {
+      // Peers counted this node gone and may own its shards: whatever it
+      // served is dropped, and it comes back as a new member.
+      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+        lose(self, shard);
+      auto generation = m.rejoin(st.draining ? "draining" : "up");
+      replaced = generation == 0;
+      if (!replaced) {
+        held.clear(); // the old generation's: never renewed again
+        cs.rejoins += 1;
+        if (st.deps.rejoined)
+          st.deps.rejoined(generation);
+        spdlog::warn("cluster: cut off for {} ms, longer than the lease: "
+                     "rejoined as generation {}",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                       away)
+                       .count(),
+                     generation);
+      }
+    }
+    st.renewed_once = true;
     if (replaced) {
       spdlog::critical("cluster: another process registered as {}; this "
                        "one serves nothing any more",

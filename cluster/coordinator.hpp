@@ -11,7 +11,10 @@
 //     from PostgreSQL and makes their shard actors serve them;
 //   - points every other shard at its owner's gateway.
 // When renewals fail for longer than the TTL minus a margin, it stops
-// serving every shard: it could not commit for them anyway.
+// serving every shard: it could not commit for them anyway. When the node
+// was cut off longer than the TTL (frozen, or away from PostgreSQL), the
+// cluster counted it gone: it rejoins under a new generation, and takes
+// its shards again at new epochs.
 #pragma once
 
 #include "cluster/atoms.hpp"
@@ -21,6 +24,8 @@
 #include "cluster/peer_directory.hpp"
 
 #include <caf/fwd.hpp>
+
+#include <functional>
 
 #include <memory>
 #include <string>
@@ -40,6 +45,9 @@ struct coordinator_deps {
   cluster_state* state = nullptr;      // outlives the actor
   peer_directory* peers = nullptr;     // outlives the actor
   catalog_push_actor push;
+  /// Called (on the coordinator's thread) with the new generation when the
+  /// node rejoined after being counted gone.
+  std::function<void(uint64_t)> rejoined;
 };
 
 /// Spawned before the inventory (which reports stale routes to it); starts

@@ -76,6 +76,11 @@ void membership::prepare() {
 }
 
 uint64_t membership::join(uint64_t at_least) {
+  register_generation(at_least, 0);
+  return generation();
+}
+
+bool membership::register_generation(uint64_t at_least, uint64_t replacing) {
   pqxx::work tx{db().work};
   // One joining node at a time: the sequence is raised and drawn safely.
   tx.exec("LOCK TABLE cluster_nodes IN EXCLUSIVE MODE");
@@ -84,16 +89,20 @@ uint64_t membership::join(uint64_t at_least) {
           + ", false) WHERE (SELECT last_value + is_called::int FROM "
             "node_generation) < "
           + floor);
-  generation_ = tx.exec1("SELECT nextval('node_generation')")[0].as<uint64_t>();
-  tx.exec_params(
+  auto generation = tx.exec1("SELECT nextval('node_generation')")[0].as<uint64_t>();
+  auto registered = tx.exec_params(
     "INSERT INTO cluster_nodes (node_id, generation, cluster_address, "
     "http_address, status) VALUES ($1, $2, '', '', 'joining') ON CONFLICT "
     "(node_id) DO UPDATE SET generation = EXCLUDED.generation, "
     "cluster_address = '', http_address = '', status = 'joining', "
-    "started_at = clock_timestamp(), heartbeat_at = clock_timestamp()",
-    node_id_, generation_);
+    "started_at = clock_timestamp(), heartbeat_at = clock_timestamp() "
+    "WHERE $3 = 0 OR cluster_nodes.generation = $3",
+    node_id_, generation, replacing);
+  if (registered.affected_rows() == 0)
+    return false; // a newer process of this node id has the row
   tx.commit();
-  return generation_;
+  generation_ = generation;
+  return true;
 }
 
 void membership::advertise(const std::string& cluster_address,
@@ -102,9 +111,20 @@ void membership::advertise(const std::string& cluster_address,
   tx.exec_params("UPDATE cluster_nodes SET cluster_address = $3, "
                  "http_address = $4, status = 'up' WHERE node_id = $1 AND "
                  "generation = $2",
-                 node_id_, generation_, cluster_address, http_address);
+                 node_id_, generation(), cluster_address, http_address);
   tx.exec(std::string{"NOTIFY "} + changes_channel);
   tx.commit();
+  cluster_address_ = cluster_address;
+  http_address_ = http_address;
+}
+
+uint64_t membership::rejoin(const std::string& status) {
+  if (!register_generation(generation() + 1, generation()))
+    return 0;
+  advertise(cluster_address_, http_address_);
+  if (status != "up")
+    set_status(status);
+  return generation();
 }
 
 std::vector<held_lease> membership::renew(bool& replaced) {
@@ -112,7 +132,7 @@ std::vector<held_lease> membership::renew(bool& replaced) {
   auto beat = tx.exec_params("UPDATE cluster_nodes SET heartbeat_at = "
                              "clock_timestamp() WHERE node_id = $1 AND "
                              "generation = $2",
-                             node_id_, generation_);
+                             node_id_, generation());
   replaced = beat.affected_rows() == 0;
   std::vector<held_lease> held;
   if (!replaced) {
@@ -120,13 +140,13 @@ std::vector<held_lease> membership::renew(bool& replaced) {
     // several (here, takes, releases, fenced commits): no deadlocks.
     tx.exec_params("SELECT 1 FROM shard_lease WHERE owner = $1 AND "
                    "owner_generation = $2 ORDER BY shard FOR UPDATE",
-                   node_id_, generation_);
+                   node_id_, generation());
     for (const auto& row : tx.exec_params(
            "UPDATE shard_lease SET expires_at = clock_timestamp() + "
              + ttl_interval(ttl_ms_)
              + " WHERE owner = $1 AND owner_generation = $2 RETURNING shard, "
                "epoch",
-           node_id_, generation_))
+           node_id_, generation()))
       held.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
   }
   tx.commit();
@@ -166,14 +186,14 @@ membership::acquire(const std::vector<uint32_t>& wanted) {
            + shard_list(wanted)
            + ") AND (owner IS NULL OR expires_at < clock_timestamp() OR "
              "owner = $1) RETURNING shard, epoch",
-         node_id_, generation_))
+         node_id_, generation()))
     taken.push_back({row[0].as<uint32_t>(), row[1].as<uint64_t>()});
   if (!taken.empty()) {
     std::string values;
     for (const auto& t : taken)
       values += (values.empty() ? "(" : ",(") + std::to_string(t.shard) + ","
                 + tx.quote(node_id_) + "," + std::to_string(t.epoch) + ","
-                + std::to_string(generation_) + ",'acquired')";
+                + std::to_string(generation()) + ",'acquired')";
     tx.exec("INSERT INTO shard_history (shard, node_id, epoch, generation, "
             "event) VALUES "
             + values);
@@ -200,13 +220,13 @@ void membership::release(const std::vector<held_lease>& leases) {
       + ") AS v (shard, epoch) WHERE l.shard = v.shard AND l.epoch = v.epoch "
         "AND l.owner = $1 AND l.owner_generation = $2 RETURNING l.shard, "
         "l.epoch",
-    node_id_, generation_);
+    node_id_, generation());
   if (!released.empty()) {
     std::string history;
     for (const auto& row : released)
       history += (history.empty() ? "(" : ",(") + row[0].as<std::string>()
                  + "," + tx.quote(node_id_) + "," + row[1].as<std::string>()
-                 + "," + std::to_string(generation_) + ",'released')";
+                 + "," + std::to_string(generation()) + ",'released')";
     tx.exec("INSERT INTO shard_history (shard, node_id, epoch, generation, "
             "event) VALUES "
             + history);
@@ -219,7 +239,7 @@ void membership::set_status(const std::string& status) {
   pqxx::work tx{db().work};
   tx.exec_params("UPDATE cluster_nodes SET status = $3 WHERE node_id = $1 "
                  "AND generation = $2",
-                 node_id_, generation_, status);
+                 node_id_, generation(), status);
   tx.exec(std::string{"NOTIFY "} + changes_channel);
   tx.commit();
 }

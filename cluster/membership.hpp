@@ -4,6 +4,7 @@
 // cluster coordinator's own thread and at start-up only.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,7 +55,16 @@ public:
   void advertise(const std::string& cluster_address,
                  const std::string& http_address);
 
-  uint64_t generation() const { return generation_; }
+  /// Thread-safe.
+  uint64_t generation() const { return generation_.load(); }
+
+  /// After this node was cut off for longer than its lease (frozen, or away
+  /// from PostgreSQL), the cluster counted it gone: it joins again under a
+  /// new generation, at the addresses it advertised, with `status`. Its
+  /// leases of the old generation are no longer renewed; it may take them
+  /// again (new epochs). Returns the new generation, or 0 when a newer
+  /// process of this node id registered meanwhile.
+  uint64_t rejoin(const std::string& status);
 
   /// One statement: heartbeat, and renewal of every lease this node (this
   /// generation) holds; returns them. Empty with `replaced` set when this
@@ -87,13 +97,18 @@ public:
 private:
   struct connections;
   connections& db();
+  /// Draws a generation of at least `at_least` and registers this node
+  /// under it, joining; with `replacing` (not 0) only if the node's row
+  /// still has that generation. Returns whether it did.
+  bool register_generation(uint64_t at_least, uint64_t replacing);
 
   std::string uri_;
   std::unique_ptr<connections> db_;
   std::string node_id_;
   size_t shards_;
   uint64_t ttl_ms_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  std::string cluster_address_, http_address_; // as advertised
 };
 
 } // namespace doorbuster::cluster

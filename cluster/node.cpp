@@ -55,7 +55,15 @@ node::node(caf::actor_system& sys, const config::options& opts,
   d.coordinator = spawn_coordinator(
     sys,
     {d.members, opts.persistence.pg_uri, d.node_id, c.lease_ttl_ms,
-     opts.products.idempotency_keys, &d.state, &d.peers, d.push},
+     opts.products.idempotency_keys, &d.state, &d.peers, d.push,
+     [&d](uint64_t generation) {
+       if (generation >= (uint64_t{1} << 21))
+         spdlog::critical("cluster: generation {} is too large for ids "
+                          "below 2^53",
+                          generation);
+       if (d.inv)
+         d.inv->rejoined(static_cast<uint32_t>(generation));
+     }},
     &d.inv);
   spdlog::info("cluster: joined as {} (generation {})", d.node_id,
                generation);
@@ -67,8 +75,10 @@ uint32_t node::generation() const {
   return static_cast<uint32_t>(impl_->members->generation());
 }
 
-persistence::lease_holder node::holder() const {
-  return {impl_->node_id, impl_->members->generation()};
+persistence::lease_holder_source node::holder() const {
+  return [d = impl_.get()] {
+    return persistence::lease_holder{d->node_id, d->members->generation()};
+  };
 }
 
 caf::actor node::catalog_push() const {
@@ -187,6 +197,10 @@ std::string node::metrics() const {
              s.moved.load());
   out.single("doorbuster_cluster_renew_failures_total", "counter",
              "Lease renewals that failed.", s.renew_failures.load());
+  out.single("doorbuster_cluster_rejoins_total", "counter",
+             "Times this node rejoined under a new generation after being "
+             "cut off longer than its lease.",
+             s.rejoins.load());
   return out.str();
 }
 

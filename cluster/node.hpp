@@ -30,7 +30,7 @@ public:
 
   uint32_t generation() const;
   /// Who holds this node's leases (its committer fences by it).
-  persistence::lease_holder holder() const;
+  persistence::lease_holder_source holder() const;
 
   /// Where products push their documents for the other nodes.
   caf::actor catalog_push() const;

@@ -26,7 +26,7 @@ struct pending_record {
 
 struct committer_state {
   std::string uri;
-  lease_holder holder;
+  lease_holder_source holder;
   size_t shards = 1;
   config::persistence_options opts;
   status* stat = nullptr;
@@ -88,9 +88,10 @@ bool commit_batch(self_ptr self) {
   auto started = std::chrono::steady_clock::now();
   std::vector<bool> committed;
   try {
+    auto holder = st.holder();
     if (!st.store)
-      st.store = std::make_unique<pg_store>(st.uri, st.holder.node_id);
-    committed = st.store->apply_fenced(batch, st.holder);
+      st.store = std::make_unique<pg_store>(st.uri, holder.node_id);
+    committed = st.store->apply_fenced(batch, holder);
   } catch (const std::exception& ex) {
     st.store.reset();
     st.stat->sink_errors += 1;
@@ -140,7 +141,7 @@ void schedule_commit(self_ptr self, std::chrono::milliseconds delay = {}) {
 }
 
 caf::behavior committer_behavior(self_ptr self, std::string uri,
-                                 lease_holder holder, size_t shards,
+                                 lease_holder_source holder, size_t shards,
                                  config::persistence_options opts,
                                  status* stat) {
   auto& st = self->state;
@@ -194,7 +195,7 @@ caf::behavior committer_behavior(self_ptr self, std::string uri,
 } // namespace
 
 journal_actor spawn_pg_committer(caf::actor_system& sys, std::string pg_uri,
-                                 lease_holder holder, size_t shards,
+                                 lease_holder_source holder, size_t shards,
                                  const config::persistence_options& opts,
                                  status* stat) {
   return caf::actor_cast<journal_actor>(sys.spawn<caf::detached>(

@@ -18,13 +18,13 @@
 
 namespace doorbuster::persistence {
 
-/// Commits as `holder` to the database at `pg_uri`; `shards` is the
+/// Commits as `holder()` (asked before every batch) to the database at `pg_uri`; `shards` is the
 /// cluster's shard count (a record's shard is shard_of(its SKU)). Batches
 /// hold at most persistence.group-commit-records records; backs off up to
 /// persistence.max-backoff-ms. `stat` must outlive the actor: the committed
 /// records count as both durable and applied.
 journal_actor spawn_pg_committer(caf::actor_system& sys, std::string pg_uri,
-                                 lease_holder holder, size_t shards,
+                                 lease_holder_source holder, size_t shards,
                                  const config::persistence_options& opts,
                                  status* stat);
 

@@ -32,6 +32,10 @@ struct lease_holder {
   uint64_t generation = 0;
 };
 
+/// The holder as of now: a node that rejoins its cluster holds its leases
+/// under a new generation. Thread-safe.
+using lease_holder_source = std::function<lease_holder()>;
+
 class pg_store {
 public:
   /// Connects; throws pqxx::broken_connection when it cannot.

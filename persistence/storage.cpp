@@ -137,8 +137,8 @@ caf::behavior committed_behavior(caf::event_based_actor*, status* stat) {
 } // namespace
 
 storage::storage(caf::actor_system& sys,
-                 const config::persistence_options& opts, lease_holder holder,
-                 size_t shards)
+                 const config::persistence_options& opts,
+                 lease_holder_source holder, size_t shards)
   : impl_(std::make_unique<impl>()) {
   auto& d = *impl_;
   d.opts = opts;

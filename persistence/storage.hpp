@@ -28,9 +28,9 @@ public:
           size_t keys_per_product);
   /// A cluster node's storage: nothing to recover locally (each shard is
   /// loaded from PostgreSQL when its lease is taken); records commit to
-  /// PostgreSQL fenced by `holder`'s leases of `shards` shards.
+  /// PostgreSQL fenced by `holder()`'s leases of `shards` shards.
   storage(caf::actor_system& sys, const config::persistence_options& opts,
-          lease_holder holder, size_t shards);
+          lease_holder_source holder, size_t shards);
   ~storage();
 
   /// The recovered products, handed over once.

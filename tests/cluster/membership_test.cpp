@@ -92,6 +92,34 @@ TEST_F(two_nodes, a_restarted_node_takes_its_own_shards_without_waiting) {
   EXPECT_TRUE(replaced);
 }
 
+TEST_F(two_nodes, a_node_that_rejoins_holds_nothing_of_its_old_generation) {
+  a.advertise("127.0.0.1:1", "127.0.0.1:2");
+  auto old = a.generation();
+  ASSERT_EQ(a.acquire({0, 1}).size(), 2u);
+  auto generation = a.rejoin("up");
+  EXPECT_GT(generation, std::max(old, b.generation()));
+  bool replaced = true;
+  EXPECT_TRUE(a.renew(replaced).empty()) << "old leases renewed";
+  EXPECT_FALSE(replaced);
+  auto nodes = a.nodes();
+  ASSERT_EQ(nodes[0].node_id, "a");
+  EXPECT_EQ(nodes[0].generation, generation);
+  EXPECT_EQ(nodes[0].status, "up");
+  EXPECT_EQ(nodes[0].cluster_address, "127.0.0.1:1");
+  // It takes its shards back at new epochs, under the new generation.
+  auto again = a.acquire({0, 1});
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].epoch, 2u);
+  EXPECT_EQ(a.renew(replaced).size(), 2u);
+}
+
+TEST_F(two_nodes, a_node_replaced_by_a_newer_process_does_not_rejoin) {
+  membership newer{db.uri(), "a", 8, 60000};
+  newer.join(1);
+  EXPECT_EQ(a.rejoin("up"), 0u);
+  EXPECT_EQ(a.nodes()[0].generation, newer.generation());
+}
+
 TEST_F(two_nodes, every_node_must_use_the_same_shard_count) {
   membership other{db.uri(), "c", 16, 60000};
   EXPECT_THROW(other.prepare(), std::runtime_error);

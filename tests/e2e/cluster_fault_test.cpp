@@ -131,6 +131,11 @@ TEST_F(cluster_fault, an_owner_killed_under_load_loses_no_acknowledged_order) {
 
 TEST_F(cluster_fault, a_node_frozen_past_its_lease_acknowledges_nothing_for_lost_shards) {
   auto before = db->scalar("SELECT max(id) FROM shard_history");
+  auto generation_of_0 = [&] {
+    return db->scalar("SELECT generation FROM cluster_nodes WHERE node_id = '"
+                      + nodes->node_id(0) + "'");
+  };
+  auto generation = generation_of_0();
   // The window is measured through the nodes that stay; node 0's own
   // buyers wait while it is frozen, then get its answers.
   buy({1, 2});
@@ -142,9 +147,21 @@ TEST_F(cluster_fault, a_node_frozen_past_its_lease_acknowledges_nothing_for_lost
   auto taken = takes_since(before);
   nodes->node(0).signal(SIGCONT);
   EXPECT_GT(taken, 0) << "nobody took the frozen node's shards";
-  // It finds its leases gone, drops its shards and takes back those it
-  // should own (new epochs).
+  // It finds it was counted gone, drops its shards, rejoins under a new
+  // generation and takes back those it should own (new epochs); its new
+  // orders carry the new generation (the checker's third check).
   EXPECT_TRUE(nodes->wait_settled());
+  auto rejoined = generation_of_0();
+  EXPECT_GT(rejoined, generation) << "it did not rejoin as a new member";
+  EXPECT_GT(db->scalar("SELECT count(*) FROM shard_history WHERE event = "
+                       "'acquired' AND node_id = '"
+                       + nodes->node_id(0)
+                       + "' AND generation = " + std::to_string(rejoined)),
+            0)
+    << "it took nothing back under its new generation";
+  http_client zero{nodes->node(0).port()};
+  EXPECT_NE(zero.get("/metrics").body.find("doorbuster_cluster_rejoins_total 1"),
+            std::string::npos);
   std::this_thread::sleep_for(1s);
   expect_window(frozen_at, book.now_ms());
   check();

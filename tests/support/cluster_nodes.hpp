@@ -28,6 +28,8 @@ public:
   size_t add(const std::string& failpoint = "");
 
   node_process& node(size_t i) { return *nodes_[i]; }
+  /// Node i's node id (kept across restarts).
+  std::string node_id(size_t i) const { return "n" + std::to_string(ids_[i]); }
   /// The user id node i runs as (with own_uids).
   unsigned uid(size_t i) const;
   /// The port node i's gateway listens on (peers dial it).
