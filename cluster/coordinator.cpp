@@ -34,6 +34,7 @@ constexpr auto poll_interval = 10ms;
 
 struct peer {
   uint64_t generation = 0;
+  std::vector<uint64_t> earlier; // before it rejoined: still routed to it
   std::string address;
   caf::actor gateway; // invalid until dialed
   bool dialing = false;
@@ -183,6 +184,12 @@ void count_peers(coordinator_state& st) {
   st.deps.state->peers_connected = connected;
 }
 
+std::vector<uint64_t> generations_of(const peer& p) {
+  auto all = p.earlier;
+  all.push_back(p.generation);
+  return all;
+}
+
 /// Forgets a peer's gateway: shards routed to it wait for a new route, and
 /// requests in flight to it are answered outcome_unknown.
 void disconnect(coordinator_state& st, peer& p) {
@@ -190,7 +197,7 @@ void disconnect(coordinator_state& st, peer& p) {
     return;
   for (const auto& shard : controls(st))
     caf::anon_send(shard, actors::lost_atom::value, p.gateway);
-  st.deps.peers->set(p.generation, {});
+  st.deps.peers->set(generations_of(p), {});
   caf::anon_send(st.deps.push, peer_atom::value, p.gateway, false);
   p.gateway = nullptr;
   for (auto& r : st.routed)
@@ -203,8 +210,11 @@ void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
   std::set<std::string> present;
   std::set<uint64_t> members;
   for (const auto& n : nodes)
-    if (n.status != "left")
+    if (n.status != "left") {
       members.insert(n.generation);
+      members.insert(n.earlier_generations.begin(),
+                     n.earlier_generations.end());
+    }
   st.deps.peers->set_members(std::move(members));
   for (const auto& n : nodes) {
     if (n.node_id == st.deps.node_id || !n.live || n.status == "left"
@@ -217,6 +227,7 @@ void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
       continue;
     disconnect(st, p);
     p.generation = n.generation;
+    p.earlier = n.earlier_generations;
     p.address = n.cluster_address;
     p.dialing = true;
     self->send(st.dialer, dial_atom::value, n.node_id, n.generation,
@@ -458,7 +469,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
         return; // dialed again at the next periodic refresh
       p.gateway = std::move(gateway);
       self->monitor(p.gateway);
-      st.deps.peers->set(p.generation, p.gateway);
+      st.deps.peers->set(generations_of(p), p.gateway);
       caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
       for (auto& r : st.routed)
         if (r.empty())

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include <sstream>
 #include <stdexcept>
 
 namespace doorbuster::cluster {
@@ -94,6 +95,8 @@ bool membership::register_generation(uint64_t at_least, uint64_t replacing) {
     "INSERT INTO cluster_nodes (node_id, generation, cluster_address, "
     "http_address, status) VALUES ($1, $2, '', '', 'joining') ON CONFLICT "
     "(node_id) DO UPDATE SET generation = EXCLUDED.generation, "
+    "earlier_generations = CASE WHEN $3 = 0 THEN '{}' ELSE "
+    "cluster_nodes.earlier_generations || cluster_nodes.generation END, "
     "cluster_address = '', http_address = '', status = 'joining', "
     "started_at = clock_timestamp(), heartbeat_at = clock_timestamp() "
     "WHERE $3 = 0 OR cluster_nodes.generation = $3",
@@ -250,10 +253,17 @@ std::vector<node_row> membership::nodes() {
   for (const auto& row : tx.exec(
          "SELECT node_id, generation, cluster_address, http_address, status, "
          "heartbeat_at > clock_timestamp() - "
-         + ttl_interval(ttl_ms_) + " FROM cluster_nodes ORDER BY node_id"))
-    result.push_back({row[0].as<std::string>(), row[1].as<uint64_t>(),
-                      row[2].as<std::string>(), row[3].as<std::string>(),
-                      row[4].as<std::string>(), row[5].as<bool>()});
+         + ttl_interval(ttl_ms_)
+         + ", array_to_string(earlier_generations, ',') FROM cluster_nodes "
+           "ORDER BY node_id")) {
+    node_row n{row[0].as<std::string>(), row[1].as<uint64_t>(),
+               row[2].as<std::string>(), row[3].as<std::string>(),
+               row[4].as<std::string>(), row[5].as<bool>(), {}};
+    std::stringstream earlier{row[6].as<std::string>()};
+    for (std::string g; std::getline(earlier, g, ',');)
+      n.earlier_generations.push_back(std::stoull(g));
+    result.push_back(std::move(n));
+  }
   return result;
 }
 

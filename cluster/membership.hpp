@@ -19,6 +19,8 @@ struct node_row {
   std::string http_address;
   std::string status; // joining, up, draining, left
   bool live = false;  // heartbeat within the lease TTL
+  /// Generations it had before it rejoined (its reservations keep them).
+  std::vector<uint64_t> earlier_generations;
 };
 
 struct lease_row {

@@ -1,7 +1,8 @@
-// The peers' gateways by node generation, for routing a reservation to the
-// node whose coordinator keeps it, and the generations of every member
-// (connected or not: a frozen or cut-off node still keeps its
-// reservations). Written by the cluster coordinator, read from io threads.
+// The peers' gateways by node generation (a node that rejoined has its
+// earlier ones too), for routing a reservation to the node whose
+// coordinator keeps it, and the generations of every member (connected or
+// not: a frozen or cut-off node still keeps its reservations). Written by
+// the cluster coordinator, read from io threads.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -10,17 +11,21 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 namespace doorbuster::cluster {
 
 class peer_directory {
 public:
-  void set(uint64_t generation, caf::actor gateway) {
+  /// Routes `generations` (one node's) to `gateway`; an invalid one
+  /// forgets them.
+  void set(const std::vector<uint64_t>& generations, caf::actor gateway) {
     std::lock_guard<std::mutex> guard{mutex_};
-    if (gateway)
-      by_generation_[generation] = std::move(gateway);
-    else
-      by_generation_.erase(generation);
+    for (auto generation : generations)
+      if (gateway)
+        by_generation_[generation] = gateway;
+      else
+        by_generation_.erase(generation);
   }
 
   /// An invalid handle when no connected peer has that generation.

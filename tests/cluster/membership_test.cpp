@@ -106,6 +106,8 @@ TEST_F(two_nodes, a_node_that_rejoins_holds_nothing_of_its_old_generation) {
   EXPECT_EQ(nodes[0].generation, generation);
   EXPECT_EQ(nodes[0].status, "up");
   EXPECT_EQ(nodes[0].cluster_address, "127.0.0.1:1");
+  EXPECT_EQ(nodes[0].earlier_generations, std::vector<uint64_t>{old})
+    << "its reservations keep the old generation";
   // It takes its shards back at new epochs, under the new generation.
   auto again = a.acquire({0, 1});
   ASSERT_EQ(again.size(), 2u);
@@ -118,6 +120,7 @@ TEST_F(two_nodes, a_node_replaced_by_a_newer_process_does_not_rejoin) {
   newer.join(1);
   EXPECT_EQ(a.rejoin("up"), 0u);
   EXPECT_EQ(a.nodes()[0].generation, newer.generation());
+  EXPECT_TRUE(a.nodes()[0].earlier_generations.empty());
 }
 
 TEST_F(two_nodes, every_node_must_use_the_same_shard_count) {
