@@ -49,6 +49,7 @@ struct placing {
   std::string fingerprint;
   caf::response_promise promise;
   std::vector<line_result> held;
+  uint64_t supersedes = 0; // a forgotten checkout's hold with this key
 };
 
 struct checkout_state {
@@ -270,6 +271,61 @@ void placed(self_ptr self, std::shared_ptr<placing> op) {
                   });
 }
 
+/// A product says another checkout has this request's key (`taken`): gives
+/// back what this one held and lets the coordinator that keeps that one
+/// answer (its first answer, or busy while it is under way); 503 while its
+/// node is out of reach. A hold that sold nothing and that no coordinator
+/// keeps as live (its node restarted or rejoined, or this coordinator
+/// refused it and its release was lost) is a leftover: this checkout takes
+/// the key. Otherwise, if the keeper no longer knows the key, it is spent.
+void key_taken(self_ptr self, std::shared_ptr<placing> op,
+               const line_result& taken) {
+  auto& st = self->state;
+  auto other = taken.held_by;
+  bool unreachable = false;
+  auto keeper = st.deps.keeper(other, unreachable);
+  bool here = keeper
+              && caf::actor_cast<caf::actor_addr>(keeper) == self->address();
+  const auto* kept = here ? st.books.find(other) : nullptr;
+  bool live = kept != nullptr && kept->status == checkout_status::held;
+  bool leftover = taken.order_id == 0 && !taken.held_busy
+                  && op->supersedes == 0
+                  && ((!keeper && !unreachable) || (here && !live));
+  // A locked hold nobody keeps is sold or released soon: ask again then.
+  unreachable = unreachable || (taken.held_busy && !keeper);
+  if (leftover) {
+    op->supersedes = other;
+    place_next(self, op);
+    return;
+  }
+  if (here || op->req.forwarded)
+    keeper = nullptr; // it knows no answer to send
+  std::vector<domain::checkout_line> lines(
+    op->req.items.begin(),
+    op->req.items.begin() + static_cast<long>(op->held.size()));
+  release_all(self, op->id, lines, [self, op, other, keeper, unreachable] {
+    auto& st = self->state;
+    st.books.end(op->req.idempotency_key);
+    if (!keeper) {
+      // Its node is away (ask again later), or gone with what it knew.
+      op->promise.deliver(refusal(unreachable ? errc::unavailable
+                                              : errc::idempotency_key_reused,
+                                  other));
+      return;
+    }
+    auto req = op->req;
+    req.forwarded = true;
+    self->request(keeper, budget_of(req.due), checkout_atom::value, req)
+      .then(
+        [op](checkout_result& res) { op->promise.deliver(std::move(res)); },
+        [op](caf::error&) {
+          op->promise.deliver(refusal(op->req.due.passed()
+                                        ? errc::deadline_exceeded
+                                        : errc::unavailable));
+        });
+  });
+}
+
 /// Places the holds one after another in SKU order.
 void place_next(self_ptr self, std::shared_ptr<placing> op) {
   const auto& req = op->req;
@@ -292,12 +348,16 @@ void place_next(self_ptr self, std::shared_ptr<placing> op) {
      req.reserve_only ? domain::checkout_kind::reservation
                       : domain::checkout_kind::order,
      req.idempotency_key, 0},
-    req.due};
+    req.due, op->supersedes};
   self
     ->request(self->state.deps.shards->route(line.sku), budget_of(req.due),
               hold_atom::value, std::move(hold))
     .then(
       [self, op](line_result& r) {
+        if (r.error == errc::checkout_elsewhere) {
+          key_taken(self, op, r);
+          return;
+        }
         if (r.error != errc::ok) {
           refuse(self, op, std::move(r));
           return;

@@ -6,7 +6,10 @@
 // continuation runs in the coordinator: a lost or late answer before the
 // decision releases what is held and answers 504 or 503, never leaving a
 // key or a reservation busy. Each coordinator keeps the reservations whose
-// ids route to it (checkout_owner).
+// ids route to it (checkout_owner). A key that a product finds held by
+// another checkout (a retry that reached another coordinator, in a cluster
+// another node) is sent on to that checkout's coordinator, which answers
+// from what it remembers: one key, one checkout.
 #pragma once
 
 #include "actors/atoms.hpp"
@@ -16,6 +19,8 @@
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
+
+#include <functional>
 
 namespace doorbuster::actors {
 
@@ -45,11 +50,18 @@ struct checkout_options {
   int64_t order_hold_ms = 0; // order holds, if a crash strands them
 };
 
+/// The coordinator that keeps checkout `id` (this node's, or in a cluster
+/// another node's gateway); invalid when none does, and then `unreachable`
+/// says whether its node is a member out of reach now.
+using checkout_keeper =
+  std::function<checkout_actor(uint64_t id, bool& unreachable)>;
+
 struct checkout_deps {
   const shard_map* shards; // outlives the actor
   persistence::journal_actor journal;
   order_ids* ids;        // outlives the actor; its generation heads ids
   checkout_stats* stats; // outlives the actor
+  checkout_keeper keeper;
 };
 
 /// Which of `count` coordinators owns `checkout_id`.

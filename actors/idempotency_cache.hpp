@@ -29,6 +29,14 @@ public:
     order_.push_back(key);
   }
 
+  /// Replaces the entry of a key kept already, or inserts it.
+  void assign(const std::string& key, Entry entry) {
+    if (auto i = entries_.find(key); i != entries_.end())
+      i->second = std::move(entry);
+    else
+      insert(key, std::move(entry));
+  }
+
   size_t size() const { return entries_.size(); }
 
 private:

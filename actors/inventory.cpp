@@ -84,10 +84,18 @@ struct inventory::impl {
     std::vector<checkout_actor> result;
     for (size_t i = 0; i < opts.coordinators; ++i)
       result.push_back(spawn_checkout_actor(
-        sys, {&shards, journal, &ids, &checkout_counts},
+        sys,
+        {&shards, journal, &ids, &checkout_counts,
+         [this](uint64_t id, bool& unreachable) {
+           return keeper_of(id, unreachable);
+         }},
         {i, opts.coordinators, opts.max_ttl_s * 1000,
          opts.order_hold_s * 1000}));
     return result;
+  }
+
+  const checkout_actor& owner_of(uint64_t checkout_id) const {
+    return checkouts[checkout_owner(checkout_id, checkouts.size())];
   }
 
   bool ours(uint32_t generation) const {
@@ -95,13 +103,17 @@ struct inventory::impl {
     return generations.count(generation) > 0;
   }
 
-  const checkout_actor& owner_of(uint64_t checkout_id) const {
-    return checkouts[checkout_owner(checkout_id, checkouts.size())];
+  checkout_actor keeper_of(uint64_t checkout_id, bool& unreachable) const {
+    unreachable = false;
+    auto generation = static_cast<uint32_t>(checkout_id >> 32);
+    if (!ours(generation) && remote_checkouts)
+      return remote_checkouts(generation, unreachable);
+    return owner_of(checkout_id);
   }
 
   caf::actor_system& sys;
-  /// Every generation this process had (it rejoins a cluster with a new
-  /// one): the reservations of each are kept here.
+  /// Every generation this process had (a cluster node rejoins under a
+  /// new one): its reservations keep their ids.
   mutable std::mutex generations_mutex;
   std::set<uint32_t> generations;
   order_ids ids;
@@ -162,13 +174,8 @@ inventory::checkout_for(const std::string& idempotency_key) {
 
 checkout_actor inventory::reservation_owner(uint64_t checkout_id,
                                             bool* unreachable) const {
-  auto generation = static_cast<uint32_t>(checkout_id >> 32);
-  if (!impl_->ours(generation) && impl_->remote_checkouts) {
-    bool ignored = false;
-    return impl_->remote_checkouts(generation,
-                                   unreachable ? *unreachable : ignored);
-  }
-  return impl_->owner_of(checkout_id);
+  bool ignored = false;
+  return impl_->keeper_of(checkout_id, unreachable ? *unreachable : ignored);
 }
 
 const checkout_actor&

@@ -71,8 +71,8 @@ public:
   void set_remote_checkouts(checkout_resolver resolve);
 
   /// A cluster node that rejoined under a new generation: ids are minted
-  /// under it from now on; reservations of its earlier generations stay
-  /// here (peers no longer route those ids to this node).
+  /// under it from now on; the reservations of the earlier ones stay here
+  /// (peers route those generations here too).
   void rejoined(uint32_t generation);
 
   // -- start-up: these block the calling thread (never an actor's) ----------

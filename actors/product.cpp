@@ -55,8 +55,13 @@ domain::purchase_result product::purchase(const domain::purchase_request& req,
   res.sku = sku();
   res.quantity = req.quantity;
   if (!req.idempotency_key.empty()) {
+    if (hold_keys_.count(req.idempotency_key) != 0) {
+      res.error = errc::idempotency_key_reused; // a checkout's key
+      res.quantity = 0;
+      return res;
+    }
     if (auto seen = idempotency_.find(req.idempotency_key)) {
-      if (seen->quantity != req.quantity
+      if (seen->checkout_id != 0 || seen->quantity != req.quantity
           || seen->customer_id != req.customer_id) {
         res.error = errc::idempotency_key_reused;
         res.quantity = 0;
@@ -97,13 +102,44 @@ domain::purchase_result product::purchase(const domain::purchase_request& req,
 }
 
 domain::line_result product::place_hold(const domain::hold& wanted,
-                                        int64_t now_ms) {
+                                        int64_t now_ms, uint64_t supersedes) {
   domain::line_result res;
   res.sku = sku();
   res.quantity = wanted.quantity;
   if (holds_.count(wanted.checkout_id) != 0) {
     res.error = errc::reservation_busy; // never sent twice by a coordinator
     return res;
+  }
+  if (const auto& key = wanted.idempotency_key; !key.empty()) {
+    uint64_t other = wanted.checkout_id; // the key is free here
+    uint64_t sold_as = 0;
+    bool busy = false;
+    if (auto i = hold_keys_.find(key); i != hold_keys_.end()) {
+      // A decided hold (its order id set) is as good as sold; a locked one
+      // may be sold any moment.
+      auto decided = holds_.at(i->second).order_id;
+      busy = locked(i->second);
+      if (i->second != supersedes || decided != 0 || busy) {
+        other = i->second;
+        sold_as = decided;
+      }
+    } else if (auto seen = idempotency_.find(key)) {
+      if (seen->order_id != 0 || seen->checkout_id != supersedes) {
+        other = seen->checkout_id;
+        sold_as = seen->order_id;
+      }
+    }
+    if (other == 0) {
+      res.error = errc::idempotency_key_reused; // a purchase's key
+      return res;
+    }
+    if (other != wanted.checkout_id) {
+      res.error = errc::checkout_elsewhere;
+      res.held_by = other;
+      res.order_id = sold_as;
+      res.held_busy = busy;
+      return res;
+    }
   }
   res.error = admit(wanted.customer_id, wanted.quantity, now_ms,
                     res.allowance);
@@ -112,6 +148,8 @@ domain::line_result product::place_hold(const domain::hold& wanted,
     return res;
   auto& h = holds_.emplace(wanted.checkout_id, wanted).first->second;
   h.sku = sku();
+  if (!h.idempotency_key.empty())
+    hold_keys_[h.idempotency_key] = h.checkout_id;
   h.order_id = 0;
   if (h.kind == domain::checkout_kind::order)
     locked_.insert(h.checkout_id); // decided by its coordinator
@@ -148,6 +186,14 @@ std::optional<domain::release_record> product::release(uint64_t checkout_id) {
     return std::nullopt;
   state_.reserved -= i->second.quantity;
   add_units(i->second.customer_id, -i->second.quantity);
+  forget_hold_key(i->second);
+  // The key stays the checkout's (it sold nothing here): a retry elsewhere
+  // still finds its coordinator.
+  if (const auto& h = i->second;
+      !h.idempotency_key.empty() && !idempotency_.find(h.idempotency_key))
+    idempotency_.insert(h.idempotency_key,
+                        {h.idempotency_key, h.quantity, h.customer_id, 0,
+                         available(), checkout_id});
   holds_.erase(i);
   locked_.erase(checkout_id);
   ++state_.version;
@@ -190,11 +236,16 @@ std::optional<domain::order> product::sell_hold(uint64_t checkout_id,
   auto h = std::move(i->second);
   holds_.erase(i);
   locked_.erase(checkout_id);
+  forget_hold_key(h);
   // The customer's units were counted when the hold was placed.
   state_.fields.stock -= h.quantity;
   state_.reserved -= h.quantity;
   ++state_.version;
   ++orders_;
+  if (!h.idempotency_key.empty()) // a sale outranks a release of the key
+    idempotency_.assign(h.idempotency_key,
+                        {h.idempotency_key, h.quantity, h.customer_id,
+                         order_id, available(), checkout_id});
   out.sku = sku();
   out.quantity = h.quantity;
   out.order_id = order_id;
@@ -214,6 +265,12 @@ std::optional<domain::order> product::sell_hold(uint64_t checkout_id,
                        .kind = h.kind};
 }
 
+void product::forget_hold_key(const domain::hold& h) {
+  auto i = hold_keys_.find(h.idempotency_key);
+  if (i != hold_keys_.end() && i->second == h.checkout_id)
+    hold_keys_.erase(i);
+}
+
 void product::replace(domain::product_fields fields) {
   state_.fields = std::move(fields);
   ++state_.version;
@@ -223,8 +280,11 @@ void product::restore(const domain::stored_product& saved) {
   state_ = saved.state;
   for (const auto& p : saved.purchases)
     idempotency_.insert(p.key, p);
-  for (const auto& [id, h] : saved.holds)
+  for (const auto& [id, h] : saved.holds) {
     holds_.emplace(id, h.placed);
+    if (!h.placed.idempotency_key.empty())
+      hold_keys_[h.placed.idempotency_key] = id;
+  }
   for (const auto& [customer, units] : saved.customers)
     customer_units_[customer] = units;
 }

@@ -56,8 +56,14 @@ public:
 
   /// Sets units aside for a checkout iff admitted. A checkout holds each
   /// product at most once. Order holds are locked from the start: their
-  /// coordinator decides them.
-  domain::line_result place_hold(const domain::hold& wanted, int64_t now_ms);
+  /// coordinator decides them. A key that another checkout holds here, or
+  /// sold or released a line under, is checkout_elsewhere (held_by names
+  /// that one, and order_id its sale): in a cluster a retry may reach
+  /// another node's coordinator, which must not make a second checkout of
+  /// it; unless the key's checkout is `supersedes` and sold nothing here (a
+  /// checkout nobody keeps as live any more).
+  domain::line_result place_hold(const domain::hold& wanted, int64_t now_ms,
+                                 uint64_t supersedes = 0);
 
   const domain::hold* find_hold(uint64_t checkout_id) const;
   bool locked(uint64_t checkout_id) const {
@@ -103,6 +109,7 @@ public:
 
 private:
   void add_units(const std::string& customer, int64_t delta);
+  void forget_hold_key(const domain::hold& h);
 
   domain::product_state state_;
   uint64_t orders_ = 0;
@@ -110,6 +117,7 @@ private:
   std::unordered_set<uint64_t> locked_; // holds being confirmed or decided
   std::unordered_map<std::string, int64_t> customer_units_;
   idempotency_cache<domain::remembered_purchase> idempotency_;
+  std::unordered_map<std::string, uint64_t> hold_keys_; // live holds' keys
 };
 
 } // namespace doorbuster::actors

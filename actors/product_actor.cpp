@@ -311,7 +311,8 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         res.sku = req.wanted.sku;
         return res;
       }
-      auto res = st.item->place_hold(req.wanted, domain::now_ms());
+      auto res = st.item->place_hold(req.wanted, domain::now_ms(),
+                                       req.supersedes);
       if (res.error != errc::ok)
         return res;
       ++st.deps.stats->holds;

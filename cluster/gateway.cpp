@@ -60,6 +60,10 @@ gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
       return self->delegate(inv->local_reservation_owner(req.checkout_id), atm,
                             std::move(req));
     },
+    [=](actors::checkout_atom atm, domain::checkout_request& req) {
+      return self->delegate(inv->checkout_for(req.idempotency_key), atm,
+                            std::move(req));
+    },
     [=](actors::update_atom atm, std::vector<domain::product_doc_ptr>& docs) {
       for (auto& doc : docs)
         self->send(inv->catalog_updates(), atm, std::move(doc));

@@ -1,8 +1,9 @@
 // A node's gateway: the one actor it publishes on the cluster port. Peers
 // send it the requests for shards this node owns (the product API, with
 // the request's remaining budget inside it), the reservation requests for
-// coordinators of this node's generation, and their products' new
-// documents for this node's catalog. A request for a shard this node does
+// coordinators of this node's generation, the checkouts whose key a
+// checkout of this node holds (sent on to its coordinator), and their
+// products' new documents for this node's catalog. A request for a shard this node does
 // not own (any more) is answered "moved": the sender re-routes it.
 #pragma once
 
@@ -35,6 +36,8 @@ using gateway_actor = caf::typed_actor<
     domain::line_result>,
   caf::replies_to<actors::inspect_atom, std::string>::with<std::string>,
   caf::replies_to<actors::resv_atom, domain::reservation_request>::with<
+    domain::checkout_result>,
+  caf::replies_to<actors::checkout_atom, domain::checkout_request>::with<
     domain::checkout_result>,
   caf::reacts_to<actors::update_atom, std::vector<domain::product_doc_ptr>>>;
 

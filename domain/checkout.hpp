@@ -40,11 +40,14 @@ struct checkout_request {
   std::string idempotency_key;
   deadline due;
   bool reserve_only = true; // false: place an order at once
+  /// Sent on by a coordinator that found the key taken by a checkout of
+  /// another coordinator (the one asked now): not sent on again.
+  bool forwarded = false;
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.customer_id, x.items, x.ttl_ms, x.idempotency_key,
-                    x.due, x.reserve_only);
+                    x.due, x.reserve_only, x.forwarded);
   }
   bool operator==(const checkout_request&) const = default;
 };

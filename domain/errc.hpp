@@ -26,6 +26,9 @@ enum class errc : uint8_t {
   unavailable,            // a part of the node did not answer; not applied
   moved,                  // the product's shard is between owners; not applied
   outcome_unknown,        // its owner stopped answering; maybe applied
+  checkout_elsewhere,     // a hold: the key is another checkout's (held_by);
+                          // its coordinator answers instead (never on the
+                          // wire)
 };
 
 /// Stable machine-readable name, used as the error code on the wire.

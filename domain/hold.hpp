@@ -70,13 +70,16 @@ struct release_record {
 };
 
 /// Hold units of one product for a checkout, unless `due` has passed.
+/// `supersedes`: a live hold with the same key whose checkout nobody keeps
+/// any more (its node restarted or rejoined); this one takes the key.
 struct hold_request {
   hold wanted;
   deadline due;
+  uint64_t supersedes = 0;
 
   template <class Self>
   static auto members(Self& x) {
-    return std::tie(x.wanted, x.due);
+    return std::tie(x.wanted, x.due, x.supersedes);
   }
   bool operator==(const hold_request&) const = default;
 };
@@ -113,11 +116,16 @@ struct line_result {
   uint64_t order_id = 0;  // once sold
   int64_t unit_price = 0;
   std::string currency;
+  uint64_t held_by = 0; // checkout_elsewhere: the checkout with the key
+                        // (order_id set if it sold its line here)
+  bool held_busy = false; // ... and holds it locked: an order's, or a
+                          // confirm's under way; not to be superseded
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.error, x.sku, x.quantity, x.available, x.allowance,
-                    x.order_id, x.unit_price, x.currency);
+                    x.order_id, x.unit_price, x.currency, x.held_by,
+                    x.held_busy);
   }
   bool operator==(const line_result&) const = default;
 };

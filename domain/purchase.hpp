@@ -42,18 +42,21 @@ struct purchase_result {
   bool operator==(const purchase_result&) const = default;
 };
 
-/// An idempotent purchase's first answer.
+/// An idempotent purchase's first answer, or a checkout's line sold under
+/// the checkout's key (checkout_id set): a product keeps both so that no
+/// other request takes the key.
 struct remembered_purchase {
   std::string key;
   int64_t quantity = 0;
   std::string customer_id;
   uint64_t order_id = 0;
   int64_t remaining = 0;
+  uint64_t checkout_id = 0;
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.key, x.quantity, x.customer_id, x.order_id,
-                    x.remaining);
+                    x.remaining, x.checkout_id);
   }
   bool operator==(const remembered_purchase&) const = default;
 };

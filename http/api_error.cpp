@@ -30,6 +30,7 @@ api_error from_errc(errc e, const std::string& subject) {
     case errc::insufficient_stock:
       return err(bhttp::status::conflict, "not enough stock of " + sku + " for this request");
     case errc::idempotency_key_reused:
+    case errc::checkout_elsewhere:
       return err(bhttp::status::unprocessable_entity, "this Idempotency-Key was used for a different request");
     case errc::stock_out_of_range:
       return err(bhttp::status::unprocessable_entity, "the stock of " + sku + " would leave its allowed range");

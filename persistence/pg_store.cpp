@@ -148,15 +148,15 @@ void load_state(pqxx::transaction_base& tx, recovered_state& state,
   auto in_scope = sku_condition(tx, only);
   auto orders = tx.exec(
     "SELECT sku, idempotency_key, quantity, customer_id, order_id, "
-    "stock_after FROM (SELECT *, row_number() OVER (PARTITION BY sku ORDER "
-    "BY order_id DESC) AS n FROM orders WHERE idempotency_key IS NOT NULL "
-    "AND checkout_id IS NULL AND " + in_scope + ") AS recent WHERE n <= "
+    "stock_after, coalesce(checkout_id, 0) FROM (SELECT *, row_number() "
+    "OVER (PARTITION BY sku ORDER BY order_id DESC) AS n FROM orders WHERE "
+    "idempotency_key IS NOT NULL AND " + in_scope + ") AS recent WHERE n <= "
     + std::to_string(keys_per_product) + " ORDER BY sku, order_id");
   for (const auto& row : orders)
     state.remember(row[0].as<std::string>(),
                    {row[1].as<std::string>(), row[2].as<int64_t>(),
                     row[3].as<std::string>(), row[4].as<uint64_t>(),
-                    row[5].as<int64_t>()});
+                    row[5].as<int64_t>(), row[6].as<uint64_t>()});
   for (const auto& row : tx.exec("SELECT checkout_id, sku, customer_id, "
                                  "quantity, "
                                  + unix_ms_of("expires_at")

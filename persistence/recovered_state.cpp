@@ -44,6 +44,10 @@ void recovered_state::apply(const journal_record& rec) {
           // Its units were counted for the customer with the hold.
           product.holds.erase(r.checkout_id);
           add_checkout_line(r);
+          if (!r.idempotency_key.empty()) // no other checkout takes the key
+            remember(r.sku, {r.idempotency_key, r.quantity, r.customer_id,
+                             r.order_id, r.after.stock - r.after.reserved,
+                             r.checkout_id});
           return;
         }
         product.customers[r.customer_id] += r.quantity;

@@ -73,6 +73,61 @@ TEST(product_rules, release_returns_units_and_sell_moves_them_to_sold) {
   EXPECT_FALSE(p.sell_hold(2, 78, now, sold)) << "a hold is sold once";
 }
 
+TEST(product_rules, a_key_belongs_to_one_checkout_held_or_sold) {
+  auto p = make_product(10);
+  auto keyed = [](uint64_t id) {
+    auto h = hold_for(id, "a", 1);
+    h.idempotency_key = "k";
+    return h;
+  };
+  ASSERT_EQ(p.place_hold(keyed(1), now).error, errc::ok);
+  // A retry that reached another coordinator makes another checkout id.
+  auto other = p.place_hold(keyed(2), now);
+  EXPECT_EQ(other.error, errc::checkout_elsewhere);
+  EXPECT_EQ(other.held_by, 1u);
+  EXPECT_EQ(other.order_id, 0u) << "it sold nothing";
+  EXPECT_EQ(p.reserved(), 1) << "the refused hold took nothing";
+  // A hold nobody keeps any more gives the key to one that supersedes it.
+  ASSERT_EQ(p.place_hold(keyed(2), now, 1).error, errc::ok);
+  EXPECT_EQ(p.place_hold(keyed(8), now).held_by, 2u);
+  p.release(2);
+  line_result sold;
+  ASSERT_TRUE(p.sell_hold(1, 77, now, sold));
+  auto sold_key = p.place_hold(keyed(3), now);
+  EXPECT_EQ(sold_key.held_by, 1u) << "forgot a sold key";
+  EXPECT_EQ(sold_key.order_id, 77u);
+  EXPECT_EQ(p.place_hold(keyed(3), now, 1).error, errc::checkout_elsewhere)
+    << "a sale is never superseded";
+  // A purchase cannot take a checkout's key, nor a checkout a purchase's.
+  order_ids ids{1};
+  bool changed = false;
+  purchase_request with_key{"HOT", 1, "a", "k"};
+  EXPECT_EQ(purchase(p, with_key, now, ids, changed).error,
+            errc::idempotency_key_reused);
+  purchase(p, {"HOT", 1, "a", "bought"}, now, ids, changed);
+  auto h = hold_for(4, "a", 1);
+  h.idempotency_key = "bought";
+  EXPECT_EQ(p.place_hold(h, now).error, errc::idempotency_key_reused);
+  // A released hold keeps its key for its checkout, until one that
+  // supersedes it (its coordinator says it is not live) takes it.
+  auto fresh = hold_for(5, "a", 1);
+  fresh.idempotency_key = "again";
+  ASSERT_EQ(p.place_hold(fresh, now).error, errc::ok);
+  p.release(5);
+  fresh.checkout_id = 6;
+  EXPECT_EQ(p.place_hold(fresh, now).held_by, 5u);
+  EXPECT_EQ(p.place_hold(fresh, now, 5).error, errc::ok);
+  // An order's hold is locked from the start: it may be sold any moment.
+  auto order = hold_for(9, "a", 1);
+  order.kind = checkout_kind::order;
+  order.idempotency_key = "order";
+  ASSERT_EQ(p.place_hold(order, now).error, errc::ok);
+  order.checkout_id = 10;
+  auto busy = p.place_hold(order, now, 9);
+  EXPECT_EQ(busy.error, errc::checkout_elsewhere);
+  EXPECT_TRUE(busy.held_busy);
+}
+
 TEST(product_rules, max_per_customer_counts_orders_and_holds) {
   auto p = make_product(100);
   product_patch limit;

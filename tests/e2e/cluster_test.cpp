@@ -241,6 +241,44 @@ TEST_F(three_nodes, a_reservation_made_on_one_node_is_confirmed_through_another)
   EXPECT_EQ(db.scalar("SELECT count(*) FROM holds"), 0);
 }
 
+TEST_F(three_nodes, a_checkout_key_retried_through_every_node_makes_one_checkout) {
+  auto skus = spread("KEYED", 2);
+  http_client first{nodes.node(0).port()};
+  for (const auto& sku : skus)
+    first.admin(verb::put, "/v1/admin/products/" + sku, product(10));
+  json items = json::array();
+  for (const auto& sku : skus)
+    items.push_back({{"sku", sku}, {"quantity", 1}});
+  auto body = json{{"customer_id", "cy"}, {"items", items}}.dump();
+  // A client that lost its answer retries on another node: the first
+  // checkout answers every time; no second one is made.
+  for (const auto& path : {"/v1/orders", "/v1/reservations"}) {
+    std::string key = std::string{"k"} + path;
+    json answer;
+    for (size_t i = 0; i < 3; ++i) {
+      http_client through{nodes.node(i).port()};
+      auto res = through.request(verb::post, path, body,
+                                 {{"Idempotency-Key", key}});
+      ASSERT_EQ(res.status, 201u) << path << " through node " << i << ": "
+                                  << res.body;
+      if (i == 0)
+        answer = res.json();
+      else
+        EXPECT_EQ(res.json(), answer) << path << " through node " << i;
+    }
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 2);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM holds"), 2);
+  EXPECT_EQ(db.scalar("SELECT sum(stock) FROM products"), 20 - 2);
+  // The key of an order is not a purchase's to take.
+  http_client third{nodes.node(2).port()};
+  auto purchase = third.request(
+    verb::post, "/v1/products/" + skus[0] + "/purchase",
+    json{{"customer_id", "cy"}, {"quantity", 1}}.dump(),
+    {{"Idempotency-Key", "k/v1/orders"}});
+  EXPECT_EQ(purchase.status, 422u) << purchase.body;
+}
+
 TEST(cluster_demo, the_first_node_of_an_empty_cluster_brings_the_demo_catalog) {
   pg_database db{shared_cluster_uri()};
   cluster_nodes nodes{db.uri(), 1, 8, {"--demo.products=40"}};
