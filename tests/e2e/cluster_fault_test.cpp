@@ -56,11 +56,12 @@ struct cluster_fault : ::testing::Test {
   }
 
   /// Starts `threads` buyers (every 4th write a reservation) through the
-  /// nodes `through`.
+  /// nodes `through`, with keys and customers of their own.
   void buy(std::vector<size_t> through = {0, 1, 2}, size_t threads = 12) {
+    buyer_options opts{threads, 4, 150};
+    opts.prefix = "g" + std::to_string(buying.size()) + "t";
     buying.push_back(std::make_unique<buyers>(book, ports(std::move(through)),
-                                              skus_of(initial),
-                                              buyer_options{threads, 4, 150}));
+                                              skus_of(initial), opts));
   }
 
   /// Stops the buyers, prints what they were told, runs the checker.
@@ -77,7 +78,7 @@ struct cluster_fault : ::testing::Test {
       if (e.status != 201
           && !(lost_carts && e.kind == ledger_entry::confirm
                && e.code == "unknown_reservation")) {
-        EXPECT_TRUE(e.status == 503 || e.status == 504 || e.status == 0)
+        EXPECT_TRUE(e.status == 503 || e.uncertain())
           << e.key << ": a wrong answer: " << e.status << " " << e.code;
       }
     for (const auto& problem :

@@ -107,17 +107,14 @@ void buyers::buy(size_t thread) {
       if (e.status == 201)
         e.order_id = id_of(j["order_id"]);
     } else {
-      // A reservation is retried on the node that keeps it (its key lives
-      // there); its confirmation on any node.
+      // A reservation, then its confirmation; each retried on the next
+      // node, as a client behind a load balancer would.
       e.kind = ledger_entry::reserve;
       e.key = name + "r" + std::to_string(n);
       e.customer = opts_.prefix + "r" + std::to_string(thread) + "-"
                    + std::to_string(n);
-      auto j = ask(e, clients, first, false, opts_,
-                   "/v1/reservations",
-                   R"({"customer_id":")" + e.customer
-                     + R"(","ttl_seconds":120,"items":[{"sku":")" + sku
-                     + R"(","quantity":1}]})",
+      auto j = ask(e, clients, first, true, opts_,
+                   "/v1/reservations", reservation_body(e.customer, sku),
                    stop_);
       e.answered_ms = book_.now_ms();
       auto id = e.status == 201 ? id_of(j["reservation_id"]) : 0;

@@ -19,6 +19,15 @@ inline uint64_t id_of(const nlohmann::json& j) {
   return j.is_string() ? std::stoull(j.get<std::string>()) : j.get<uint64_t>();
 }
 
+/// The body a buyer reserves one unit of `sku` with (the checker sends it
+/// again).
+inline std::string reservation_body(const std::string& customer,
+                                    const std::string& sku) {
+  return R"({"customer_id":")" + customer
+         + R"(","ttl_seconds":120,"items":[{"sku":")" + sku
+         + R"(","quantity":1}]})";
+}
+
 struct ledger_entry {
   enum kind_t { purchase, reserve, confirm } kind = purchase;
   std::string key; // Idempotency-Key

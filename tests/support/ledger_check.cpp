@@ -199,10 +199,10 @@ void check_resend(const std::vector<ledger_entry>& entries,
   }
   std::vector<const ledger_entry*> todo;
   for (const auto& e : entries) {
-    if (e.kind == ledger_entry::reserve || (e.status != 201 && !e.uncertain()))
-      continue;
+    if (e.status != 201 && (e.kind == ledger_entry::reserve || !e.uncertain()))
+      continue; // a reservation's id is known only from its 201
     // A reservation lives with the node that made it (its id's generation).
-    if (e.kind == ledger_entry::confirm
+    if (e.kind != ledger_entry::purchase
         && live_generations.count(e.reservation_id >> 32) == 0)
       continue;
     todo.push_back(&e);
@@ -219,17 +219,22 @@ void check_resend(const std::vector<ledger_entry>& entries,
         const auto& e = *todo[i];
         auto& client = *clients[i % clients.size()];
         auto purchase = e.kind == ledger_entry::purchase;
+        auto reserve = e.kind == ledger_entry::reserve;
         auto target = purchase ? "/v1/products/" + e.sku + "/purchase"
-                               : "/v1/reservations/"
-                                   + std::to_string(e.reservation_id)
-                                   + "/confirm";
+                      : reserve
+                        ? std::string{"/v1/reservations"}
+                        : "/v1/reservations/" + std::to_string(e.reservation_id)
+                            + "/confirm";
         auto body = purchase ? R"({"quantity":1,"customer_id":")" + e.customer
                                  + R"("})"
-                             : std::string{};
+                    : reserve ? reservation_body(e.customer, e.sku)
+                              : std::string{};
         uint64_t expected = 0;
         if (purchase) {
           auto c = committed.find(e.key);
           expected = c == committed.end() ? 0 : c->second;
+        } else if (reserve) {
+          expected = e.reservation_id;
         } else {
           auto c = confirmed.find(e.reservation_id);
           expected = c == confirmed.end() ? 0 : c->second;
@@ -250,12 +255,14 @@ void check_resend(const std::vector<ledger_entry>& entries,
           }
           uint64_t got = 0;
           if (r.status == 201)
-            got = purchase ? id_of(r.json()["order_id"])
-                           : id_of(r.json()["orders"][0]["order_id"]);
+            got = purchase  ? id_of(r.json()["order_id"])
+                  : reserve ? id_of(r.json()["reservation_id"])
+                            : id_of(r.json()["orders"][0]["order_id"]);
           if (expected != 0 && got != expected)
-            problem = "re-sent " + e.key + " (committed as order "
+            problem = "re-sent " + e.key + " (first "
+                      + (reserve ? "reservation " : "order ")
                       + std::to_string(expected) + ") got "
-                      + std::to_string(r.status) + " order "
+                      + std::to_string(r.status) + " id "
                       + std::to_string(got) + ": " + r.body;
         } catch (const std::exception& ex) {
           if (expected != 0)

@@ -10,7 +10,8 @@
 //      (shard_history);
 //   4. re-sending every acknowledged or uncertain write with its
 //      Idempotency-Key (round robin over the nodes) returns the original
-//      order when one was committed, and never makes a second one.
+//      order when one was committed, and never makes a second one; every
+//      acknowledged reservation of a node still up, its first id.
 // write_gap_ms() gives the 5th figure: how long writes were unavailable.
 #pragma once
 
