@@ -6,6 +6,7 @@
 #include "actors/product_doc.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/placement.hpp"
+#include "cluster/shard_loader.hpp"
 #include "domain/shard.hpp"
 #include "persistence/pg_store.hpp"
 
@@ -43,14 +44,22 @@ struct peer {
 struct coordinator_state {
   coordinator_deps deps;
   actors::inventory** inv = nullptr;
-  std::unique_ptr<persistence::pg_store> loader;
+  std::unique_ptr<persistence::pg_store> catalog_store; // load_catalog
   std::map<uint32_t, uint64_t> serving; // shard -> epoch
+  std::map<uint32_t, uint64_t> loading; // taken, being loaded: shard -> epoch
+  std::map<uint64_t, std::vector<held_lease>> loads; // by ticket
+  uint64_t next_ticket = 0;
+  caf::actor shard_loader;
   std::set<uint32_t> releasing;
   std::vector<std::string> routed; // per shard: whose gateway ("" none)
   std::map<std::string, peer> peers;
   caf::actor dialer;
   steady_clock::time_point renewed_at = steady_clock::now();
   steady_clock::time_point refreshed_at;
+  /// When the first lease of a peer this node lost its connection to
+  /// expires: refreshed then, so failover waits for the TTL, not for the
+  /// next regular refresh as well.
+  steady_clock::time_point expiry_check = steady_clock::time_point::max();
   bool started = false;
   bool renewed_once = false;
   bool draining = false;
@@ -73,6 +82,11 @@ void set_owned(coordinator_state& st, uint32_t shard, uint64_t epoch) {
 /// The lease is gone (expired and maybe taken): stop serving at once.
 void lose(self_ptr self, uint32_t shard) {
   auto& st = self->state;
+  if (st.loading.erase(shard) > 0) {
+    spdlog::warn("cluster: lost the lease of shard {} while loading it",
+                 shard);
+    return; // its load is ignored when it comes
+  }
   st.serving.erase(shard);
   st.releasing.erase(shard);
   set_owned(st, shard, 0);
@@ -82,52 +96,78 @@ void lose(self_ptr self, uint32_t shard) {
   spdlog::warn("cluster: lost the lease of shard {}", shard);
 }
 
+/// Loses every shard served or being loaded.
+void lose_all(self_ptr self) {
+  auto& st = self->state;
+  for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+    lose(self, shard);
+  for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.loading})
+    lose(self, shard);
+}
+
 void answer_drained(coordinator_state& st) {
-  if (!st.draining || !st.serving.empty())
+  if (!st.draining || !st.serving.empty() || !st.loading.empty())
     return;
   for (auto& p : st.drained)
     p.deliver(true);
   st.drained.clear();
 }
 
-/// Loads the taken shards from PostgreSQL and makes them serve.
-void serve(self_ptr self, const std::vector<held_lease>& taken) {
+/// Has the taken shards loaded from PostgreSQL (shard_loader.hpp); they
+/// serve once loaded (loaded below) if their leases are still held.
+void take_shards(self_ptr self, const std::vector<held_lease>& taken) {
   auto& st = self->state;
   if (taken.empty())
     return;
   failpoint("takeover-acquired");
+  std::vector<uint32_t> shards;
+  for (const auto& t : taken) {
+    st.loading[t.shard] = t.epoch;
+    shards.push_back(t.shard);
+  }
+  auto ticket = ++st.next_ticket;
+  st.loads[ticket] = taken;
+  self->send(st.shard_loader, load_atom::value, ticket, std::move(shards));
+}
+
+/// A load came back: its shards serve, each at the epoch it was taken at,
+/// unless the lease was lost meanwhile.
+void loaded(self_ptr self, uint64_t ticket, bool ok,
+            std::vector<domain::stored_product>& products) {
+  auto& st = self->state;
+  auto load = st.loads.find(ticket);
+  if (load == st.loads.end())
+    return;
+  auto taken = std::move(load->second);
+  st.loads.erase(load);
+  if (ok)
+    failpoint("takeover-loaded");
   auto shards = st.deps.state->shards;
-  std::map<uint32_t, uint64_t> epochs;
-  for (const auto& t : taken)
-    epochs[t.shard] = t.epoch;
-  auto started = steady_clock::now();
-  if (!st.loader)
-    st.loader = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
-                                                        st.deps.node_id);
-  auto products = st.loader->load_shards(
-    [&](const std::string& sku) {
-      return epochs.count(static_cast<uint32_t>(domain::shard_of(sku, shards)))
-             > 0;
-    },
-    st.deps.keys_per_product);
   std::map<uint32_t, std::vector<domain::stored_product>> by_shard;
   for (auto& p : products)
     by_shard[static_cast<uint32_t>(domain::shard_of(p.state.sku, shards))]
       .push_back(std::move(p));
-  failpoint("takeover-loaded");
-  for (const auto& [shard, epoch] : epochs) {
-    st.serving[shard] = epoch;
-    st.routed[shard] = st.deps.node_id;
-    set_owned(st, shard, epoch);
-    caf::anon_send(controls(st)[shard], actors::own_atom::value, epoch,
-                   std::move(by_shard[shard]));
+  size_t served = 0;
+  for (const auto& t : taken) {
+    auto i = st.loading.find(t.shard);
+    if (i == st.loading.end() || i->second != t.epoch)
+      continue; // lost meanwhile
+    st.loading.erase(i);
+    if (!ok)
+      continue; // held, not served: the next refresh takes it again
+    st.serving[t.shard] = t.epoch;
+    st.routed[t.shard] = st.deps.node_id;
+    set_owned(st, t.shard, t.epoch);
+    caf::anon_send(controls(st)[t.shard], actors::own_atom::value, t.epoch,
+                   std::move(by_shard[t.shard]));
+    ++served;
   }
-  st.deps.state->acquired += taken.size();
-  spdlog::info("cluster: took {} shards ({} products) in {} ms", taken.size(),
-               products.size(),
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                 steady_clock::now() - started)
-                 .count());
+  st.deps.state->acquired += served;
+  if (served > 0)
+    spdlog::info("cluster: took {} shards ({} products)", served,
+                 products.size());
+  st.refresh_wanted = true;
+  answer_drained(st);
 }
 
 /// Hands `shards` over: each stops admitting and drains, then all leases
@@ -277,10 +317,10 @@ std::string members_json(const std::vector<node_row>& nodes,
 
 /// Loads every product's document into this node's catalog.
 void load_catalog(coordinator_state& st) {
-  if (!st.loader)
-    st.loader = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
+  if (!st.catalog_store)
+    st.catalog_store = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
                                                         st.deps.node_id);
-  auto products = st.loader->load_catalog();
+  auto products = st.catalog_store->load_catalog();
   const auto& updates = (*st.inv)->catalog_updates();
   for (const auto& p : products)
     caf::anon_send(updates, actors::update_atom::value,
@@ -294,6 +334,11 @@ void refresh(self_ptr self) {
   auto& cs = *st.deps.state;
   st.refresh_wanted = false;
   st.refreshed_at = steady_clock::now();
+  // Set again below once the leases are read. Left in the past by a
+  // refresh that failed, it would make every tick (10 ms) refresh and
+  // reconnect to PostgreSQL: a storm that starves the other nodes' lease
+  // renewals (bench/chaos saw shards flap for a minute).
+  st.expiry_check = steady_clock::time_point::max();
   auto& m = *st.deps.members;
   try {
     bool replaced = false;
@@ -306,8 +351,7 @@ void refresh(self_ptr self) {
         && away > std::chrono::milliseconds{st.deps.lease_ttl_ms}) {
       // Peers counted this node gone and may own its shards: whatever it
       // served is dropped, and it comes back as a new member.
-      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
-        lose(self, shard);
+      lose_all(self);
       auto generation = m.rejoin(st.draining ? "draining" : "up");
       replaced = generation == 0;
       if (!replaced) {
@@ -328,16 +372,16 @@ void refresh(self_ptr self) {
       spdlog::critical("cluster: another process registered as {}; this "
                        "one serves nothing any more",
                        st.deps.node_id);
-      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
-        lose(self, shard);
+      lose_all(self);
       return;
     }
     std::set<std::pair<uint32_t, uint64_t>> renewed;
     for (const auto& h : held)
       renewed.emplace(h.shard, h.epoch);
-    for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
-      if (renewed.count({shard, epoch}) == 0)
-        lose(self, shard);
+    for (const auto* held_by : {&st.serving, &st.loading})
+      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{*held_by})
+        if (renewed.count({shard, epoch}) == 0)
+          lose(self, shard);
     auto nodes = m.nodes();
     auto leases = m.leases();
     update_peers(self, nodes);
@@ -361,23 +405,38 @@ void refresh(self_ptr self) {
       // while PostgreSQL was away, or an earlier process of this node id
       // held it. Taken again (a new epoch) or let go.
       auto held_here = l.live && l.owner == st.deps.node_id && !served
-                       && st.releasing.count(l.shard) == 0;
+                       && st.releasing.count(l.shard) == 0
+                       && st.loading.count(l.shard) == 0;
       if (served && (st.draining || (!mine && !up.empty()))
           && st.releasing.count(l.shard) == 0)
         give.push_back(l.shard);
-      if (!served && mine && !st.draining && (!l.live || held_here))
+      if (!served && mine && !st.draining && (!l.live || held_here)
+          && st.loading.count(l.shard) == 0)
         take.push_back(l.shard);
       else if (held_here)
         for (const auto& h : held)
           if (h.shard == l.shard)
             idle.push_back(h);
     }
-    serve(self, m.acquire(take));
+    take_shards(self, m.acquire(take));
     m.release(idle);
     hand_over(self, give);
+    for (const auto& l : leases) {
+      if (!l.live || l.owner == st.deps.node_id)
+        continue;
+      auto p = st.peers.find(l.owner);
+      if (p != st.peers.end() && p->second.gateway)
+        continue; // connected: it renews
+      // 50 ms after the expiry: the owner's heartbeat (renewed with its
+      // leases) has lapsed too, so placement no longer counts it.
+      st.expiry_check = std::min(st.expiry_check,
+                                 steady_clock::now()
+                                   + std::chrono::milliseconds{
+                                     l.expires_in_ms + 50});
+    }
     // Every other shard: to its owner's gateway, or waiting.
     for (const auto& l : leases) {
-      if (st.serving.count(l.shard) > 0)
+      if (st.serving.count(l.shard) > 0 || st.loading.count(l.shard) > 0)
         continue;
       auto owner = l.live ? l.owner : std::string{};
       caf::actor gateway;
@@ -398,7 +457,7 @@ void refresh(self_ptr self) {
     }
   } catch (const std::exception& ex) {
     cs.renew_failures += 1;
-    st.loader.reset();
+    st.catalog_store.reset();
     m.disconnect(); // the next refresh reconnects
     if (cs.postgres_up.exchange(false))
       spdlog::error("cluster: PostgreSQL: {} (shards stop taking writes "
@@ -409,8 +468,7 @@ void refresh(self_ptr self) {
     auto deadline = st.renewed_at
                     + std::chrono::milliseconds{st.deps.lease_ttl_ms * 3 / 4};
     if (steady_clock::now() > deadline)
-      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
-        lose(self, shard);
+      lose_all(self);
   }
   answer_drained(st);
 }
@@ -423,6 +481,10 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
   st.routed.assign(st.deps.state->shards, "?");
   st.dialer = spawn_dialer(self->home_system());
   self->link_to(st.dialer);
+  st.shard_loader = spawn_shard_loader(
+    self->home_system(), st.deps.pg_uri, st.deps.node_id,
+    st.deps.state->shards, st.deps.keys_per_product);
+  self->link_to(st.shard_loader);
   self->set_down_handler([self](caf::down_msg& down) {
     auto& st = self->state;
     for (auto& [id, p] : st.peers)
@@ -444,7 +506,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
     [=](tick_atom) {
       auto& st = self->state;
       bool due = steady_clock::now() - st.refreshed_at
-                 >= std::chrono::milliseconds{st.deps.lease_ttl_ms / 3};
+                   >= std::chrono::milliseconds{st.deps.lease_ttl_ms / 3}
+                 || steady_clock::now() >= st.expiry_check;
       bool notified = false;
       try {
         notified = st.deps.members->notified();
@@ -478,6 +541,10 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       st.refresh_wanted = true;
       spdlog::info("cluster: connected to {} at {}", node_id, p.address);
     },
+    [=](loaded_atom, uint64_t ticket, bool ok,
+        std::vector<domain::stored_product>& products) {
+      loaded(self, ticket, ok, products);
+    },
     [=](actors::moved_atom, uint64_t shard) {
       auto& st = self->state;
       st.deps.state->moved += 1;
@@ -499,7 +566,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
         if (st.started)
           refresh(self);
       }
-      if (st.serving.empty())
+      if (st.serving.empty() && st.loading.empty())
         return true;
       st.drained.push_back(self->make_response_promise());
       return st.drained.back();
@@ -519,6 +586,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
     },
     [=](stop_atom) {
       self->send_exit(self->state.dialer, caf::exit_reason::user_shutdown);
+      self->send_exit(self->state.shard_loader,
+                      caf::exit_reason::user_shutdown);
       try {
         self->state.deps.members->set_status("left");
       } catch (const std::exception&) {

@@ -1,6 +1,8 @@
 // The cluster coordinator: one per node, on a thread of its own (it blocks
-// on PostgreSQL). Every lease TTL / 3, and at once when PostgreSQL notifies
-// a change or a shard reports a stale route, it
+// on PostgreSQL). Every lease TTL / 3, at once when PostgreSQL notifies a
+// change or a shard reports a stale route, and 50 ms after a lease of a
+// peer it is not connected to expires (so failover waits for the TTL, not
+// for the next regular refresh too), it
 //   - renews this node's leases (one statement) and drops the shards whose
 //     lease it lost;
 //   - reads the membership and the leases, dials new peers' gateways;

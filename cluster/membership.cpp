@@ -272,10 +272,12 @@ std::vector<lease_row> membership::leases() {
   std::vector<lease_row> result;
   for (const auto& row :
        tx.exec("SELECT shard, coalesce(owner, ''), owner IS NOT NULL AND "
-               "expires_at > clock_timestamp() FROM shard_lease ORDER BY "
-               "shard"))
+               "expires_at > clock_timestamp(), CASE WHEN owner IS NOT NULL "
+               "AND expires_at > clock_timestamp() THEN (extract(epoch FROM "
+               "expires_at - clock_timestamp()) * 1000)::bigint ELSE 0 END "
+               "FROM shard_lease ORDER BY shard"))
     result.push_back({row[0].as<uint32_t>(), row[1].as<std::string>(),
-                      row[2].as<bool>()});
+                      row[2].as<bool>(), row[3].as<int64_t>()});
   return result;
 }
 

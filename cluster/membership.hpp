@@ -27,6 +27,7 @@ struct lease_row {
   uint32_t shard = 0;
   std::string owner; // "" : free
   bool live = false; // held and not expired
+  int64_t expires_in_ms = 0; // while live: until it expires (PostgreSQL's clock)
 };
 
 /// A lease this node holds: the shard and the epoch it was taken at.

@@ -49,5 +49,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(doorbuster, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(doorbuster, (std::vector<doorbuster::domain::stored_product>))
   CAF_ADD_TYPE_ID(doorbuster, (std::vector<doorbuster::domain::write_result>))
   CAF_ADD_TYPE_ID(doorbuster, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(doorbuster, (std::vector<uint32_t>))
 
 CAF_END_TYPE_ID_BLOCK(doorbuster)
