@@ -48,7 +48,7 @@ hold a_hold() {
 }
 
 line_result line() {
-  return {errc::limit_exceeded, "SKU-1", 3, 7, 1, 44, 1999, "EUR"};
+  return {errc::limit_exceeded, "SKU-1", 3, 7, 1, 44, 1999, "EUR", 78, true};
 }
 
 product_doc_ptr doc() {
@@ -88,7 +88,7 @@ TEST(serialization, purchases_and_holds_round_trip) {
   EXPECT_EQ(round_trip(buy), buy);
   purchase_result bought{errc::insufficient_stock, 42, "SKU-1", 2, 1, 5};
   EXPECT_EQ(round_trip(bought), bought);
-  hold_request held{a_hold(), {}};
+  hold_request held{a_hold(), {}, 76};
   EXPECT_EQ(round_trip(held), held);
   hold_command step{77, "SKU-1", hold_step::extend, 1797000000000};
   EXPECT_EQ(round_trip(step), step);
@@ -97,7 +97,7 @@ TEST(serialization, purchases_and_holds_round_trip) {
 
 TEST(serialization, checkouts_round_trip) {
   checkout_request req{"ann", {{"SKU-1", 1}, {"SKU-2", 3}}, 60000, "key-c",
-                       {}, false};
+                       {}, false, true};
   EXPECT_EQ(round_trip(req), req);
   checkout_result res{errc::reservation_busy, 77, "ann",
                       checkout_status::cancelled, 1797000000000,
@@ -139,6 +139,8 @@ TEST(serialization, listings_and_reports_round_trip) {
   EXPECT_EQ(round_trip(heat), heat);
   std::vector<std::string> words{"set-stock", "SKU-1", "7"};
   EXPECT_EQ(round_trip(words), words);
+  std::vector<uint32_t> shards{0, 7, 31}; // a shard loader's work
+  EXPECT_EQ(round_trip(shards), shards);
 }
 
 TEST(serialization, a_deadline_travels_as_its_remaining_budget) {
@@ -166,7 +168,7 @@ TEST(serialization, every_registered_type_is_tested_here) {
   // above fails this count: extend the tests with the type.
   constexpr auto registered = caf::id_block::doorbuster::end
                               - caf::id_block::doorbuster::begin;
-  EXPECT_EQ(registered, 28);
+  EXPECT_EQ(registered, 29);
 }
 
 } // namespace

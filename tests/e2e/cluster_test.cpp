@@ -59,6 +59,18 @@ struct three_nodes : ::testing::Test {
     return skus;
   }
 
+  /// Puts `n` products (spread, `stock` each) through node 0; returns
+  /// checkout items of one unit of each.
+  json one_of_each(const std::string& prefix, size_t n, int64_t stock) {
+    http_client first{nodes.node(0).port()};
+    json items = json::array();
+    for (const auto& sku : spread(prefix, n)) {
+      first.admin(verb::put, "/v1/admin/products/" + sku, product(stock));
+      items.push_back({{"sku", sku}, {"quantity", 1}});
+    }
+    return items;
+  }
+
   pg_database db{shared_cluster_uri()};
   cluster_nodes nodes{db.uri(), 3, shards};
 };
@@ -209,13 +221,8 @@ TEST_F(three_nodes, a_multi_item_order_across_nodes_is_all_or_nothing) {
 }
 
 TEST_F(three_nodes, a_reservation_made_on_one_node_is_confirmed_through_another) {
-  auto skus = spread("RESV", 2);
+  auto items = one_of_each("RESV", 2, 4);
   http_client first{nodes.node(0).port()};
-  for (const auto& sku : skus)
-    first.admin(verb::put, "/v1/admin/products/" + sku, product(4));
-  json items = json::array();
-  for (const auto& sku : skus)
-    items.push_back({{"sku", sku}, {"quantity", 1}});
   auto made = first.request(verb::post, "/v1/reservations",
                             json{{"customer_id", "bo"}, {"items", items}}.dump());
   ASSERT_EQ(made.status, 201u) << made.body;
@@ -242,13 +249,7 @@ TEST_F(three_nodes, a_reservation_made_on_one_node_is_confirmed_through_another)
 }
 
 TEST_F(three_nodes, a_checkout_key_retried_through_every_node_makes_one_checkout) {
-  auto skus = spread("KEYED", 2);
-  http_client first{nodes.node(0).port()};
-  for (const auto& sku : skus)
-    first.admin(verb::put, "/v1/admin/products/" + sku, product(10));
-  json items = json::array();
-  for (const auto& sku : skus)
-    items.push_back({{"sku", sku}, {"quantity", 1}});
+  auto items = one_of_each("KEYED", 2, 10);
   auto body = json{{"customer_id", "cy"}, {"items", items}}.dump();
   // A client that lost its answer retries on another node: the first
   // checkout answers every time; no second one is made.
@@ -273,7 +274,8 @@ TEST_F(three_nodes, a_checkout_key_retried_through_every_node_makes_one_checkout
   // The key of an order is not a purchase's to take.
   http_client third{nodes.node(2).port()};
   auto purchase = third.request(
-    verb::post, "/v1/products/" + skus[0] + "/purchase",
+    verb::post, "/v1/products/" + items[0]["sku"].get<std::string>()
+                   + "/purchase",
     json{{"customer_id", "cy"}, {"quantity", 1}}.dump(),
     {{"Idempotency-Key", "k/v1/orders"}});
   EXPECT_EQ(purchase.status, 422u) << purchase.body;
