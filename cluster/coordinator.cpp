@@ -41,13 +41,19 @@ struct peer {
   bool dialing = false;
 };
 
+/// A shard taken and being loaded: the epoch it was taken at, and the load
+/// it waits for (a later take of it waits for a later one).
+struct pending_take {
+  uint64_t epoch = 0;
+  uint64_t ticket = 0;
+};
+
 struct coordinator_state {
   coordinator_deps deps;
   actors::inventory** inv = nullptr;
   std::unique_ptr<persistence::pg_store> catalog_store; // load_catalog
   std::map<uint32_t, uint64_t> serving; // shard -> epoch
-  std::map<uint32_t, uint64_t> loading; // taken, being loaded: shard -> epoch
-  std::map<uint64_t, std::vector<held_lease>> loads; // by ticket
+  std::map<uint32_t, pending_take> loading; // by shard
   uint64_t next_ticket = 0;
   caf::actor shard_loader;
   std::set<uint32_t> releasing;
@@ -101,7 +107,7 @@ void lose_all(self_ptr self) {
   auto& st = self->state;
   for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
     lose(self, shard);
-  for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.loading})
+  for (auto [shard, take] : std::map<uint32_t, pending_take>{st.loading})
     lose(self, shard);
 }
 
@@ -120,26 +126,26 @@ void take_shards(self_ptr self, const std::vector<held_lease>& taken) {
   if (taken.empty())
     return;
   failpoint("takeover-acquired");
+  auto ticket = ++st.next_ticket;
   std::vector<uint32_t> shards;
   for (const auto& t : taken) {
-    st.loading[t.shard] = t.epoch;
+    st.loading[t.shard] = {t.epoch, ticket};
     shards.push_back(t.shard);
   }
-  auto ticket = ++st.next_ticket;
-  st.loads[ticket] = taken;
   self->send(st.shard_loader, load_atom::value, ticket, std::move(shards));
 }
 
-/// A load came back: its shards serve, each at the epoch it was taken at,
-/// unless the lease was lost meanwhile.
+/// A load came back: the shards still waiting for it serve, each at the
+/// epoch it was taken at (a shard lost meanwhile waits for nothing).
 void loaded(self_ptr self, uint64_t ticket, bool ok,
             std::vector<domain::stored_product>& products) {
   auto& st = self->state;
-  auto load = st.loads.find(ticket);
-  if (load == st.loads.end())
+  std::vector<held_lease> taken;
+  for (const auto& [shard, take] : st.loading)
+    if (take.ticket == ticket)
+      taken.push_back({shard, take.epoch});
+  if (taken.empty())
     return;
-  auto taken = std::move(load->second);
-  st.loads.erase(load);
   if (ok)
     failpoint("takeover-loaded");
   auto shards = st.deps.state->shards;
@@ -149,10 +155,7 @@ void loaded(self_ptr self, uint64_t ticket, bool ok,
       .push_back(std::move(p));
   size_t served = 0;
   for (const auto& t : taken) {
-    auto i = st.loading.find(t.shard);
-    if (i == st.loading.end() || i->second != t.epoch)
-      continue; // lost meanwhile
-    st.loading.erase(i);
+    st.loading.erase(t.shard);
     if (!ok)
       continue; // held, not served: the next refresh takes it again
     st.serving[t.shard] = t.epoch;
@@ -378,10 +381,12 @@ void refresh(self_ptr self) {
     std::set<std::pair<uint32_t, uint64_t>> renewed;
     for (const auto& h : held)
       renewed.emplace(h.shard, h.epoch);
-    for (const auto* held_by : {&st.serving, &st.loading})
-      for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{*held_by})
-        if (renewed.count({shard, epoch}) == 0)
-          lose(self, shard);
+    for (auto [shard, epoch] : std::map<uint32_t, uint64_t>{st.serving})
+      if (renewed.count({shard, epoch}) == 0)
+        lose(self, shard);
+    for (auto [shard, take] : std::map<uint32_t, pending_take>{st.loading})
+      if (renewed.count({shard, take.epoch}) == 0)
+        lose(self, shard);
     auto nodes = m.nodes();
     auto leases = m.leases();
     update_peers(self, nodes);

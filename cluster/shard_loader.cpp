@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 
@@ -41,6 +42,7 @@ caf::behavior loader_behavior(caf::stateful_actor<loader_state>* self,
       std::set<uint32_t> chosen{wanted.begin(), wanted.end()};
       std::vector<domain::stored_product> products;
       bool ok = true;
+      auto started = std::chrono::steady_clock::now();
       try {
         if (!st.store)
           st.store = std::make_unique<persistence::pg_store>(st.pg_uri,
@@ -52,6 +54,11 @@ caf::behavior loader_behavior(caf::stateful_actor<loader_state>* self,
                    > 0;
           },
           st.keys_per_product);
+        spdlog::info("cluster: loaded {} shards ({} products) in {} ms",
+                     wanted.size(), products.size(),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count());
       } catch (const std::exception& ex) {
         st.store.reset(); // reconnects for the next load
         ok = false;
