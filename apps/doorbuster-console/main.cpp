@@ -5,6 +5,7 @@
 #include "console/admin_client.hpp"
 #include "console/commands.hpp"
 #include "console/shell.hpp"
+#include "config/version.hpp"
 #include "domain/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
@@ -111,9 +112,15 @@ int main(int argc, char** argv) {
   console_config cfg;
   cfg.load<caf::io::middleman>();
   std::vector<std::string> args(argv + 1, argv + argc);
-  for (auto& arg : args)
+  for (auto& arg : args) {
     if (arg == "--help" || arg == "-h")
       arg = "--long-help";
+    if (arg == "--version") {
+      std::cout << "doorbuster-console " << config::version() << " (commit "
+                << config::commit() << ")\n";
+      return EXIT_SUCCESS;
+    }
+  }
   if (auto err = cfg.parse(std::move(args))) {
     std::cerr << "doorbuster-console: " << cfg.render(err) << "\n";
     return console::usage;

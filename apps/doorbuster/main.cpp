@@ -6,6 +6,7 @@
 #include "actors/inventory.hpp"
 #include "cluster/node.hpp"
 #include "config/node_config.hpp"
+#include "config/version.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/admin_auth.hpp"
 #include "http/api.hpp"
@@ -342,9 +343,15 @@ int main(int argc, char** argv) {
   // CAF's --help lists only its global options; ours live in groups, which
   // its --long-help lists.
   std::vector<std::string> args(argv + 1, argv + argc);
-  for (auto& arg : args)
+  for (auto& arg : args) {
     if (arg == "--help" || arg == "-h" || arg == "-?")
       arg = "--long-help";
+    if (arg == "--version") {
+      std::cout << "doorbuster " << config::version() << " (commit "
+                << config::commit() << ")\n";
+      return EXIT_SUCCESS;
+    }
+  }
   config::node_config cfg;
   cfg.load<caf::io::middleman>();
   if (auto err = cfg.parse(std::move(args), DOORBUSTER_DEFAULT_CONFIG)) {

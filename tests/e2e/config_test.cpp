@@ -1,6 +1,7 @@
 // Options as a user meets them: --help shows each option's default (from
 // config/options.hpp) and bounds, the README's table says the same, and a
-// value out of bounds stops start-up with a message naming the option.
+// value out of bounds stops start-up with a message naming the option;
+// --version prints the version and commit.
 #include "support/node_process.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,9 @@
 #include <regex>
 #include <sstream>
 
+#ifndef DOORBUSTER_VERSION
+#define DOORBUSTER_VERSION "0.0.0"
+#endif
 #ifndef DOORBUSTER_README
 #define DOORBUSTER_README "README.md"
 #endif
@@ -106,6 +110,14 @@ TEST(config, a_cluster_node_without_postgres_or_a_name_does_not_start) {
   EXPECT_NE(out.find("cluster.port=0 needs cluster.node-id"),
             std::string::npos)
     << out;
+}
+
+TEST(config, version_prints_the_projects_version_and_commit) {
+  std::string out;
+  EXPECT_EQ(run_node_to_exit({"--version"}, out), 0);
+  std::regex line{"doorbuster " DOORBUSTER_VERSION
+                  R"( \(commit ([0-9a-f]{12}(-modified)?|unknown)\)\n)"};
+  EXPECT_TRUE(std::regex_match(out, line)) << out;
 }
 
 } // namespace
