@@ -29,6 +29,7 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using moved_atom = caf::atom_constant<caf::atom("moved")>;
 using lost_atom = caf::atom_constant<caf::atom("lost")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+using rank_atom = caf::atom_constant<caf::atom("rank")>;
 
 // The catalog.
 using update_atom = caf::atom_constant<caf::atom("update")>;

@@ -55,7 +55,8 @@ struct inventory::impl {
       controls(make_shards(journal, opts.products, std::move(peer_updates),
                            std::move(cluster))),
       shards(as_shards(controls)),
-      checkouts(make_checkouts(journal, opts.checkout)) {}
+      checkouts(make_checkouts(journal, opts.checkout)),
+      queue_limit(opts.products.max_mailbox) {}
 
   std::vector<shard_control>
   make_shards(const persistence::journal_actor& journal,
@@ -124,6 +125,7 @@ struct inventory::impl {
   checkout_resolver remote_checkouts;
   checkout_stats checkout_counts;
   std::vector<checkout_actor> checkouts;
+  size_t queue_limit; // products.max-mailbox, for /metrics
   std::atomic<size_t> next_checkout{0};
 };
 
@@ -249,6 +251,31 @@ inventory::put_all(std::vector<domain::product_entry> entries) {
     });
 }
 
+namespace {
+
+/// The best sellers /metrics names: bounded, so that a catalog of any size
+/// adds a fixed number of series.
+constexpr size_t top_products = 10;
+
+std::vector<product_sales> best_sellers(const shard_stats* stats,
+                                        size_t shards, size_t n) {
+  std::vector<product_sales> all;
+  for (size_t i = 0; i < shards; ++i) {
+    std::lock_guard lock{stats[i].top_mutex};
+    all.insert(all.end(), stats[i].top.begin(), stats[i].top.end());
+  }
+  auto more = [](const auto& a, const auto& b) { return a.orders > b.orders; };
+  if (all.size() > n) {
+    std::partial_sort(all.begin(), all.begin() + n, all.end(), more);
+    all.resize(n);
+  } else {
+    std::sort(all.begin(), all.end(), more);
+  }
+  return all;
+}
+
+} // namespace
+
 std::string inventory::metrics() const {
   const auto& d = *impl_;
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
@@ -292,6 +319,23 @@ std::string inventory::metrics() const {
                d.stats[i].depth.load());
   out.single("doorbuster_queue_depth_max", "gauge", "The deepest shard queue.",
              max_depth);
+  auto top = best_sellers(d.stats.get(), d.shards.size(), top_products);
+  const char* sold = "doorbuster_product_orders_total";
+  out.family(sold, "counter",
+             "Orders of this node's best-selling products since it started "
+             "(the top " + std::to_string(top_products) + ").");
+  for (const auto& p : top)
+    out.sample(sold, telemetry::prometheus_text::label("sku", p.sku),
+               p.orders);
+  const char* stock = "doorbuster_product_stock";
+  out.family(stock, "gauge", "Stock on hand of the best-selling products.");
+  for (const auto& p : top)
+    out.sample(stock, telemetry::prometheus_text::label("sku", p.sku),
+               p.stock);
+  out.single("doorbuster_product_queue_limit", "gauge",
+             "Purchases one product queues before it answers 503 "
+             "(products.max-mailbox).",
+             d.queue_limit);
   out.single("doorbuster_catalog_products", "gauge", "Products in the catalog.",
              size);
   const char* lookups = "doorbuster_catalog_lookups_total";

@@ -34,7 +34,7 @@ struct awaiting {
 struct product_state {
   std::optional<product> item; // set before the first message
   product_actor_deps deps;
-  queue_depth depth;
+  product_gauges_ptr gauges;
   uint64_t appended = 0; // tickets handed to the journal, the last one
   std::deque<awaiting> waiting; // in ticket order
   std::vector<caf::response_promise> drained; // answered once nothing waits
@@ -50,6 +50,13 @@ caf::message refusal_of(const std::string& sku) {
   return caf::make_message(domain::refusal<T>(errc::moved, sku));
 }
 
+/// Shows the shard the product's orders and stock after a change.
+void publish_gauges(product_state& st) {
+  st.gauges->orders.store(st.item->orders_since_start(),
+                          std::memory_order_relaxed);
+  st.gauges->stock.store(st.item->fields().stock, std::memory_order_relaxed);
+}
+
 /// Journals `change`. Once it is durable, the view of the state after it
 /// (`doc`, rendered here if not given) goes to the catalog and `answer` to
 /// `promise`: a read after the answer sees the change. If the journal
@@ -59,6 +66,7 @@ void commit(self_ptr self, domain::change change,
             domain::product_doc_ptr doc = nullptr,
             caf::message (*refusal)(const std::string&) = nullptr) {
   auto& st = self->state;
+  publish_gauges(st);
   auto ticket = ++st.appended;
   self->send(st.deps.journal, persistence::append_atom::value,
              std::move(change), ticket, st.deps.fence);
@@ -259,22 +267,22 @@ std::string inspect_json(const product_state& st) {
   w.Key("orders_since_start");
   w.Uint64(st.item->orders_since_start());
   w.Key("queued");
-  w.Int64(st.depth->load());
+  w.Int64(st.gauges->depth.load());
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
 
 product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
-                                              queue_depth depth,
+                                              product_gauges_ptr gauges,
                                               product_actor_deps deps) {
   self->state.item.emplace(std::move(sku), deps.idempotency_keys);
   self->state.deps = deps;
-  self->state.depth = std::move(depth);
+  self->state.gauges = std::move(gauges);
   return {
     [=](purchase_atom, const domain::purchase_request& req)
       -> caf::result<domain::purchase_result> {
       auto& st = self->state;
-      --*st.depth;
+      --st.gauges->depth;
       --st.deps.stats->depth;
       ++st.deps.stats->purchases;
       if (st.fenced)
@@ -301,7 +309,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     [=](hold_atom, const domain::hold_request& req)
       -> caf::result<domain::line_result> {
       auto& st = self->state;
-      --*st.depth;
+      --st.gauges->depth;
       --st.deps.stats->depth;
       if (st.fenced || st.item->empty() || req.due.passed()) {
         domain::line_result res;
@@ -390,6 +398,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     [=](restore_atom, const domain::stored_product& saved) {
       auto& st = self->state;
       st.item->restore(saved);
+      publish_gauges(st);
       self->send(st.deps.catalog_updates, update_atom::value,
                  st.item->render());
       resume_holds(self);
@@ -401,10 +410,10 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
 } // namespace
 
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
-                                  queue_depth depth,
+                                  product_gauges_ptr gauges,
                                   const product_actor_deps& deps) {
   return parent->spawn<caf::linked>(product_behavior, std::move(sku),
-                                    std::move(depth), deps);
+                                    std::move(gauges), deps);
 }
 
 } // namespace doorbuster::actors

@@ -52,9 +52,16 @@ using product_actor = product_api::extend<
 class order_ids;
 struct shard_stats;
 
-/// Purchases queued for one product: raised by its shard when it forwards
-/// one, lowered by the product actor when it takes one up.
-using queue_depth = std::shared_ptr<std::atomic<int64_t>>;
+/// What a product shows its shard without a message: purchases queued for
+/// it (raised by the shard when it forwards one, lowered by the product
+/// actor when it takes one up), and its orders since start and stock as of
+/// its last change (the best sellers in /metrics).
+struct product_gauges {
+  std::atomic<int64_t> depth{0};
+  std::atomic<uint64_t> orders{0};
+  std::atomic<int64_t> stock{0};
+};
+using product_gauges_ptr = std::shared_ptr<product_gauges>;
 
 struct product_actor_deps {
   catalog_actor catalog_updates;       // broadcasts to every catalog actor
@@ -68,7 +75,7 @@ struct product_actor_deps {
 
 /// Spawned by (and linked to) its shard.
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
-                                  queue_depth depth,
+                                  product_gauges_ptr gauges,
                                   const product_actor_deps& deps);
 
 } // namespace doorbuster::actors

@@ -27,12 +27,15 @@ constexpr auto forward_timeout = std::chrono::seconds{5};
 constexpr auto longest_wait = std::chrono::seconds{5};
 constexpr size_t max_waiting = 10000;
 constexpr auto sweep_interval = std::chrono::milliseconds{100};
+constexpr auto rank_interval = std::chrono::seconds{1};
+constexpr size_t top_sellers = 10; // per shard
 
 struct product_slot {
   product_actor actor;
-  queue_depth depth;
+  product_gauges_ptr gauges;
   uint64_t requests = 0; // purchases and holds routed to it
   uint64_t reported = 0; // `requests` at the last hot_atom query
+  bool touched = false;  // asked to change since the last ranking
 };
 
 enum class mode { serving, forwarding, waiting };
@@ -64,6 +67,10 @@ struct shard_state {
   // lost; the cluster says so (lost_atom) and these are answered then.
   std::unordered_map<uint64_t, forwarded_request> in_flight;
   uint64_t forwarded = 0;
+  // The best sellers (stats->top): the products asked to change since the
+  // last ranking, which runs a second after the first of them.
+  std::vector<std::string> touched;
+  std::vector<product_sales> top;
 };
 
 using self_ptr = shard_control::stateful_pointer<shard_state>;
@@ -77,10 +84,44 @@ product_slot* find(self_ptr self, const std::string& sku) {
 product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
   if (auto slot = find(self, sku))
     return *slot;
-  auto depth = std::make_shared<std::atomic<int64_t>>(0);
-  auto actor = spawn_product_actor(self, sku, depth, self->state.deps);
-  return self->state.products.emplace(sku, product_slot{actor, depth, 0, 0})
+  auto gauges = std::make_shared<product_gauges>();
+  auto actor = spawn_product_actor(self, sku, gauges, self->state.deps);
+  return self->state.products.emplace(sku, product_slot{actor, gauges})
     .first->second;
+}
+
+/// Ranks the touched products into the best sellers.
+void rank(shard_state& st) {
+  for (const auto& sku : st.touched) {
+    auto i = st.products.find(sku);
+    if (i == st.products.end())
+      continue;
+    i->second.touched = false;
+    std::erase_if(st.top, [&](const auto& p) { return p.sku == sku; });
+    const auto& g = *i->second.gauges;
+    if (auto orders = g.orders.load(std::memory_order_relaxed); orders > 0)
+      st.top.push_back({sku, orders, g.stock.load(std::memory_order_relaxed)});
+  }
+  st.touched.clear();
+  std::stable_sort(st.top.begin(), st.top.end(), [](const auto& a,
+                                                    const auto& b) {
+    return a.orders > b.orders;
+  });
+  if (st.top.size() > top_sellers)
+    st.top.resize(top_sellers);
+  std::lock_guard lock{st.deps.stats->top_mutex};
+  st.deps.stats->top = st.top;
+}
+
+/// Notes that `slot`'s product may change: it is ranked a second later.
+void touch(self_ptr self, const std::string& sku, product_slot& slot) {
+  if (slot.touched)
+    return;
+  slot.touched = true;
+  auto& st = self->state;
+  if (st.touched.empty())
+    self->delayed_send(self, rank_interval, rank_atom::value);
+  st.touched.push_back(sku);
 }
 
 /// Sends the waiting requests where they go now.
@@ -190,13 +231,15 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
                           Request& req) {
   auto& st = self->state;
   auto slot = find(self, sku);
-  if (!slot || *slot->depth >= static_cast<int64_t>(st.opts.max_mailbox)) {
+  if (!slot
+      || slot->gauges->depth >= static_cast<int64_t>(st.opts.max_mailbox)) {
     if (slot)
       ++st.deps.stats->overloaded;
     return domain::refusal<Result>(slot ? errc::overloaded : errc::unknown_sku, sku);
   }
-  ++*slot->depth;
+  ++slot->gauges->depth;
   ++slot->requests;
+  touch(self, sku, *slot);
   ++st.deps.stats->depth;
   return self->delegate(slot->actor, atm, std::move(req));
 }
@@ -205,7 +248,7 @@ domain::shard_report report(const shard_state& st) {
   domain::shard_report r;
   for (const auto& [sku, slot] : st.products) {
     ++r.products;
-    auto depth = slot.depth->load();
+    auto depth = slot.gauges->depth.load();
     r.queued += depth;
     r.max_depth = std::max(r.max_depth, depth);
     r.requests += slot.requests;
@@ -218,7 +261,7 @@ std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
   for (auto& [sku, slot] : st.products) {
     auto recent = slot.requests - slot.reported;
     slot.reported = slot.requests;
-    auto depth = slot.depth->load();
+    auto depth = slot.gauges->depth.load();
     if (recent > 0 || depth > 0)
       heat.push_back({sku, recent, depth});
   }
@@ -239,6 +282,10 @@ void drop_products(self_ptr self) {
     self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
   }
   self->state.products.clear();
+  self->state.touched.clear();
+  self->state.top.clear();
+  std::lock_guard lock{self->state.deps.stats->top_mutex};
+  self->state.deps.stats->top.clear();
 }
 
 std::chrono::nanoseconds budget_of(const domain::deadline& due) {
@@ -302,6 +349,10 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         self, key, forward_timeout,
         [&]() -> caf::result<domain::write_result> {
           auto& slot = find_or_spawn(self, sku);
+          // A best seller's new stock shows in /metrics; products never
+          // sold are not ranked (bulk loads).
+          if (slot.gauges->orders > 0)
+            touch(self, sku, slot);
           return self->delegate(slot.actor, atm, std::move(sku),
                                 std::move(fields));
         },
@@ -316,9 +367,12 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       return dispatch<domain::write_result>(
         self, key, forward_timeout,
         [&]() -> caf::result<domain::write_result> {
-          if (auto slot = find(self, sku))
+          if (auto slot = find(self, sku)) {
+            if (slot->gauges->orders > 0)
+              touch(self, sku, *slot);
             return self->delegate(slot->actor, atm, std::move(sku),
                                   std::move(patch));
+          }
           return domain::refusal<domain::write_result>(errc::unknown_sku, sku);
         },
         atm, sku, patch);
@@ -390,6 +444,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         st.now = mode::waiting;
       }
     },
+    [=](rank_atom) { rank(self->state); },
     [=](sweep_atom) {
       auto& st = self->state;
       st.sweeping = false;

@@ -38,13 +38,15 @@ using shard_actor = product_api::extend<
 ///   lost(gateway): the connection to that owner is lost; requests in flight
 ///     to it are answered outcome_unknown (CAF would leave them waiting)
 ///   sweep: its own timer, answering requests that waited too long
+///   rank: its own timer, ranking its best sellers for /metrics
 using shard_control = shard_actor::extend<
   caf::replies_to<own_atom, uint64_t,
                   std::vector<domain::stored_product>>::with<uint64_t>,
   caf::reacts_to<route_atom, caf::actor>,
   caf::replies_to<leave_atom, bool>::with<bool>,
   caf::reacts_to<lost_atom, caf::actor>,
-  caf::reacts_to<sweep_atom>>;
+  caf::reacts_to<sweep_atom>,
+  caf::reacts_to<rank_atom>>;
 
 struct shard_options {
   size_t index = 0;       // of this shard

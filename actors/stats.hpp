@@ -4,8 +4,18 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace doorbuster::actors {
+
+/// A product among its shard's best sellers.
+struct product_sales {
+  std::string sku;
+  uint64_t orders = 0; // since this node started
+  int64_t stock = 0;
+};
 
 struct shard_stats {
   std::atomic<int64_t> depth{0};        // purchases queued at its products
@@ -16,6 +26,10 @@ struct shard_stats {
   std::atomic<uint64_t> holds{0};       // holds placed for checkouts
   std::atomic<uint64_t> holds_expired{0}; // released by their timer
   std::atomic<uint64_t> forwarded{0};   // sent to the owning node (cluster)
+  /// Its best sellers by orders, most first, ranked by the shard once a
+  /// second while it sells; /metrics reads them.
+  mutable std::mutex top_mutex;
+  std::vector<product_sales> top;
 };
 
 struct checkout_stats {

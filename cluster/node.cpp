@@ -176,6 +176,8 @@ std::string node::status_json() const {
 std::string node::metrics() const {
   const auto& s = impl_->state;
   telemetry::prometheus_text out;
+  out.single("doorbuster_cluster_shards", "gauge",
+             "Shards in the cluster (each should have one owner).", s.shards);
   out.single("doorbuster_cluster_shards_owned", "gauge",
              "Shards this node serves.", s.shards_owned.load());
   out.single("doorbuster_cluster_peers_connected", "gauge",

@@ -8,6 +8,8 @@
 #include "http/metrics.hpp"
 #include "http/product_input.hpp"
 #include "http/query_string.hpp"
+#include "config/version.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -256,7 +258,7 @@ size_t api::body_limit(std::string_view target) const {
                              : opts_.http.max_body_bytes;
 }
 
-response api::readiness() const {
+std::vector<std::string> api::not_ready_reasons() const {
   std::vector<std::string> reasons;
   auto now = phase_.load();
   if (now == phase::starting)
@@ -268,6 +270,25 @@ response api::readiness() const {
   if (hooks_.not_ready_reasons)
     for (auto& r : hooks_.not_ready_reasons())
       reasons.push_back(std::move(r));
+  return reasons;
+}
+
+std::string api::node_metrics() const {
+  telemetry::prometheus_text out;
+  out.single("doorbuster_ready", "gauge",
+             "1 while /readyz answers 200, else 0.",
+             not_ready_reasons().empty() ? 1 : 0);
+  out.family("doorbuster_build_info", "gauge",
+             "The running build: always 1, with its version and commit.")
+    .sample("doorbuster_build_info",
+            std::string{"version=\""} + config::version() + "\",commit=\""
+              + config::commit() + "\"",
+            1);
+  return out.str();
+}
+
+response api::readiness() const {
+  auto reasons = not_ready_reasons();
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
@@ -367,6 +388,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
       res.body() = metrics::scrape();
+      res.body() += node_metrics();
       if (hooks_.extra_metrics)
         res.body() += hooks_.extra_metrics();
       counted(std::move(res));

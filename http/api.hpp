@@ -79,7 +79,11 @@ private:
   std::atomic<phase> phase_{phase::starting};
   std::atomic<bool> draining_{false};
 
+  /// Why the node is not ready (empty: ready).
+  std::vector<std::string> not_ready_reasons() const;
   response readiness() const;
+  /// The api's own series: readiness and the build.
+  std::string node_metrics() const;
   void set_logging(const request& req, const request_context& ctx,
                    responder send);
 };

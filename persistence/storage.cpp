@@ -6,6 +6,7 @@
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot.hpp"
 #include "persistence/writebehind_actor.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -13,6 +14,8 @@
 #include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <sys/statvfs.h>
 
 #include <filesystem>
 
@@ -189,6 +192,21 @@ const writebehind_actor& storage::writebehind() const {
 
 const status& storage::stat() const {
   return impl_->stat;
+}
+
+std::string storage::metrics() const {
+  auto out = impl_->stat.metrics();
+  struct statvfs fs {};
+  if (impl_->clustered || statvfs(impl_->opts.data_dir.c_str(), &fs) != 0)
+    return out;
+  telemetry::prometheus_text disk;
+  disk.single("doorbuster_data_disk_free_bytes", "gauge",
+              "Space left to the node on the data directory's file system.",
+              static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize);
+  disk.single("doorbuster_data_disk_size_bytes", "gauge",
+              "Size of the data directory's file system.",
+              static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize);
+  return out + disk.str();
 }
 
 void storage::stop(std::chrono::milliseconds deadline) {

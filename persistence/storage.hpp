@@ -53,6 +53,9 @@ public:
   /// Operators flush it or take snapshots through it.
   const writebehind_actor& writebehind() const;
   const status& stat() const;
+  /// stat()'s figures for /metrics, and the space of the data directory's
+  /// file system (journal and snapshots fill it; a cluster node's is unused).
+  std::string metrics() const;
 
   /// Commits the journal (or what the committer holds), then lets
   /// write-behind drain for up to `deadline`.

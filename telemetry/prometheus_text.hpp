@@ -32,6 +32,22 @@ public:
     return *this;
   }
 
+  /// `key="value"`, the value escaped as the format requires.
+  static std::string label(std::string_view key, std::string_view value) {
+    std::string out{key};
+    out.append("=\"");
+    for (char c : value) {
+      if (c == '\\' || c == '"')
+        out.push_back('\\');
+      if (c == '\n')
+        out.append("\\n");
+      else
+        out.push_back(c);
+    }
+    out.push_back('"');
+    return out;
+  }
+
   /// A family of one unlabelled sample.
   template <class Number>
   prometheus_text& single(std::string_view name, std::string_view type,

@@ -237,7 +237,7 @@ int run(config::node_config& cfg) {
   };
   actors::admin_stats admin_counts;
   hooks.extra_metrics = [&store, &inv, &admin_counts, &member] {
-    return inv.metrics() + store.stat().metrics()
+    return inv.metrics() + store.metrics()
            + actors::admin_metrics(admin_counts)
            + (member ? member->metrics() : std::string{});
   };

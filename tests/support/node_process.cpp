@@ -1,4 +1,5 @@
 #include "support/node_process.hpp"
+#include "support/child_process.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -16,44 +17,6 @@ namespace doorbuster::testing {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-/// Runs `argv` with its stderr (and, if `with_stdout`, its stdout) in
-/// `err_file`.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& err_file,
-            bool with_stdout = false, const launch_options& launch = {}) {
-  auto open_files = launch.open_files;
-  auto uid = launch.uid;
-  pid_t pid = fork();
-  if (pid == 0) {
-    for (const auto& [name, value] : launch.env)
-      setenv(name.c_str(), value.c_str(), 1);
-    if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0))
-      _exit(126);
-    setenv("DOORBUSTER_ADMIN_TOKEN", admin_token, 1);
-    if (open_files != 0) {
-      rlimit files{open_files, open_files};
-      setrlimit(RLIMIT_NOFILE, &files);
-    }
-    if (!err_file.empty()) {
-      auto f = std::fopen(err_file.c_str(), "w");
-      if (f) {
-        dup2(fileno(f), STDERR_FILENO);
-        if (with_stdout)
-          dup2(fileno(f), STDOUT_FILENO);
-      }
-    }
-    std::vector<char*> cargs;
-    for (const auto& a : argv)
-      cargs.push_back(const_cast<char*>(a.c_str()));
-    cargs.push_back(nullptr);
-    execv(cargs[0], cargs.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-} // namespace
 
 node_process::node_process(std::vector<std::string> args, std::string data_dir,
                            launch_options launch)
