@@ -6,6 +6,7 @@
 #include "http/detail/handlers.hpp"
 #include "http/json_input.hpp"
 #include "http/metrics.hpp"
+#include "http/openapi.hpp"
 #include "http/product_input.hpp"
 #include "http/query_string.hpp"
 #include "config/version.hpp"
@@ -38,6 +39,7 @@ enum class route_id {
   healthz,
   readyz,
   metrics,
+  openapi,
   products_list,
   categories,
   product,
@@ -88,6 +90,8 @@ std::optional<route> match(std::string_view path) {
     return route{route_id::readyz, "readyz", &get_only, {}};
   if (path == "/metrics")
     return route{route_id::metrics, "metrics", &get_only, {}};
+  if (path == "/openapi.yaml")
+    return route{route_id::openapi, "openapi", &get_only, {}};
   if (path == "/v1/products")
     return route{route_id::products_list, "products_list", &get_only, {}};
   if (path == "/v1/categories")
@@ -215,7 +219,13 @@ void api::set_logging(const request& req, const request_context& ctx,
     }
     if (access)
       access_log_ = *access;
-    auto now = spdlog::level::to_string_view(spdlog::get_level());
+    // The names log.level takes; spdlog calls warn "warning".
+    auto level = spdlog::get_level();
+    std::string_view now = level == spdlog::level::warn
+                             ? std::string_view{"warn"}
+                             : std::string_view{
+                                 spdlog::level::to_string_view(level).data(),
+                                 spdlog::level::to_string_view(level).size()};
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w{buf};
     w.StartObject();
@@ -384,6 +394,13 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     case route_id::readyz:
       counted(readiness());
       break;
+    case route_id::openapi: {
+      response res{bhttp::status::ok, 11};
+      res.set(bhttp::field::content_type, "application/yaml");
+      res.body() = openapi_document();
+      counted(std::move(res));
+      break;
+    }
     case route_id::metrics: {
       response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4");

@@ -12,6 +12,10 @@ std::string request_id_of(const request& req) {
   auto given = req["X-Request-Id"];
   if (valid_sku(given)) // the same alphabet and length
     return std::string{given};
+  return new_request_id();
+}
+
+std::string new_request_id() {
   static const uint32_t process_tag = std::random_device{}();
   static std::atomic<uint64_t> counter{0};
   char id[32];

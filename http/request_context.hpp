@@ -21,8 +21,11 @@ struct request_context {
   const boost::asio::any_io_executor* executor = nullptr;
 };
 
+/// A new request id, unique per process.
+std::string new_request_id();
+
 /// The request's X-Request-Id if it is 1-64 of [A-Za-z0-9._-], else a new
-/// one (unique per process).
+/// one.
 std::string request_id_of(const request& req);
 
 /// Sets X-Request-Id and, on an error body, adds "request_id" to it.

@@ -50,9 +50,9 @@ public:
         return;
       }
       self->keep_alive_ = false;
-      self->write(error_response(bhttp::status::service_unavailable,
-                                 "too_many_connections",
-                                 "the server is at its connection limit"));
+      self->refuse(error_response(bhttp::status::service_unavailable,
+                                  "too_many_connections",
+                                  "the server is at its connection limit"));
     });
   }
 
@@ -84,8 +84,8 @@ private:
     if (parser_->get().count(bhttp::field::transfer_encoding) != 0
         && !parser_->chunked()) {
       keep_alive_ = false;
-      return write(error_response(bhttp::status::bad_request, "bad_request",
-                                  "Transfer-Encoding must end in chunked"));
+      return refuse(error_response(bhttp::status::bad_request, "bad_request",
+                                   "Transfer-Encoding must end in chunked"));
     }
     // Beast checks Content-Length against the limit in force when the head
     // completes; the limit depends on the path, so check it here.
@@ -193,17 +193,25 @@ private:
     }
     keep_alive_ = false;
     if (ec == bhttp::error::header_limit)
-      write(error_response(bhttp::status::request_header_fields_too_large,
+      refuse(error_response(bhttp::status::request_header_fields_too_large,
                            "headers_too_large",
                            "request head exceeds "
                              + std::to_string(opts_.max_header_bytes)
                              + " bytes"));
     else if (ec == bhttp::error::body_limit)
-      write(error_response(bhttp::status::payload_too_large, "body_too_large",
-                           "request body exceeds the limit of this path"));
+      refuse(error_response(bhttp::status::payload_too_large, "body_too_large",
+                            "request body exceeds the limit of this path"));
     else
-      write(error_response(bhttp::status::bad_request, "bad_request",
-                           "malformed HTTP request: " + ec.message()));
+      refuse(error_response(bhttp::status::bad_request, "bad_request",
+                            "malformed HTTP request: " + ec.message()));
+  }
+
+  /// Answers a request refused before it reached the api: like every
+  /// answer it has an X-Request-Id and is counted (route "unrouted").
+  void refuse(response res) {
+    tag_response(res, new_request_id());
+    metrics::local().count_request("unrouted", res.result_int(), 0);
+    write(std::move(res));
   }
 
   void write(response res) {

@@ -4,8 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
+
+#ifndef DOORBUSTER_VERSION
+#define DOORBUSTER_VERSION "0.0.0"
+#endif
 
 namespace doorbuster::testing {
 namespace {
@@ -36,6 +42,20 @@ TEST_F(api_test, health_and_readiness_answer_ok) {
   auto ready = client.get("/readyz");
   EXPECT_EQ(ready.status, 200u);
   EXPECT_TRUE(ready.json()["ready"].get<bool>());
+}
+
+TEST_F(api_test, serves_the_openapi_document_of_this_version) {
+  auto res = client.get("/openapi.yaml");
+  ASSERT_EQ(res.status, 200u);
+  EXPECT_EQ(res.header("Content-Type"), "application/yaml");
+  std::ifstream in{DOORBUSTER_OPENAPI};
+  std::string file{std::istreambuf_iterator<char>{in},
+                   std::istreambuf_iterator<char>{}};
+  EXPECT_EQ(res.body, file) << "the node serves the document it was built with";
+  // The document's version is the project's (CMakeLists.txt).
+  EXPECT_NE(file.find("\n  version: " DOORBUSTER_VERSION "\n"),
+            std::string::npos)
+    << "api/openapi.yaml's info.version differs from " DOORBUSTER_VERSION;
 }
 
 TEST_F(api_test, product_page_has_every_field_and_an_etag) {

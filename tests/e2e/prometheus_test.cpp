@@ -71,7 +71,7 @@ public:
 
   /// GET on its HTTP API; the "data" of a successful answer.
   json api(const std::string& target) {
-    http_client c{port_};
+    http_client c{port_, contract::ignore};
     auto r = c.get(target);
     EXPECT_EQ(r.status, 200u) << target << ": " << r.body;
     auto body = json::parse(r.body);

@@ -1,5 +1,6 @@
 #include "support/http_client.hpp"
 
+#include "support/contract.hpp"
 #include "support/node_process.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -10,6 +11,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <gtest/gtest.h>
+
 #include <poll.h>
 
 namespace doorbuster::testing {
@@ -17,7 +20,8 @@ namespace doorbuster::testing {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-http_client::http_client(uint16_t port) : port_(port), stream_(ioc_) {}
+http_client::http_client(uint16_t port, contract check)
+  : port_(port), stream_(ioc_), check_(check) {}
 
 void http_client::connect() {
   stream_.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port_});
@@ -81,6 +85,17 @@ reply http_client::request(bhttp::verb method, const std::string& target,
     }
     out.status = out.raw.result_int();
     out.body = out.raw.body();
+    if (check_ == contract::check) {
+      std::map<std::string, std::string> fields;
+      for (const auto& f : out.raw)
+        fields[std::string{f.name_string()}] = std::string{f.value()};
+      auto problem =
+        contract_problem(std::string{bhttp::to_string(method)}, target,
+                         out.status, fields, out.body);
+      if (!problem.empty())
+        ADD_FAILURE() << "response does not match api/openapi.yaml: "
+                      << problem;
+    }
     return out;
   }
 }

@@ -29,9 +29,14 @@ struct reply {
   }
 };
 
+/// Whether a client checks every response against api/openapi.yaml
+/// (support/contract.hpp): on for clients of a node, off for other servers
+/// (Prometheus).
+enum class contract { check, ignore };
+
 class http_client {
 public:
-  explicit http_client(uint16_t port);
+  explicit http_client(uint16_t port, contract check = contract::check);
 
   reply request(bhttp::verb method, const std::string& target,
                 const std::string& body = {},
@@ -63,6 +68,7 @@ private:
   bool connected_ = false;
   int connects_ = 0;
   std::chrono::milliseconds timeout_{0};
+  contract check_;
 };
 
 /// Sends `bytes` on a fresh connection and returns everything the server
