@@ -2,13 +2,17 @@
 // nodes export: every metric an expression uses is a family in the
 // /metrics of a journal node or a cluster node (between them, every
 // family), or a recording rule of deploy/prometheus/doorbuster-rules.yml.
+// promtool accepts both nodes' expositions.
 #include "support/cluster_nodes.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
 #include "support/pg_database.hpp"
+#include "support/shell_command.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -35,10 +39,16 @@ std::set<std::string> matches(const std::string& text, const std::regex& re) {
 }
 
 /// The families a node's /metrics declares, with the series names a
-/// histogram adds.
+/// histogram adds; promtool must accept the exposition as it is.
 void add_families(uint16_t port, std::set<std::string>& names) {
   http_client c{port};
   auto text = c.get("/metrics").body;
+  auto dir = make_temp_dir("doorbuster-promtool");
+  std::ofstream{dir + "/metrics"} << text;
+  auto lint = run_shell("promtool check metrics < " + dir + "/metrics");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(lint.status, 0) << lint.output;
+  EXPECT_EQ(lint.output, "") << "port " << port;
   std::regex type{R"(# TYPE (\S+) (\S+))"};
   for (std::sregex_iterator i{text.begin(), text.end(), type}, end; i != end;
        ++i) {
