@@ -6,13 +6,11 @@
 #include "support/cluster_nodes.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/metrics_check.hpp"
 #include "support/pg_database.hpp"
-#include "support/shell_command.hpp"
-#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -43,10 +41,7 @@ std::set<std::string> matches(const std::string& text, const std::regex& re) {
 void add_families(uint16_t port, std::set<std::string>& names) {
   http_client c{port};
   auto text = c.get("/metrics").body;
-  auto dir = make_temp_dir("doorbuster-promtool");
-  std::ofstream{dir + "/metrics"} << text;
-  auto lint = run_shell("promtool check metrics < " + dir + "/metrics");
-  std::filesystem::remove_all(dir);
+  auto lint = promtool_check_metrics(text);
   EXPECT_EQ(lint.status, 0) << lint.output;
   EXPECT_EQ(lint.output, "") << "port " << port;
   std::regex type{R"(# TYPE (\S+) (\S+))"};

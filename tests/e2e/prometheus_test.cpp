@@ -5,7 +5,7 @@
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
-#include "support/shell_command.hpp"
+#include "support/metrics_check.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -131,10 +131,7 @@ TEST(prometheus, scrapes_the_node_with_the_expected_types_labels_and_rules) {
   // promtool's lint of the exposition as the node serves it.
   auto scrape = client.get("/metrics");
   ASSERT_EQ(scrape.status, 200u);
-  auto dir = make_temp_dir("doorbuster-promtool");
-  std::ofstream{dir + "/metrics"} << scrape.body;
-  auto lint = run_shell("promtool check metrics < " + dir + "/metrics");
-  std::filesystem::remove_all(dir);
+  auto lint = promtool_check_metrics(scrape.body);
   EXPECT_EQ(lint.status, 0) << lint.output;
   EXPECT_EQ(lint.output, "");
 
