@@ -374,6 +374,17 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
                            "writes; reads go on"));
     return;
   }
+  if (((r.is_client_write() && req.method() != verb::get)
+       || r.id == route_id::admin_product || r.id == route_id::admin_bulk)
+      && hooks_.storage_full && hooks_.storage_full()) {
+    auto res = error_response(bhttp::status::insufficient_storage,
+                              "storage_full",
+                              "the node's disk is full: nothing was applied; "
+                              "reads go on, writes resume when space returns");
+    res.set(bhttp::field::retry_after, "5");
+    counted(std::move(res));
+    return;
+  }
   if (r.is_client_write() || r.is_read()) {
     auto& limiter = r.is_read() ? reads_ : writes_;
     if (limiter.enabled()) {

@@ -35,6 +35,8 @@ struct api_hooks {
     readiness_details;
   /// More Prometheus text for /metrics.
   std::function<std::string()> extra_metrics;
+  /// True while the disk is full: writes are refused (507 storage_full).
+  std::function<bool()> storage_full;
 };
 
 class api {

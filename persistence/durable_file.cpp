@@ -49,7 +49,10 @@ void replace_file(const std::string& path, std::string_view data) {
   if (fd < 0)
     fail("cannot create", tmp);
   if (!write_fully(fd, data.data(), data.size(), 0) || ::fsync(fd) != 0) {
+    auto error = errno;
     ::close(fd);
+    ::unlink(tmp.c_str()); // a full disk must not keep a half-written copy
+    errno = error;
     fail("cannot write", tmp);
   }
   ::close(fd);

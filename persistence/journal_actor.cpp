@@ -25,6 +25,7 @@ namespace doorbuster::persistence {
 namespace {
 
 using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 /// The producers whose records wait in the pending batch, each with its
@@ -73,6 +74,7 @@ struct journal_state {
   bool commit_scheduled = false;
   uint64_t last_confirmed = 0;
   uint64_t records_since_nudge = 0;
+  std::chrono::milliseconds retry_in{0}; // while the disk is full
 
   ~journal_state() {
     if (fd >= 0) {
@@ -95,10 +97,20 @@ using self_ptr = caf::stateful_actor<journal_state>*;
   std::abort();
 }
 
-void write_at(int fd, const char* data, size_t size, size_t offset,
+/// A write that failed for want of space (the disk or the user's quota):
+/// an error to wait out, not a reason to stop.
+bool disk_full() {
+  return errno == ENOSPC || errno == EDQUOT;
+}
+
+/// False if the disk is full; any other failure stops the node.
+bool write_at(int fd, const char* data, size_t size, size_t offset,
               const char* what) {
-  if (!write_fully(fd, data, size, offset))
-    fail_stop(what);
+  if (write_fully(fd, data, size, offset))
+    return true;
+  if (disk_full())
+    return false;
+  fail_stop(what);
 }
 
 /// Closes the active segment, cutting its unused zeroed tail.
@@ -114,29 +126,47 @@ void close_segment(journal_state& st) {
 
 /// Opens a new segment, written with zeros up to its full size first: an
 /// fdatasync then only flushes data, not the file's growing size, which
-/// makes each group commit cheaper. Recovery cuts the zeroed tail.
-void open_segment(journal_state& st, uint64_t first_seq) {
+/// makes each group commit cheaper. Recovery cuts the zeroed tail. False if
+/// the disk is too full for it: the file is cut back to the records it
+/// held, or deleted if it held none.
+bool open_segment(journal_state& st, uint64_t first_seq) {
   close_segment(st);
   auto path = segment_path(st.dir, first_seq);
   st.fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (st.fd < 0 && disk_full())
+    return false;
   if (st.fd < 0)
     fail_stop("cannot open " + path);
   st.segment_size = static_cast<size_t>(::lseek(st.fd, 0, SEEK_END));
+  auto give_up = [&] {
+    if (st.segment_size == 0)
+      ::unlink(path.c_str());
+    else if (::ftruncate(st.fd, static_cast<off_t>(st.segment_size)) != 0)
+      fail_stop("cannot cut back " + path);
+    ::close(st.fd);
+    st.fd = -1;
+    return false;
+  };
   if (st.opts.fsync && st.segment_size < st.opts.segment_bytes) {
     static const std::vector<char> zeros(1 << 20, '\0');
     for (size_t at = st.segment_size; at < st.opts.segment_bytes;
          at += zeros.size())
-      write_at(st.fd, zeros.data(),
-               std::min(zeros.size(), st.opts.segment_bytes - at), at,
-               "cannot preallocate segment");
-    if (::fdatasync(st.fd) != 0)
+      if (!write_at(st.fd, zeros.data(),
+                    std::min(zeros.size(), st.opts.segment_bytes - at), at,
+                    "cannot preallocate segment"))
+        return give_up();
+    if (::fdatasync(st.fd) != 0) {
+      if (disk_full())
+        return give_up();
       fail_stop("cannot sync new segment");
+    }
   }
   try {
     sync_directory(st.dir); // the new file's name must survive a crash
   } catch (const std::exception& ex) {
     fail_stop(ex.what());
   }
+  return true;
 }
 
 /// Deletes segments whose every record is safe elsewhere (confirmed).
@@ -153,6 +183,25 @@ void drop_confirmed_segments(journal_state& st) {
   st.stat->segments = list_segments(st.dir).size();
 }
 
+/// The disk is full: the batch stays pending (its producers wait, nothing
+/// acknowledged is at risk), new writes are refused upstream, and the
+/// commit is retried with backoff until space returns.
+void wait_for_space(self_ptr self) {
+  auto& st = self->state;
+  if (!st.stat->storage_full.exchange(true)) {
+    st.stat->full_episodes += 1;
+    spdlog::error("journal: the disk of {} is full ({} records wait); "
+                  "refusing writes (507 storage_full) and retrying until "
+                  "space returns: free space there, or lower "
+                  "persistence.segment-bytes ({} bytes per new segment)",
+                  st.dir, st.pending_records, st.opts.segment_bytes);
+    st.retry_in = std::chrono::milliseconds{100};
+  } else {
+    st.retry_in = std::min(st.retry_in * 2, std::chrono::milliseconds{5000});
+  }
+  self->delayed_send(self, st.retry_in, retry_atom::value);
+}
+
 void commit(self_ptr self) {
   auto& st = self->state;
   st.commit_scheduled = false;
@@ -162,13 +211,24 @@ void commit(self_ptr self) {
   if (st.fd < 0 || (st.segment_size > 0
                     && st.segment_size + st.pending.size()
                          > st.opts.segment_bytes)) {
-    open_segment(st, st.pending_first_seq);
+    if (!open_segment(st, st.pending_first_seq))
+      return wait_for_space(self);
     st.stat->segments = list_segments(st.dir).size();
   }
-  write_at(st.fd, st.pending.data(), st.pending.size(), st.segment_size,
-           "write failed");
-  if (st.opts.fsync && ::fdatasync(st.fd) != 0)
+  // A write cut short leaves bytes past segment_size that the next attempt
+  // overwrites; recovery cuts them as a torn tail if none comes.
+  if (!write_at(st.fd, st.pending.data(), st.pending.size(), st.segment_size,
+                "write failed"))
+    return wait_for_space(self);
+  if (st.opts.fsync && ::fdatasync(st.fd) != 0) {
+    if (disk_full())
+      return wait_for_space(self);
     fail_stop("fdatasync failed");
+  }
+  if (st.stat->storage_full.exchange(false))
+    spdlog::info("journal: space is back; {} waiting records are durable, "
+                 "writes resume",
+                 st.pending_records);
   st.segment_size += st.pending.size();
   auto last = st.next_seq - 1;
   st.stat->durable_seq = last;
@@ -197,6 +257,8 @@ void commit(self_ptr self) {
 
 void schedule_commit(self_ptr self) {
   auto& st = self->state;
+  if (st.stat->storage_full)
+    return; // the retry timer commits
   if (st.pending_records >= st.opts.group_commit_records) {
     commit(self);
     return;
@@ -242,6 +304,7 @@ caf::behavior journal_behavior(self_ptr self, std::string dir,
       schedule_commit(self);
     },
     [=](commit_atom) { commit(self); },
+    [=](retry_atom) { commit(self); },
     [=](sweep_atom) {
       drop_confirmed_segments(self->state);
       self->delayed_send(self, sweep_interval, sweep_atom::value);

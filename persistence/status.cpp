@@ -24,6 +24,12 @@ std::string status::metrics() const {
              durable_seq.load());
   out.single("doorbuster_journal_segments", "gauge",
              "Journal segment files kept.", segments.load());
+  out.single("doorbuster_journal_storage_full", "gauge",
+             "1 while the disk is full: writes are refused (507), the "
+             "journal retries.",
+             storage_full.load() ? 1 : 0);
+  out.single("doorbuster_journal_storage_full_total", "counter",
+             "Times the journal found the disk full.", full_episodes.load());
   out.single("doorbuster_writebehind_lag_records", "gauge",
              "Durable records not yet written behind.", lag_records());
   out.single("doorbuster_writebehind_lag_seconds", "gauge",

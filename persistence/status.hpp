@@ -15,6 +15,10 @@ struct status {
   std::atomic<uint64_t> syncs{0};        // write + fdatasync batches
   std::atomic<uint64_t> sync_micros{0};  // time spent in them
   std::atomic<uint64_t> segments{0};     // segment files kept
+  /// The disk is full: the journal holds its batch and retries; new writes
+  /// are refused (507 storage_full) until a retry succeeds.
+  std::atomic<bool> storage_full{false};
+  std::atomic<uint64_t> full_episodes{0}; // times the disk filled up
 
   // Written by the write-behind consumer.
   std::atomic<uint64_t> applied_seq{0};   // last record in the sink

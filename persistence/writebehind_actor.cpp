@@ -37,6 +37,13 @@ void update_lag(writebehind_state& st) {
     st.stat->behind_since_ms = domain::now_ms();
 }
 
+/// The next wait after a failure: doubling up to persistence.max-backoff-ms.
+void back_off(writebehind_state& st) {
+  st.backoff_ms = st.backoff_ms == 0
+                    ? st.opts.flush_interval_ms
+                    : std::min(st.backoff_ms * 2, st.opts.max_backoff_ms);
+}
+
 /// Applies what is durable, a bounded number of batches at a time; returns
 /// false after a failure.
 bool drain(writebehind_state& st) {
@@ -55,9 +62,7 @@ bool drain(writebehind_state& st) {
                       ex.what());
       else
         spdlog::debug("write-behind: still failing: {}", ex.what());
-      st.backoff_ms = st.backoff_ms == 0
-                        ? st.opts.flush_interval_ms
-                        : std::min(st.backoff_ms * 2, st.opts.max_backoff_ms);
+      back_off(st);
       update_lag(st);
       return false;
     }
@@ -68,11 +73,15 @@ bool drain(writebehind_state& st) {
     st.backoff_ms = 0;
   }
   try {
-    st.sink->tick();
+    st.sink->tick(); // a snapshot, when one is due
   } catch (const std::exception& ex) {
+    // A full disk fails every snapshot until space returns: back off.
     st.stat->sink_errors += 1;
-    spdlog::error("write-behind: {}", ex.what());
+    spdlog::error("write-behind: {} (retrying with backoff)", ex.what());
+    back_off(st);
+    return false;
   }
+  st.backoff_ms = 0;
   st.stat->confirmed_seq = st.sink->confirmed();
   update_lag(st);
   return true;

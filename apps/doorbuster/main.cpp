@@ -221,6 +221,9 @@ int run(config::node_config& cfg) {
     if (member)
       if (auto reason = member->not_ready_reason(); !reason.empty())
         reasons.push_back(std::move(reason));
+    if (store.stat().storage_full)
+      reasons.push_back("the disk is full: writes are refused until space "
+                        "returns");
     auto lag = store.stat().lag_seconds();
     if (lag > max_lag)
       reasons.push_back("write-behind is " + std::to_string(lag)
@@ -235,6 +238,7 @@ int run(config::node_config& cfg) {
       sections.emplace_back("cluster", member->status_json());
     return sections;
   };
+  hooks.storage_full = [&store] { return store.stat().storage_full.load(); };
   actors::admin_stats admin_counts;
   hooks.extra_metrics = [&store, &inv, &admin_counts, &member] {
     return inv.metrics() + store.metrics()
