@@ -18,7 +18,11 @@ catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
     stats_.push_back(std::make_unique<catalog_stats>());
     auto worker = caf::actor_cast<caf::actor>(
       spawn_catalog_actor(sys, stats_.back().get()));
-    caf::anon_send(reads, caf::sys_atom::value, caf::put_atom::value, worker);
+    if (i == 0)
+      searches_ = caf::actor_cast<catalog_actor>(worker);
+    if (i > 0 || workers == 1)
+      caf::anon_send(reads, caf::sys_atom::value, caf::put_atom::value,
+                     worker);
     caf::anon_send(updates, caf::sys_atom::value, caf::put_atom::value,
                    worker);
   }

@@ -18,8 +18,12 @@ public:
   catalog_pool(caf::actor_system& sys, size_t workers);
 
   /// A CAF actor pool seen as one catalog actor: requests reach one worker
-  /// and are answered by it.
+  /// and are answered by it. With two or more workers, the first serves
+  /// searches alone and the others everything else, so that a search (a
+  /// scan of the names) never delays a product page queued behind it.
   const catalog_actor& reads() const { return reads_; }
+  /// Where searches go: the first worker (the only one, if it is alone).
+  const catalog_actor& searches() const { return searches_; }
   /// Updates sent here reach every worker, in the order they were sent.
   const catalog_actor& updates() const { return updates_; }
 
@@ -33,6 +37,7 @@ public:
 
 private:
   catalog_actor reads_;
+  catalog_actor searches_;
   catalog_actor updates_;
   std::vector<std::unique_ptr<catalog_stats>> stats_;
 };

@@ -165,6 +165,10 @@ const catalog_actor& inventory::catalog() const {
   return impl_->catalog.reads();
 }
 
+const catalog_actor& inventory::catalog_searches() const {
+  return impl_->catalog.searches();
+}
+
 const checkout_actor&
 inventory::checkout_for(const std::string& idempotency_key) {
   auto& d = *impl_;

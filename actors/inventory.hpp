@@ -48,6 +48,8 @@ public:
 
   /// Product pages, listings, categories: one of the catalog actors.
   const catalog_actor& catalog() const;
+  /// Searches (listings by name): the catalog actor that serves them alone.
+  const catalog_actor& catalog_searches() const;
 
   /// A new checkout: one key, one coordinator, so it tells retries from new
   /// requests; without a key, the coordinators take turns.

@@ -107,6 +107,11 @@ node_config::node_config() {
          "catalog reads per second per client (0: no limit)")
     .add(o.limits.read_burst, "read-burst",
          "catalog reads a client may make at once")
+    .add(o.limits.search_rate_per_s, "search-rate-per-s",
+         "searches (GET /v1/products?q=) per second per client, on top of "
+         "read-rate-per-s (0: no limit)")
+    .add(o.limits.search_burst, "search-burst",
+         "searches a client may make at once")
     .add(o.limits.max_clients, "max-clients",
          "clients whose budgets are remembered");
   group{custom_options_, "products", b}
@@ -136,7 +141,9 @@ node_config::node_config() {
          "after a crash, how long an unfinished order's holds may stay",
          int64_t{1}, int64_t{24} * 3600);
   group{custom_options_, "catalog", b}
-    .add(o.catalog.workers, "workers", "catalog actors serving reads",
+    .add(o.catalog.workers, "workers",
+         "catalog actors serving reads; with 2 or more, the first serves "
+         "searches (q) alone",
          size_t{1}, size_t{256});
   group{custom_options_, "admin", b}
     .add(o.admin.token_file, "token-file",

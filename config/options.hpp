@@ -29,6 +29,9 @@ struct limit_options {
   double write_burst = 20;
   double read_rate_per_s = 0; // per client; 0: unlimited
   double read_burst = 100;
+  // Searches (q) scan every name: a budget of their own per client.
+  double search_rate_per_s = 5; // 0: unlimited
+  double search_burst = 10;
   size_t max_clients = 100000; // buckets kept
 };
 

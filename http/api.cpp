@@ -189,6 +189,8 @@ api::api(actors::inventory& inv, actors::admin_actor admin,
             opts.limits.max_clients),
     reads_(opts.limits.read_rate_per_s, opts.limits.read_burst,
            opts.limits.max_clients),
+    searches_(opts.limits.search_rate_per_s, opts.limits.search_burst,
+              opts.limits.max_clients),
     access_log_(opts.log.access),
     cache_control_("public, max-age="
                    + std::to_string(opts.http.cache_max_age_s)) {}
@@ -386,14 +388,25 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     return;
   }
   if (r.is_client_write() || r.is_read()) {
+    auto key = req["X-Api-Key"];
+    auto client = key.empty() ? std::string_view{ctx.client} : key;
     auto& limiter = r.is_read() ? reads_ : writes_;
     if (limiter.enabled()) {
-      auto key = req["X-Api-Key"];
-      auto d = limiter.take(key.empty() ? std::string_view{ctx.client}
-                                        : key);
+      auto d = limiter.take(client);
       if (!d.allowed) {
         counted(rate_limited(d));
         return;
+      }
+    }
+    // A search scans every name: it pays from a budget of its own too.
+    if (r.id == route_id::products_list && searches_.enabled()) {
+      auto params = parse_query(query);
+      if (params && params->count("q")) {
+        auto d = searches_.take(client);
+        if (!d.allowed) {
+          counted(rate_limited(d));
+          return;
+        }
       }
     }
   }

@@ -75,6 +75,7 @@ private:
   admin_auth auth_;
   rate_limiter writes_;
   rate_limiter reads_;
+  rate_limiter searches_;
   std::atomic<bool> access_log_;
   std::string cache_control_; // rendered once from the options
   enum class phase { starting, serving, stopping };

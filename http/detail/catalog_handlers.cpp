@@ -129,9 +129,11 @@ void list_products(const context& ctx, std::string_view query, responder send) {
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   };
-  ask<domain::listing>(ctx, ctx.inv.catalog(), std::move(send),
-                       std::move(answer), actors::list_atom::value,
-                       std::move(q));
+  // A search scans every name: its own catalog actor serves it.
+  const auto& catalog =
+    q.search.empty() ? ctx.inv.catalog() : ctx.inv.catalog_searches();
+  ask<domain::listing>(ctx, catalog, std::move(send), std::move(answer),
+                       actors::list_atom::value, std::move(q));
 }
 
 void list_categories(const context& ctx, responder send) {

@@ -57,6 +57,36 @@ TEST(protection, rate_limit_answers_429_per_client_and_refills) {
     << "a refused request changes nothing";
 }
 
+TEST(protection, searches_pay_from_a_budget_of_their_own) {
+  // The defaults: 5 searches per second per client, bursts of 10; other
+  // reads are not limited. (A search scans every name; its own catalog
+  // actor serves it, so product pages never wait behind one.)
+  node_process node{{"--demo.products=50"}};
+  http_client client{node.port()};
+  const std::map<std::string, std::string> eve{{"X-Api-Key", "eve"}};
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = client.get("/v1/products?q=item&limit=5", eve);
+    if (r.status == 200)
+      ++ok;
+    else if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(r.error_code(), "rate_limited");
+      EXPECT_FALSE(r.header("Retry-After").empty());
+    }
+  }
+  EXPECT_GE(ok, 10);
+  EXPECT_LE(ok, 12) << "a burst of 10, refilled at 5/s";
+  EXPECT_EQ(ok + limited, 30);
+  // Her product pages and listings by category are not searches.
+  EXPECT_EQ(client.get("/v1/products/SKU-000001", eve).status, 200u);
+  EXPECT_EQ(client.get("/v1/products?limit=5", eve).status, 200u);
+  // Another client still searches.
+  EXPECT_EQ(client.get("/v1/products?q=item&limit=5", {{"X-Api-Key", "bob"}})
+              .status,
+            200u);
+}
+
 TEST(protection, hot_sku_sheds_load_without_slowing_other_skus) {
   constexpr int stock = 1000000;
   node_process node{{"--demo.products=0", "--products.max-mailbox=2",
