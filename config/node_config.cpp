@@ -97,7 +97,10 @@ node_config::node_config() {
          "answer 504 to a request not answered in this time", size_t{1},
          unbounded)
     .add(o.http.cache_max_age_s, "cache-max-age-s",
-         "Cache-Control max-age of catalog reads");
+         "Cache-Control max-age of catalog reads")
+    .add(o.http.cors_origins, "cors-origins",
+         "origins browsers may call the public API from, comma-separated, "
+         "or * (empty: none)");
   group{custom_options_, "limits", b}
     .add(o.limits.write_rate_per_min, "write-rate-per-min",
          "purchases per minute per client (X-Api-Key or address; 0: no limit)")

@@ -22,6 +22,7 @@ struct http_options {
   size_t idle_timeout_ms = 30000;
   size_t request_timeout_ms = 5000;
   size_t cache_max_age_s = 1;
+  std::string cors_origins; // empty: no cross-origin reads; "*": any
 };
 
 struct limit_options {

@@ -143,7 +143,8 @@ std::optional<route> match(std::string_view path) {
   return std::nullopt;
 }
 
-response method_not_allowed(const route& r) {
+/// The methods a route takes, as Allow lists them.
+std::string allow_list(const route& r) {
   std::string allow;
   for (auto m : *r.methods) {
     if (!allow.empty())
@@ -152,6 +153,11 @@ response method_not_allowed(const route& r) {
     if (m == verb::get)
       allow += ", HEAD";
   }
+  return allow;
+}
+
+response method_not_allowed(const route& r) {
+  auto allow = allow_list(r);
   auto res = error_response(bhttp::status::method_not_allowed,
                             "method_not_allowed",
                             "this path allows " + allow);
@@ -191,6 +197,7 @@ api::api(actors::inventory& inv, actors::admin_actor admin,
            opts.limits.max_clients),
     searches_(opts.limits.search_rate_per_s, opts.limits.search_burst,
               opts.limits.max_clients),
+    cors_(opts.http.cors_origins),
     access_log_(opts.log.access),
     cache_control_("public, max-age="
                    + std::to_string(opts.http.cache_max_age_s)) {}
@@ -331,9 +338,15 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
   auto decoded = decode_path(path);
   auto found = match(decoded);
   const char* name = found ? found->name : "unknown";
+  // A browser storefront on an allowed origin may read public answers.
+  auto cors_origin = found && !found->is_admin()
+                       ? cors_.allow(req[bhttp::field::origin])
+                       : std::nullopt;
   responder counted = [this, name, method = req.method(),
-                       target = std::string{target}, ctx,
+                       target = std::string{target}, ctx, cors_origin,
                        send = std::move(send)](response res) {
+    if (cors_origin)
+      cors_policy::grant(res, *cors_origin);
     auto seconds = std::chrono::duration<double>(
                      std::chrono::steady_clock::now() - ctx.received)
                      .count();
@@ -358,6 +371,11 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     return;
   }
   auto& r = *found;
+  if (req.method() == verb::options && cors_origin
+      && req.count(bhttp::field::access_control_request_method) != 0) {
+    counted(cors_.preflight(allow_list(r)));
+    return;
+  }
   if (std::find(r.methods->begin(), r.methods->end(), req.method())
       == r.methods->end()) {
     counted(method_not_allowed(r));

@@ -6,6 +6,7 @@
 #include "actors/admin_actor.hpp"
 #include "config/options.hpp"
 #include "http/admin_auth.hpp"
+#include "http/cors.hpp"
 #include "http/message.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_context.hpp"
@@ -76,6 +77,7 @@ private:
   rate_limiter writes_;
   rate_limiter reads_;
   rate_limiter searches_;
+  cors_policy cors_;
   std::atomic<bool> access_log_;
   std::string cache_control_; // rendered once from the options
   enum class phase { starting, serving, stopping };

@@ -87,6 +87,69 @@ TEST(protection, searches_pay_from_a_budget_of_their_own) {
             200u);
 }
 
+TEST(protection, cors_lets_only_configured_origins_read_public_answers) {
+  node_process node{{"--demo.products=5",
+                     "--http.cors-origins=https://shop.example, https://m.shop.example"}};
+  http_client client{node.port()};
+  const std::map<std::string, std::string> shop{{"Origin", "https://shop.example"}};
+  auto page = client.get("/v1/products/SKU-000001", shop);
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_EQ(page.header("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_EQ(page.header("Vary"), "Origin");
+  EXPECT_NE(page.header("Access-Control-Expose-Headers").find("ETag"),
+            std::string::npos);
+  // Another origin, or no origin: nothing that lets a browser read it.
+  auto evil = client.get("/v1/products/SKU-000001",
+                         {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(evil.status, 200u);
+  EXPECT_EQ(evil.header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(client.get("/v1/products/SKU-000001")
+              .header("Access-Control-Allow-Origin"),
+            "");
+
+  // A preflight of a purchase from the storefront.
+  auto pre = client.request(
+    verb::options, "/v1/products/SKU-000001/purchase", {},
+    {{"Origin", "https://m.shop.example"},
+     {"Access-Control-Request-Method", "POST"},
+     {"Access-Control-Request-Headers", "content-type, idempotency-key"}});
+  ASSERT_EQ(pre.status, 204u) << pre.body;
+  EXPECT_EQ(pre.header("Access-Control-Allow-Origin"), "https://m.shop.example");
+  EXPECT_EQ(pre.header("Access-Control-Allow-Methods"), "POST");
+  EXPECT_NE(pre.header("Access-Control-Allow-Headers").find("Idempotency-Key"),
+            std::string::npos);
+  EXPECT_EQ(pre.header("Access-Control-Max-Age"), "600");
+  // From another origin the preflight fails, so the browser never sends it.
+  EXPECT_EQ(client
+              .request(verb::options, "/v1/products/SKU-000001/purchase", {},
+                       {{"Origin", "https://evil.example"},
+                        {"Access-Control-Request-Method", "POST"}})
+              .status,
+            405u);
+  // Admin paths never answer cross-origin.
+  auto admin = client.request(verb::options, "/v1/admin/products/SKU-000001",
+                              {},
+                              {{"Origin", "https://shop.example"},
+                               {"Access-Control-Request-Method", "PUT"}});
+  EXPECT_EQ(admin.status, 405u);
+  EXPECT_EQ(admin.header("Access-Control-Allow-Origin"), "");
+}
+
+TEST(protection, cors_is_off_by_default) {
+  node_process node{{"--demo.products=5"}};
+  http_client client{node.port()};
+  auto page = client.get("/v1/products/SKU-000001",
+                         {{"Origin", "https://shop.example"}});
+  EXPECT_EQ(page.status, 200u);
+  EXPECT_EQ(page.header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(client
+              .request(verb::options, "/v1/products/SKU-000001", {},
+                       {{"Origin", "https://shop.example"},
+                        {"Access-Control-Request-Method", "GET"}})
+              .status,
+            405u);
+}
+
 TEST(protection, hot_sku_sheds_load_without_slowing_other_skus) {
   constexpr int stock = 1000000;
   node_process node{{"--demo.products=0", "--products.max-mailbox=2",
