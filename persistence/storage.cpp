@@ -13,6 +13,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include <pqxx/except>
 #include <spdlog/spdlog.h>
 
 #include <sys/statvfs.h>
@@ -53,7 +54,13 @@ storage::storage(caf::actor_system& sys,
   recovered_state state{keys_per_product};
   uint64_t base = 0;
   if (!opts.pg_uri.empty()) {
-    pg_store store{opts.pg_uri, opts.node_id};
+    std::unique_ptr<pg_store> connected;
+    try {
+      connected = std::make_unique<pg_store>(opts.pg_uri, opts.node_id);
+    } catch (const pqxx::broken_connection& ex) {
+      throw store_unreachable(ex.what());
+    }
+    auto& store = *connected;
     spdlog::info("postgres: connected as {}", store.describe());
     store.migrate();
     base = store.load(state, keys_per_product);

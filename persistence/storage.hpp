@@ -14,15 +14,23 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace doorbuster::persistence {
 
+/// PostgreSQL could not be reached at start: worth waiting for, since the
+/// journal alone does not hold what was written behind to it.
+struct store_unreachable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class storage {
 public:
   /// Recovers (blocking; start-up only) and starts the actors. Throws
-  /// journal_corrupt, or std::exception when a store cannot be used.
+  /// store_unreachable, journal_corrupt, or std::exception when a store
+  /// cannot be used.
   /// `keys_per_product`: idempotency keys each product remembers.
   storage(caf::actor_system& sys, const config::persistence_options& opts,
           size_t keys_per_product);

@@ -199,8 +199,27 @@ int run(config::node_config& cfg) {
       caf::actor_cast<actors::catalog_sink>(member->catalog_push()),
       member->coordinator());
   } else {
-    store_ptr = std::make_unique<persistence::storage>(
-      sys, opts.persistence, opts.products.idempotency_keys);
+    // PostgreSQL down at start: wait for it (SIGTERM still stops). The
+    // journal alone cannot serve: what PostgreSQL holds is dropped from it.
+    for (std::chrono::milliseconds wait{500}; !store_ptr;
+         wait = std::min(wait * 2, std::chrono::milliseconds{10000})) {
+      try {
+        store_ptr = std::make_unique<persistence::storage>(
+          sys, opts.persistence, opts.products.idempotency_keys);
+      } catch (const persistence::store_unreachable& ex) {
+        spdlog::error("postgres: unreachable at start, retrying in {} ms "
+                      "(the journal alone does not hold what was written "
+                      "behind): {}",
+                      wait.count(), ex.what());
+        auto s = std::chrono::duration_cast<std::chrono::seconds>(wait);
+        timespec pause{static_cast<time_t>(s.count()),
+                       static_cast<long>((wait - s).count() * 1000000)};
+        if (sigtimedwait(&stop_signals, nullptr, &pause) > 0) {
+          spdlog::info("stopped while waiting for PostgreSQL");
+          return EXIT_SUCCESS;
+        }
+      }
+    }
     generation = persistence::next_boot_generation(
       opts.persistence.data_dir,
       static_cast<uint32_t>(store_ptr->max_order_id() >> 32) + 1);

@@ -1,7 +1,8 @@
 // PostgreSQL goes away under load: purchases keep succeeding from the
 // journal, /readyz shows the lag, and once PostgreSQL is back the backlog
-// drains with nothing lost or applied twice. Uses a private cluster, since
-// it stops it.
+// drains with nothing lost or applied twice; a node started while it is
+// down waits for it. Uses a private cluster, since it stops it.
+#include "support/child_process.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
 #include "support/pg_database.hpp"
@@ -9,9 +10,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <thread>
+
+#include <sys/wait.h>
 
 namespace doorbuster::testing {
 namespace {
@@ -84,6 +90,70 @@ TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
               std::string::npos)
       << "the outage's failed batches are counted";
   }
+}
+
+TEST(outage, a_node_started_while_postgres_is_down_waits_for_it) {
+  auto dir = make_temp_dir("doorbuster-outage");
+  auto state = dir + "/cluster";
+  cluster_guard guard{dir, state};
+  ASSERT_EQ(pg_cluster("start", state), 0);
+  pg_database db{cluster_uri(state)};
+  std::vector<std::string> args{"--demo.products=0",
+                                "--persistence.pg-uri=" + db.uri()};
+  ASSERT_EQ(pg_cluster("halt", state), 0);
+
+  // SIGTERM ends the wait at once, cleanly.
+  {
+    auto pid = spawn({DOORBUSTER_BINARY, "--http.port=0", "--admin.port=0",
+                      "--persistence.data-dir=" + dir + "/data0",
+                      "--demo.products=0", "--persistence.pg-uri=" + db.uri()},
+                     dir + "/log0");
+    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    ASSERT_EQ(::kill(pid, SIGTERM), 0);
+    int status = -1;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (waitpid(pid, &status, WNOHANG) != pid) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until) << "SIGTERM ignored";
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+
+  // It waits rather than exits, and serves once PostgreSQL is back.
+  auto started = std::chrono::steady_clock::now();
+  std::thread back{[&] {
+    std::this_thread::sleep_for(std::chrono::seconds{3});
+    pg_cluster("resume", state);
+  }};
+  launch_options launch;
+  launch.log_to_file = true;
+  std::unique_ptr<node_process> node;
+  try {
+    node = std::make_unique<node_process>(args, "", launch);
+  } catch (const std::exception& ex) {
+    back.join();
+    FAIL() << ex.what();
+  }
+  back.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds{3});
+  EXPECT_NE(node->log().find("postgres: unreachable at start, retrying"),
+            std::string::npos)
+    << node->log();
+  http_client client{node->port()};
+  ASSERT_EQ(client
+              .admin(verb::put, "/v1/admin/products/LATE-1",
+                     R"({"name":"Late","description":"d","category":"c",)"
+                     R"("price":100,"currency":"USD","stock":10})")
+              .status,
+            201u);
+  ASSERT_EQ(client
+              .request(verb::post, "/v1/products/LATE-1/purchase",
+                       R"({"quantity":1,"customer_id":"c"})")
+              .status,
+            201u);
+  ASSERT_TRUE(wait_caught_up(client));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 1);
 }
 
 } // namespace
