@@ -30,21 +30,22 @@ int pg_cluster(const std::string& cmd, const std::string& state) {
                        .c_str());
 }
 
-/// Stops and deletes the private cluster however the test ends.
-struct cluster_guard {
-  std::string dir;
-  std::string state;
-  ~cluster_guard() {
+/// A private PostgreSQL cluster (the tests stop it), stopped and deleted
+/// however the test ends.
+struct private_cluster {
+  std::string dir = make_temp_dir("doorbuster-outage");
+  std::string state = dir + "/cluster";
+  bool started = pg_cluster("start", state) == 0;
+  ~private_cluster() {
     pg_cluster("stop", state);
     std::filesystem::remove_all(dir);
   }
 };
 
 TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
-  auto dir = make_temp_dir("doorbuster-outage");
-  auto state = dir + "/cluster";
-  cluster_guard guard{dir, state};
-  ASSERT_EQ(pg_cluster("start", state), 0);
+  private_cluster pg;
+  ASSERT_TRUE(pg.started);
+  const auto& state = pg.state;
   {
     pg_database db{cluster_uri(state)};
     node_process node{{"--demo.products=0", "--persistence.pg-uri=" + db.uri(),
@@ -93,10 +94,10 @@ TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
 }
 
 TEST(outage, a_node_started_while_postgres_is_down_waits_for_it) {
-  auto dir = make_temp_dir("doorbuster-outage");
-  auto state = dir + "/cluster";
-  cluster_guard guard{dir, state};
-  ASSERT_EQ(pg_cluster("start", state), 0);
+  private_cluster pg;
+  ASSERT_TRUE(pg.started);
+  const auto& dir = pg.dir;
+  const auto& state = pg.state;
   pg_database db{cluster_uri(state)};
   std::vector<std::string> args{"--demo.products=0",
                                 "--persistence.pg-uri=" + db.uri()};
