@@ -230,11 +230,10 @@ void api::set_logging(const request& req, const request_context& ctx,
       access_log_ = *access;
     // The names log.level takes; spdlog calls warn "warning".
     auto level = spdlog::get_level();
+    auto name = spdlog::level::to_string_view(level);
     std::string_view now = level == spdlog::level::warn
                              ? std::string_view{"warn"}
-                             : std::string_view{
-                                 spdlog::level::to_string_view(level).data(),
-                                 spdlog::level::to_string_view(level).size()};
+                             : std::string_view{name.data(), name.size()};
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w{buf};
     w.StartObject();
