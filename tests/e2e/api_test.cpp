@@ -1,11 +1,10 @@
 // Every endpoint of the JSON API against a real node over loopback HTTP.
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/read_file.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <set>
 
@@ -48,9 +47,7 @@ TEST_F(api_test, serves_the_openapi_document_of_this_version) {
   auto res = client.get("/openapi.yaml");
   ASSERT_EQ(res.status, 200u);
   EXPECT_EQ(res.header("Content-Type"), "application/yaml");
-  std::ifstream in{DOORBUSTER_OPENAPI};
-  std::string file{std::istreambuf_iterator<char>{in},
-                   std::istreambuf_iterator<char>{}};
+  auto file = read_file(DOORBUSTER_OPENAPI);
   EXPECT_EQ(res.body, file) << "the node serves the document it was built with";
   // The document's version is the project's (CMakeLists.txt).
   EXPECT_NE(file.find("\n  version: " DOORBUSTER_VERSION "\n"),

@@ -5,12 +5,12 @@
 // history and a refreshing `top`.
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/read_file.hpp"
 #include "support/shell_command.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -248,9 +248,7 @@ TEST_F(console_test, interactive_shell_completes_remembers_and_runs_top) {
   tmux.keys("Up");
   auto recalled = tmux.wait_for("doorbuster> product ZEBRA-1");
   tmux.keys("C-u");
-  std::ifstream file{history};
-  std::string saved{std::istreambuf_iterator<char>{file},
-                    std::istreambuf_iterator<char>{}};
+  auto saved = read_file(history);
   EXPECT_NE(saved.find("product ZEBRA-1"), std::string::npos);
   // top refreshes: purchases made while it runs appear without a key.
   tmux.keys("'top' Enter");

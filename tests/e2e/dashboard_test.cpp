@@ -8,11 +8,10 @@
 #include "support/node_process.hpp"
 #include "support/metrics_check.hpp"
 #include "support/pg_database.hpp"
+#include "support/read_file.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <regex>
 #include <set>
 
@@ -22,11 +21,6 @@
 
 namespace doorbuster::testing {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in{path};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
 
 /// Every name matching `pattern`'s first group in `text`.
 std::set<std::string> matches(const std::string& text, const std::regex& re) {

@@ -1,9 +1,8 @@
 #include "support/child_process.hpp"
+#include "support/read_file.hpp"
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -65,8 +64,7 @@ bool child_process::running() {
 }
 
 std::string child_process::log() const {
-  std::ifstream in{log_file_};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  return read_file(log_file_);
 }
 
 } // namespace doorbuster::testing

@@ -1,11 +1,11 @@
 #include "support/node_process.hpp"
 #include "support/child_process.hpp"
+#include "support/read_file.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -82,8 +82,7 @@ node_process::~node_process() {
 }
 
 std::string node_process::log() const {
-  std::ifstream in{dir_ + "/stderr"};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  return read_file(dir_ + "/stderr");
 }
 
 int node_process::stop() {
@@ -124,9 +123,7 @@ int run_node_to_exit(std::vector<std::string> args, std::string& output) {
   auto pid = spawn(args, err_file, true);
   int status = 0;
   waitpid(pid, &status, 0);
-  std::ifstream in{err_file};
-  output.append(std::istreambuf_iterator<char>{in},
-                std::istreambuf_iterator<char>{});
+  output += read_file(err_file);
   fs::remove_all(dir);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
