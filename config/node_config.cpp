@@ -194,8 +194,8 @@ node_config::node_config() {
          "on SIGTERM, time allowed to write the backlog behind");
   group{custom_options_, "global", b}.add(
     o.persistence.repair, "repair",
-    "cut a corrupt journal at the corruption instead of refusing to start "
-    "(drops the records after it)");
+    "accept a damaged or shortened journal instead of refusing to start: "
+    "keeps every intact record, logs exactly which records are lost");
   group{custom_options_, "cluster", b}
     .add(o.cluster.enabled, "enabled",
          "join a cluster: shards leased in PostgreSQL (needs pg-uri), "

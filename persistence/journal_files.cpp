@@ -1,5 +1,7 @@
 #include "persistence/journal_files.hpp"
 
+#include "persistence/durable_file.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -26,17 +28,6 @@ constexpr const char* suffix = ".log";
 std::vector<char> read_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
   return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-/// True if some valid record starts anywhere in [from, data.size()).
-bool valid_record_after(const std::vector<char>& data, size_t from) {
-  journal_record rec;
-  size_t size = 0;
-  for (size_t at = from + 1; at + frame_header_size < data.size(); ++at)
-    if (read_frame(data.data() + at, data.size() - at, rec, size)
-        == frame_status::ok)
-      return true;
-  return false;
 }
 
 void truncate_file(const std::string& path, size_t size) {
@@ -75,69 +66,202 @@ std::vector<segment_info> list_segments(const std::string& dir) {
   return result;
 }
 
-scan_result scan_journal(const std::string& dir, bool repair,
-                         const std::function<void(journal_record&)>& visit) {
-  scan_result result;
-  auto segments = list_segments(dir);
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const auto& seg = segments[i];
-    bool newest = i + 1 == segments.size();
+namespace {
+
+std::string describe(const std::vector<seq_range>& ranges) {
+  std::string text;
+  size_t total = 0;
+  for (const auto& r : ranges) {
+    if (!text.empty())
+      text += ", ";
+    text += r.first == r.last ? std::to_string(r.first)
+                              : std::to_string(r.first) + " to "
+                                  + std::to_string(r.last);
+    total += r.size();
+  }
+  return text + " (" + std::to_string(total) + " record"
+         + (total == 1 ? "" : "s") + ")";
+}
+
+constexpr const char* repair_hint
+  = ". Start with --repair to cut out what is damaged and keep every intact "
+    "record; it logs exactly which records are lost";
+
+/// One pass over the journal's segments, oldest first.
+class journal_scan {
+public:
+  journal_scan(const std::string& dir, uint64_t base, bool repair,
+               const std::function<void(journal_record&)>& visit)
+    : dir_(dir), base_(base), repair_(repair), visit_(visit) {
+    try {
+      manifest_ = read_manifest(dir);
+    } catch (const std::runtime_error& ex) {
+      if (!repair)
+        throw journal_corrupt(ex.what() + std::string{repair_hint});
+      spdlog::error("journal: --repair starts a new manifest: {}", ex.what());
+      changed_ = true;
+    }
+  }
+
+  scan_result run() {
+    auto segments = list_segments(dir_);
+    for (size_t i = 0; i < segments.size(); ++i)
+      scan_segment(segments[i], i + 1 == segments.size());
+    check_end();
+    if (changed_) {
+      manifest_.durable = std::max(result_.last_seq, base_);
+      manifest_.forget_up_to(base_);
+      write_manifest(dir_, manifest_);
+    }
+    return std::move(result_);
+  }
+
+private:
+  /// Records between the last one read and `next` must be lost on record
+  /// (a repair accepted them) or covered by the base.
+  void check_gap(uint64_t next, const std::string& where) {
+    auto from = std::max(result_.last_seq, base_) + 1;
+    if (next <= from)
+      return;
+    auto missing = manifest_.not_lost(from, next - 1);
+    if (missing.empty())
+      return;
+    if (!repair_)
+      throw journal_corrupt("journal: records " + describe(missing)
+                            + " are missing before " + where
+                            + " (a segment deleted or damaged)"
+                            + repair_hint);
+    spdlog::error("journal: --repair gives up records {}, missing before {}",
+                  describe(missing), where);
+    for (const auto& r : missing) {
+      result_.dropped.push_back(r);
+      manifest_.lost.push_back(r);
+    }
+    changed_ = true;
+  }
+
+  /// The journal must reach the manifest's durable mark.
+  void check_end() {
+    auto end = std::max(result_.last_seq, base_);
+    if (manifest_.durable <= end)
+      return;
+    auto missing = manifest_.not_lost(end + 1, manifest_.durable);
+    if (missing.empty())
+      return;
+    auto what = "journal: it ends at record " + std::to_string(end)
+                + " but records up to " + std::to_string(manifest_.durable)
+                + " were acknowledged as durable, so records "
+                + describe(missing)
+                + " are missing (the newest segment shortened or deleted)";
+    if (!repair_)
+      throw journal_corrupt(what + repair_hint);
+    spdlog::error("{}; --repair gives them up and numbers new records from "
+                  "{}",
+                  what, end + 1);
+    result_.dropped.insert(result_.dropped.end(), missing.begin(),
+                           missing.end());
+    changed_ = true;
+  }
+
+  /// A frame that may follow the last record read.
+  bool acceptable(const journal_record& rec, const segment_info& seg) const {
+    return rec.seq > result_.last_seq && rec.seq >= seg.first_seq;
+  }
+
+  /// The offset of the next acceptable frame after `from`, or npos.
+  size_t next_frame(const std::vector<char>& data, size_t from,
+                    const segment_info& seg) const {
+    journal_record rec;
+    size_t size = 0;
+    for (size_t at = from + 1; at + frame_header_size < data.size(); ++at)
+      if (read_frame(data.data() + at, data.size() - at, rec, size)
+            == frame_status::ok
+          && acceptable(rec, seg))
+        return at;
+    return std::string::npos;
+  }
+
+  void scan_segment(const segment_info& seg, bool newest) {
     auto data = read_file(seg.path);
+    std::vector<std::pair<size_t, size_t>> cuts; // damaged byte ranges
+    size_t keep = data.size();                    // bytes kept at the end
     size_t at = 0;
-    std::string problem;
+    auto where = [&](size_t offset) {
+      return seg.path + " at offset " + std::to_string(offset);
+    };
     while (at < data.size()) {
       journal_record rec;
       size_t size = 0;
-      auto status = read_frame(data.data() + at, data.size() - at, rec, size);
-      if (status == frame_status::ok) {
-        auto expected = result.last_seq == 0 ? rec.seq : result.last_seq + 1;
-        if (at == 0 && rec.seq != seg.first_seq) {
-          problem = "first record has sequence " + std::to_string(rec.seq);
-        } else if (rec.seq != expected) {
-          problem = "sequence jumps from " + std::to_string(result.last_seq)
-                    + " to " + std::to_string(rec.seq);
-        } else {
-          visit(rec);
-          result.last_seq = rec.seq;
-          ++result.records;
-          at += size;
-          continue;
-        }
-      } else if (newest && std::all_of(data.begin() + static_cast<long>(at),
-                                       data.end(),
-                                       [](char c) { return c == 0; })) {
-        // The preallocated, never written rest of the active segment.
-        truncate_file(seg.path, at);
-        break;
-      } else if (newest && !valid_record_after(data, at)) {
-        spdlog::warn("journal: torn tail in {} at offset {} ({} bytes): cut "
-                     "at the last good record",
-                     seg.path, at, data.size() - at);
-        truncate_file(seg.path, at);
-        result.truncated_bytes += data.size() - at;
-        break;
-      } else {
-        problem = "bad record (length or checksum)";
+      if (read_frame(data.data() + at, data.size() - at, rec, size)
+            == frame_status::ok
+          && acceptable(rec, seg)) {
+        check_gap(rec.seq, where(at));
+        visit_(rec);
+        result_.last_seq = rec.seq;
+        ++result_.records;
+        at += size;
+        continue;
       }
-      auto where = seg.path + " at offset " + std::to_string(at);
-      if (!repair)
-        throw journal_corrupt("journal corrupt in " + where + ": " + problem
-                              + "; valid records follow, so this is not a "
-                                "torn tail. Start with --repair to cut the "
-                                "journal there and drop everything after it");
-      size_t dropped = data.size() - at;
-      truncate_file(seg.path, at);
-      for (size_t j = i + 1; j < segments.size(); ++j) {
-        dropped += fs::file_size(segments[j].path);
-        fs::remove(segments[j].path);
+      if (std::all_of(data.begin() + static_cast<long>(at), data.end(),
+                      [](char c) { return c == 0; })) {
+        keep = at; // the preallocated, never written rest of a segment
+        break;
       }
-      spdlog::error("journal: --repair cut {} bytes from {}: {}", dropped,
-                    where, problem);
-      result.truncated_bytes += dropped;
-      return result;
+      auto next = next_frame(data, at, seg);
+      if (next == std::string::npos && newest) {
+        spdlog::warn("journal: torn tail in {} ({} bytes): cut at the last "
+                     "good record",
+                     where(at), data.size() - at);
+        result_.truncated_bytes += data.size() - at;
+        keep = at;
+        break;
+      }
+      auto end = next == std::string::npos ? data.size() : next;
+      if (!repair_)
+        throw journal_corrupt(
+          "journal corrupt in " + where(at) + ": "
+          + std::to_string(end - at) + " damaged bytes (bad length, checksum "
+          + "or sequence), and "
+          + (next == std::string::npos ? "newer segments follow"
+                                       : "valid records follow")
+          + ", so this is not a torn tail" + repair_hint);
+      spdlog::error("journal: --repair cuts {} damaged bytes from {}",
+                    end - at, where(at));
+      result_.truncated_bytes += end - at;
+      cuts.emplace_back(at, end);
+      at = end;
     }
+    if (cuts.empty()) {
+      if (keep < data.size())
+        truncate_file(seg.path, keep);
+      return;
+    }
+    std::string kept;
+    size_t from = 0;
+    for (const auto& [cut_from, cut_to] : cuts) {
+      kept.append(data.data() + from, cut_from - from);
+      from = cut_to;
+    }
+    if (from < keep)
+      kept.append(data.data() + from, keep - from);
+    replace_file(seg.path, kept);
+    changed_ = true;
   }
-  return result;
+
+  const std::string& dir_;
+  uint64_t base_;
+  bool repair_;
+  const std::function<void(journal_record&)>& visit_;
+  journal_manifest manifest_;
+  scan_result result_;
+  bool changed_ = false; // the manifest must be written again
+};
+
+} // namespace
+
+scan_result scan_journal(const std::string& dir, uint64_t base, bool repair,
+                         const std::function<void(journal_record&)>& visit) {
+  return journal_scan{dir, base, repair, visit}.run();
 }
 
 journal_cursor::journal_cursor(std::string dir, uint64_t after_seq)

@@ -3,6 +3,7 @@
 // write-behind consumers.
 #pragma once
 
+#include "persistence/journal_manifest.hpp"
 #include "persistence/journal_record.hpp"
 
 #include <functional>
@@ -22,7 +23,7 @@ std::vector<segment_info> list_segments(const std::string& dir);
 
 std::string segment_path(const std::string& dir, uint64_t first_seq);
 
-/// Corruption that is not a torn tail: start-up stops unless repairing.
+/// Damage or loss that is not a torn tail: start-up stops unless repairing.
 class journal_corrupt : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
@@ -31,16 +32,25 @@ public:
 struct scan_result {
   uint64_t last_seq = 0; // 0: empty journal
   size_t records = 0;
-  size_t truncated_bytes = 0; // cut off a torn tail (or by repair)
+  size_t truncated_bytes = 0; // a torn tail, or damage cut by --repair
+  /// Acknowledged records that --repair found missing and gave up.
+  std::vector<seq_range> dropped;
 };
 
 /// Reads every record of every segment in order, calling `visit` for each.
-/// A torn or corrupt tail of the newest segment (no valid record after it)
-/// is cut at the last good record and logged. Corruption followed by valid
-/// records, a gap in sequence numbers, or a bad older segment throws
-/// journal_corrupt, unless `repair`: then the journal is cut there (later
-/// records and segments are dropped, and logged).
-scan_result scan_journal(const std::string& dir, bool repair,
+/// `base` is the newest record already safe in the state recovery starts
+/// from (snapshot or PostgreSQL): records up to it may be gone.
+///
+/// A torn tail of the newest segment (no valid record after it: a crash
+/// during a write) is cut at the last good record and logged. Anything else
+/// throws journal_corrupt naming file, offset and records: damaged bytes
+/// followed by valid records, a damaged older segment, sequence numbers
+/// with a gap (a segment deleted), or a journal that ends before the
+/// manifest's durable mark (the newest segment shortened or deleted).
+/// With `repair`, instead, damaged bytes are cut out and every intact record
+/// is kept; the records lost are logged exactly, returned in `dropped`, and
+/// written to the manifest so that the next start accepts the gap.
+scan_result scan_journal(const std::string& dir, uint64_t base, bool repair,
                          const std::function<void(journal_record&)>& visit);
 
 /// Reads records behind the journal writer, in order, never past a sequence

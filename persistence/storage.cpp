@@ -69,14 +69,11 @@ storage::storage(caf::actor_system& sys,
     base = read_latest_snapshot(d.snapshot_dir(), state);
   }
   // Replay what the base has not seen. Records at or below it may still be
-  // on disk (not yet deleted); records above it must follow without a gap.
-  uint64_t first_replayed = 0;
-  auto scan = scan_journal(d.journal_dir(), opts.repair,
+  // on disk (not yet deleted); the scan checks that none above it is gone.
+  auto scan = scan_journal(d.journal_dir(), base, opts.repair,
                            [&](journal_record& rec) {
                              if (rec.seq <= base)
                                return;
-                             if (first_replayed == 0)
-                               first_replayed = rec.seq;
                              if (auto* o = std::get_if<domain::order>(
                                    &rec.entry))
                                d.max_order_id = std::max(d.max_order_id,
@@ -89,11 +86,6 @@ storage::storage(caf::actor_system& sys,
                              state.apply(rec);
                              ++d.replayed;
                            });
-  if (first_replayed > base + 1)
-    throw journal_corrupt("journal records " + std::to_string(base + 1)
-                          + " to " + std::to_string(first_replayed - 1)
-                          + " are missing: the journal does not continue "
-                            "where the stored state ends");
   auto last = std::max(scan.last_seq, base);
   d.recovered = state.existing_products();
   d.checkouts = state.checkouts();

@@ -71,7 +71,7 @@ protected:
   /// Every record in the journal files, in order.
   std::vector<persistence::journal_record> journaled() {
     std::vector<persistence::journal_record> out;
-    persistence::scan_journal(dir, false, [&](persistence::journal_record& r) {
+    persistence::scan_journal(dir, 0, false, [&](persistence::journal_record& r) {
       out.push_back(r);
     });
     return out;

@@ -1,10 +1,12 @@
 // Journal-only mode (no PostgreSQL): snapshots plus journal keep everything
-// across restarts; a corrupt journal stops start-up unless --repair.
+// across restarts; a damaged or shortened journal stops start-up unless
+// --repair, which keeps every intact record and names what it dropped.
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -67,38 +69,151 @@ TEST(journal_mode, snapshot_and_journal_survive_restarts_and_compact) {
   fs::remove_all(data);
 }
 
-TEST(journal_mode, corruption_in_the_middle_needs_repair) {
-  auto data = make_temp_dir("doorbuster-corrupt");
-  {
-    node_process node{{"--demo.products=20"}, data};
-  }
-  auto journal = data + "/journal";
-  auto segment = fs::directory_iterator{journal}->path().string();
-  auto size = fs::file_size(segment);
-  {
-    std::fstream f{segment, std::ios::binary | std::ios::in | std::ios::out};
-    f.seekp(static_cast<std::streamoff>(size / 2));
-    f.put('\x55');
-    f.seekp(static_cast<std::streamoff>(size / 2 + 1));
-    f.put('\x2a');
-  }
+/// A journal of one product and 120 purchases (keys k0..k119, stock 1000
+/// down to 880) in several segments, left by a clean stop. No snapshot is
+/// taken, so every record is needed.
+std::string sold_journal() {
+  auto data = make_temp_dir("doorbuster-damage");
+  node_process node{{"--demo.products=0",
+                     "--persistence.snapshot-interval-ms=86400000",
+                     "--persistence.segment-bytes=2048"},
+                    data};
+  http_client client{node.port()};
+  EXPECT_EQ(client
+              .admin(verb::put, "/v1/admin/products/HOT-1",
+                     R"({"name":"Hot","description":"d","category":"c",)"
+                     R"("price":100,"currency":"USD","stock":1000})")
+              .status,
+            201u);
+  for (int i = 0; i < 120; ++i)
+    EXPECT_EQ(client
+                .request(verb::post, "/v1/products/HOT-1/purchase",
+                         R"({"quantity":1,"customer_id":"c"})",
+                         {{"Idempotency-Key", "k" + std::to_string(i)}})
+                .status,
+              201u);
+  EXPECT_EQ(node.stop(), 0);
+  return data;
+}
+
+std::vector<std::string> segments_of(const std::string& data) {
+  std::vector<std::string> paths;
+  for (const auto& e : fs::directory_iterator{data + "/journal"})
+    if (e.path().filename().string().rfind("journal-", 0) == 0)
+      paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+/// Starts the node on `data` expecting it to refuse; returns its output.
+std::string refused_start(const std::string& data) {
   std::string output;
   int status = run_node_to_exit({"--http.port=0", "--demo.products=0",
                                  "--persistence.data-dir=" + data},
                                 output);
-  EXPECT_NE(status, 0);
-  EXPECT_NE(output.find("journal corrupt"), std::string::npos) << output;
+  EXPECT_NE(status, 0) << output;
   EXPECT_NE(output.find("--repair"), std::string::npos) << output;
-  EXPECT_EQ(fs::file_size(segment), size) << "nothing dropped without --repair";
+  return output;
+}
 
-  node_process repaired{{"--repair", "--demo.products=0"}, data};
+int64_t stock_of(http_client& client) {
+  return client.get("/v1/products/HOT-1").json()["stock"].get<int64_t>();
+}
+
+TEST(journal_mode, a_shortened_or_deleted_newest_segment_stops_start_up) {
+  auto data = sold_journal();
+  auto segments = segments_of(data);
+  ASSERT_GE(segments.size(), 3u);
+  auto newest = segments.back();
+  auto size = fs::file_size(newest);
+  auto copy = data + "/newest.bak";
+  fs::copy_file(newest, copy);
+  // A cut inside a record looks like a crash's torn tail, but those
+  // records were acknowledged; at 0 bytes or deleted nothing is left.
+  for (auto damage : {"half", "empty", "deleted"}) {
+    SCOPED_TRACE(damage);
+    fs::copy_file(copy, newest, fs::copy_options::overwrite_existing);
+    if (std::string{damage} == "half")
+      fs::resize_file(newest, size / 2);
+    else if (std::string{damage} == "empty")
+      fs::resize_file(newest, 0);
+    else
+      fs::remove(newest);
+    auto output = refused_start(data);
+    EXPECT_NE(output.find("are missing (the newest segment shortened or "
+                          "deleted)"),
+              std::string::npos)
+      << output;
+  }
+  // Refusing changed nothing: with the segment back the node serves all.
+  fs::copy_file(copy, newest, fs::copy_options::overwrite_existing);
+  fs::remove(copy);
+  {
+    node_process node{{"--demo.products=0"}, data};
+    http_client client{node.port()};
+    EXPECT_EQ(stock_of(client), 880);
+    EXPECT_EQ(node.stop(), 0);
+  }
+  // --repair accepts the loss of the deleted segment's records and says so.
+  fs::remove(newest);
+  node_process repaired{{"--repair", "--demo.products=0"}, data,
+                        {.log_to_file = true}};
   http_client client{repaired.port()};
-  size_t kept = 0;
-  for (auto& c : client.get("/v1/categories").json())
-    kept += c["count"].get<size_t>();
-  EXPECT_GT(kept, 0u) << "records before the corruption are kept";
-  EXPECT_LT(kept, 20u) << "records after it are dropped";
-  EXPECT_LT(fs::file_size(segment), size);
+  auto kept = stock_of(client);
+  EXPECT_GT(kept, 880) << "the deleted segment's sales are gone";
+  EXPECT_LT(kept, 1000) << "the other segments' sales are kept";
+  EXPECT_NE(repaired.log().find("records"), std::string::npos);
+  EXPECT_NE(repaired.log().find(std::to_string(kept - 880) + " records)"),
+            std::string::npos)
+    << "the log counts exactly the sales lost: " << repaired.log();
+  ASSERT_EQ(client
+              .request(verb::post, "/v1/products/HOT-1/purchase",
+                       R"({"quantity":1,"customer_id":"c"})",
+                       {{"Idempotency-Key", "after-repair"}})
+              .status,
+            201u);
+  EXPECT_EQ(repaired.stop(), 0);
+  node_process again{{"--demo.products=0"}, data};
+  http_client after{again.port()};
+  EXPECT_EQ(stock_of(after), kept - 1)
+    << "after a repair the journal goes on and restarts without --repair";
+  again.stop();
+  fs::remove_all(data);
+}
+
+TEST(journal_mode, repair_of_a_damaged_oldest_segment_keeps_every_intact_record) {
+  auto data = sold_journal();
+  auto oldest = segments_of(data).front();
+  auto size = fs::file_size(oldest);
+  {
+    std::fstream f{oldest, std::ios::binary | std::ios::in | std::ios::out};
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.put(static_cast<char>(c ^ 0x04)); // one flipped bit
+  }
+  auto output = refused_start(data);
+  EXPECT_NE(output.find("journal corrupt"), std::string::npos) << output;
+  EXPECT_EQ(fs::file_size(oldest), size) << "nothing dropped without --repair";
+
+  node_process repaired{{"--repair", "--demo.products=0"}, data,
+                        {.log_to_file = true}};
+  http_client client{repaired.port()};
+  EXPECT_EQ(stock_of(client), 880)
+    << "the records after the damage are all kept";
+  EXPECT_NE(repaired.log().find("(1 record)"), std::string::npos)
+    << repaired.log();
+  // Every order but the damaged one is still known by its key.
+  int forgotten = 0;
+  for (int i = 0; i < 120; ++i) {
+    auto retry = client.request(verb::post, "/v1/products/HOT-1/purchase",
+                                R"({"quantity":1,"customer_id":"c"})",
+                                {{"Idempotency-Key", "k" + std::to_string(i)}});
+    ASSERT_EQ(retry.status, 201u);
+    forgotten += retry.json()["remaining"] != 1000 - (i + 1);
+  }
+  EXPECT_EQ(forgotten, 1);
   repaired.stop();
   fs::remove_all(data);
 }

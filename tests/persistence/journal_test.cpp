@@ -62,7 +62,7 @@ std::vector<size_t> write_segment(const std::string& dir, size_t n) {
 std::vector<journal_record> scan_all(const std::string& dir, bool repair,
                                      scan_result* result = nullptr) {
   std::vector<journal_record> out;
-  auto r = scan_journal(dir, repair, [&](journal_record& rec) {
+  auto r = scan_journal(dir, 0, repair, [&](journal_record& rec) {
     out.push_back(rec);
   });
   if (result)
@@ -148,9 +148,127 @@ TEST_F(journal_test, flipped_bit_in_the_middle_stops_recovery) {
   }
   EXPECT_THROW(scan_all(dir, false), journal_corrupt);
   EXPECT_EQ(fs::file_size(path), ends[4]) << "nothing cut without --repair";
-  auto repaired = scan_all(dir, true);
-  EXPECT_EQ(repaired.size(), 2u);
-  EXPECT_EQ(fs::file_size(path), ends[1]);
+  scan_result result;
+  auto repaired = scan_all(dir, true, &result);
+  std::vector<uint64_t> seqs;
+  for (const auto& r : repaired)
+    seqs.push_back(r.seq);
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 4, 5}))
+    << "only the damaged record is dropped";
+  ASSERT_EQ(result.dropped.size(), 1u);
+  EXPECT_EQ(result.dropped[0].first, 3u);
+  EXPECT_EQ(result.dropped[0].last, 3u);
+  EXPECT_EQ(fs::file_size(path), ends[4] - (ends[2] - ends[1]));
+  // The next start accepts the gap the repair recorded, without --repair.
+  EXPECT_EQ(scan_all(dir, false).size(), 4u);
+}
+
+/// Segments of `per_segment` records each, records 1..n, and a manifest
+/// saying all of them are durable, as a clean stop leaves them.
+std::vector<std::string> write_segments(const std::string& dir, size_t n,
+                                        size_t per_segment) {
+  std::vector<std::string> paths;
+  for (size_t first = 1; first <= n; first += per_segment) {
+    std::vector<char> bytes;
+    for (size_t seq = first; seq < first + per_segment && seq <= n; ++seq)
+      append_frame(bytes, seq, order(seq, 5));
+    paths.push_back(segment_path(dir, first));
+    std::ofstream out{paths.back(), std::ios::binary};
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  write_manifest(dir, {.durable = n, .lost = {}});
+  return paths;
+}
+
+TEST_F(journal_test, newest_segment_shortened_or_deleted_is_refused) {
+  auto paths = write_segments(dir, 30, 10);
+  // Cut at a record boundary: the frames left are all valid.
+  std::vector<char> kept;
+  for (uint64_t seq = 21; seq <= 24; ++seq)
+    append_frame(kept, seq, order(seq, 5));
+  fs::resize_file(paths[2], kept.size());
+  try {
+    scan_all(dir, false);
+    ADD_FAILURE() << "a shortened newest segment was accepted";
+  } catch (const journal_corrupt& ex) {
+    EXPECT_NE(std::string{ex.what()}.find("25 to 30 (6 records)"),
+              std::string::npos)
+      << ex.what();
+  }
+  fs::remove(paths[2]);
+  EXPECT_THROW(scan_all(dir, false), journal_corrupt) << "deleted";
+  fs::resize_file(paths[1], 0);
+  EXPECT_THROW(scan_all(dir, false), journal_corrupt) << "emptied";
+  scan_result result;
+  EXPECT_EQ(scan_all(dir, true, &result).size(), 10u);
+  ASSERT_EQ(result.dropped.size(), 1u);
+  EXPECT_EQ(result.dropped[0].first, 11u);
+  EXPECT_EQ(result.dropped[0].last, 30u);
+  EXPECT_EQ(read_manifest(dir).durable, 10u)
+    << "new records continue after the ones kept";
+  EXPECT_EQ(scan_all(dir, false).size(), 10u);
+}
+
+TEST_F(journal_test, a_deleted_middle_segment_is_refused_and_repaired) {
+  auto paths = write_segments(dir, 30, 10);
+  fs::remove(paths[1]);
+  try {
+    scan_all(dir, false);
+    ADD_FAILURE() << "a missing segment was accepted";
+  } catch (const journal_corrupt& ex) {
+    EXPECT_NE(std::string{ex.what()}.find("11 to 20 (10 records)"),
+              std::string::npos)
+      << ex.what();
+  }
+  scan_result result;
+  EXPECT_EQ(scan_all(dir, true, &result).size(), 20u)
+    << "every record of the other segments is kept";
+  ASSERT_EQ(result.dropped.size(), 1u);
+  EXPECT_EQ(result.dropped[0].first, 11u);
+  EXPECT_EQ(result.dropped[0].last, 20u);
+  EXPECT_EQ(scan_all(dir, false).size(), 20u) << "the gap is on record";
+}
+
+TEST_F(journal_test, a_damaged_older_segment_keeps_every_intact_record) {
+  auto paths = write_segments(dir, 30, 10);
+  // Damage the oldest segment's last record: nothing valid follows it in
+  // that file, but newer segments do, so this is not a torn tail.
+  auto size = fs::file_size(paths[0]);
+  {
+    std::fstream f{paths[0], std::ios::binary | std::ios::in | std::ios::out};
+    f.seekp(static_cast<std::streamoff>(size - 3));
+    f.put('\x7f');
+  }
+  EXPECT_THROW(scan_all(dir, false), journal_corrupt);
+  scan_result result;
+  EXPECT_EQ(scan_all(dir, true, &result).size(), 29u);
+  ASSERT_EQ(result.dropped.size(), 1u);
+  EXPECT_EQ(result.dropped[0].first, 10u);
+  EXPECT_EQ(result.dropped[0].last, 10u);
+}
+
+TEST_F(journal_test, a_torn_tail_after_the_durable_mark_is_no_loss) {
+  auto paths = write_segments(dir, 30, 10);
+  write_manifest(dir, {.durable = 25, .lost = {}}); // 26..30 not yet marked
+  fs::resize_file(paths[2], fs::file_size(paths[2]) - 5);
+  scan_result result;
+  EXPECT_EQ(scan_all(dir, false, &result).size(), 29u)
+    << "a crash mid-write loses only what was never acknowledged";
+  EXPECT_TRUE(result.dropped.empty());
+  write_manifest(dir, {.durable = 30, .lost = {}});
+  EXPECT_THROW(scan_all(dir, false), journal_corrupt)
+    << "but record 30 was acknowledged";
+}
+
+TEST_F(journal_test, a_clean_stop_marks_how_far_the_journal_reached) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  status stat;
+  auto journal = spawn_journal(sys, dir, {}, 1, {}, &stat);
+  append_orders(sys, journal, 1, 40);
+  caf::anon_send(journal, stop_atom::value);
+  sys.await_all_actors_done();
+  EXPECT_EQ(read_manifest(dir).durable, 40u);
 }
 
 TEST_F(journal_test, group_commit_batches_appends_and_acks_after_sync) {
@@ -293,7 +411,7 @@ TEST_F(journal_test, segments_roll_and_confirmed_ones_are_deleted) {
   sys.await_all_actors_done();
   scan_result result;
   std::vector<journal_record> rest;
-  result = scan_journal(dir, false,
+  result = scan_journal(dir, 150, false,
                         [&](journal_record& r) { rest.push_back(r); });
   EXPECT_EQ(result.last_seq, 210u);
   EXPECT_EQ(rest.back().seq, 210u);
