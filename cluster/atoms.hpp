@@ -13,5 +13,8 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using drain_all_atom = caf::atom_constant<caf::atom("drainall")>;
 using undrain_atom = caf::atom_constant<caf::atom("undrain")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+/// (hello_atom, node_id, generation, gateway): a peer that dialed this
+/// node hands over its own gateway (see coordinator.hpp: who dials).
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace doorbuster::cluster

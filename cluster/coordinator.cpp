@@ -37,8 +37,14 @@ struct peer {
   uint64_t generation = 0;
   std::vector<uint64_t> earlier; // before it rejoined: still routed to it
   std::string address;
-  caf::actor gateway; // invalid until dialed
+  caf::actor gateway; // invalid until dialed, or until it said hello
   bool dialing = false;
+};
+
+/// A peer's hello that came before this node learned of that generation.
+struct early_hello {
+  uint64_t generation = 0;
+  caf::actor gateway;
 };
 
 /// A shard taken and being loaded: the epoch it was taken at, and the load
@@ -59,6 +65,8 @@ struct coordinator_state {
   std::set<uint32_t> releasing;
   std::vector<std::string> routed; // per shard: whose gateway ("" none)
   std::map<std::string, peer> peers;
+  std::map<std::string, early_hello> hellos; // by node id: one per peer
+  caf::actor own_gateway;                    // handed to the peers dialed
   caf::actor dialer;
   steady_clock::time_point renewed_at = steady_clock::now();
   steady_clock::time_point refreshed_at;
@@ -247,6 +255,35 @@ void disconnect(coordinator_state& st, peer& p) {
     r = "?";
 }
 
+/// True if this node dials `peer_id` (else that peer dials this node).
+bool dials(const coordinator_state& st, const std::string& peer_id) {
+  return st.deps.node_id < peer_id;
+}
+
+/// Hands this node's gateway to a peer it dialed, with its generation.
+void say_hello(self_ptr self, const caf::actor& gateway) {
+  auto& st = self->state;
+  self->send(caf::actor_cast<gateway_actor>(gateway), hello_atom::value,
+             st.deps.node_id, st.deps.members->generation(), st.own_gateway);
+}
+
+/// Takes `gateway` as the route to peer `p`, dialed or handed over.
+void connected(self_ptr self, const std::string& node_id, peer& p,
+               caf::actor gateway) {
+  auto& st = self->state;
+  p.dialing = false;
+  p.gateway = std::move(gateway);
+  self->monitor(p.gateway);
+  st.deps.peers->set(generations_of(p), p.gateway);
+  caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
+  for (auto& r : st.routed)
+    if (r.empty())
+      r = "?"; // shards waiting for a route may have one now
+  count_peers(st);
+  st.refresh_wanted = true;
+  spdlog::info("cluster: connected to {} at {}", node_id, p.address);
+}
+
 /// Dials new live peers (through the dialer) and forgets those that left.
 void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
   auto& st = self->state;
@@ -266,15 +303,27 @@ void update_peers(self_ptr self, const std::vector<node_row>& nodes) {
     present.insert(n.node_id);
     auto& p = st.peers[n.node_id];
     if (p.generation == n.generation && p.address == n.cluster_address
-        && (p.gateway || p.dialing))
+        && (p.gateway || p.dialing)) {
+      // Said again at every refresh: a peer that lost this node's route
+      // (this node rejoined under a new generation, or the hello was
+      // lost) gets it back without a new connection.
+      if (p.gateway && dials(st, n.node_id))
+        say_hello(self, p.gateway);
       continue;
+    }
     disconnect(st, p);
     p.generation = n.generation;
     p.earlier = n.earlier_generations;
     p.address = n.cluster_address;
-    p.dialing = true;
-    self->send(st.dialer, dial_atom::value, n.node_id, n.generation,
-               n.cluster_address);
+    if (dials(st, n.node_id)) {
+      p.dialing = true;
+      self->send(st.dialer, dial_atom::value, n.node_id, n.generation,
+                 n.cluster_address);
+    } else if (auto h = st.hellos.find(n.node_id);
+               h != st.hellos.end() && h->second.generation == n.generation) {
+      connected(self, n.node_id, p, std::move(h->second.gateway));
+      st.hellos.erase(h);
+    }
   }
   for (auto i = st.peers.begin(); i != st.peers.end();) {
     if (present.count(i->first) == 0) {
@@ -501,8 +550,9 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
     st.refresh_wanted = true;
   });
   return {
-    [=](start_atom) {
+    [=](start_atom, caf::actor& own_gateway) {
       auto& st = self->state;
+      st.own_gateway = std::move(own_gateway);
       st.started = true;
       load_catalog(st);
       refresh(self);
@@ -535,16 +585,26 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_deps deps,
       p.dialing = false;
       if (!gateway)
         return; // dialed again at the next periodic refresh
-      p.gateway = std::move(gateway);
-      self->monitor(p.gateway);
-      st.deps.peers->set(generations_of(p), p.gateway);
-      caf::anon_send(st.deps.push, peer_atom::value, p.gateway, true);
-      for (auto& r : st.routed)
-        if (r.empty())
-          r = "?"; // shards waiting for a route may have one now
-      count_peers(st);
+      // The peer routes to this node over the same connection.
+      say_hello(self, gateway);
+      connected(self, node_id, p, std::move(gateway));
+    },
+    [=](hello_atom, const std::string& node_id, uint64_t generation,
+        caf::actor& gateway) {
+      auto& st = self->state;
+      auto i = st.peers.find(node_id);
+      if (i != st.peers.end() && i->second.generation == generation
+          && !dials(st, node_id)) {
+        if (i->second.gateway != gateway) {
+          disconnect(st, i->second);
+          connected(self, node_id, i->second, std::move(gateway));
+        }
+        return;
+      }
+      // Not known yet (or at an older generation): the next refresh reads
+      // the membership and takes it from here.
+      st.hellos[node_id] = early_hello{generation, std::move(gateway)};
       st.refresh_wanted = true;
-      spdlog::info("cluster: connected to {} at {}", node_id, p.address);
     },
     [=](loaded_atom, uint64_t ticket, bool ok,
         std::vector<domain::stored_product>& products) {

@@ -52,8 +52,13 @@ struct coordinator_deps {
   std::function<void(uint64_t)> rejoined;
 };
 
+/// Of two nodes, the one whose node id sorts first dials the other, then
+/// says hello with its own gateway: one CAF connection per pair of nodes,
+/// opened from one side (CAF 0.17.6's OpenSSL transport breaks both
+/// connections when two nodes dial each other at once).
+///
 /// Spawned before the inventory (which reports stale routes to it); starts
-/// working on (start_atom) once `inv` exists. (drain_all_atom) -> bool:
+/// working on (start_atom, own gateway) once `inv` exists. (drain_all_atom) -> bool:
 /// hands every shard over, answered once none is served here;
 /// (undrain_atom) takes shards again.
 /// (stop_atom): marks the node as left and quits.

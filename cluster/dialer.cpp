@@ -4,7 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/io/middleman.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
@@ -22,7 +22,7 @@ caf::behavior dialer_behavior(caf::event_based_actor* self) {
       auto colon = address.rfind(':');
       if (colon != std::string::npos) {
         auto port = static_cast<uint16_t>(std::stoul(address.substr(colon + 1)));
-        auto remote = sys.middleman().remote_actor<gateway_actor>(
+        auto remote = caf::openssl::remote_actor<gateway_actor>(sys,
           address.substr(0, colon), port);
         if (remote)
           gateway = caf::actor_cast<caf::actor>(*remote);

@@ -5,6 +5,7 @@
 #include "domain/shard.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 namespace doorbuster::cluster {
@@ -15,7 +16,8 @@ using domain::errc;
 
 gateway_actor::behavior_type
 gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
-                 const std::atomic<uint64_t>* owned, size_t shards) {
+                 const std::atomic<uint64_t>* owned, size_t shards,
+                 caf::actor coordinator) {
   // Delegates to the SKU's shard if this node serves it, else "moved".
   auto serve = [=](const std::string& sku, auto result, auto&&... xs)
     -> caf::result<decltype(result)> {
@@ -68,14 +70,21 @@ gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
       for (auto& doc : docs)
         self->send(inv->catalog_updates(), atm, std::move(doc));
     },
+    [=](hello_atom atm, std::string& node_id, uint64_t generation,
+        caf::actor& gateway) {
+      caf::anon_send(coordinator, atm, std::move(node_id), generation,
+                     std::move(gateway));
+    },
   };
 }
 
 } // namespace
 
 gateway_actor spawn_gateway(caf::actor_system& sys, actors::inventory& inv,
-                            const std::atomic<uint64_t>* owned, size_t shards) {
-  return sys.spawn(gateway_behavior, &inv, owned, shards);
+                            const std::atomic<uint64_t>* owned, size_t shards,
+                            caf::actor coordinator) {
+  return sys.spawn(gateway_behavior, &inv, owned, shards,
+                   std::move(coordinator));
 }
 
 } // namespace doorbuster::cluster

@@ -3,11 +3,13 @@
 // the request's remaining budget inside it), the reservation requests for
 // coordinators of this node's generation, the checkouts whose key a
 // checkout of this node holds (sent on to its coordinator), and their
-// products' new documents for this node's catalog. A request for a shard this node does
-// not own (any more) is answered "moved": the sender re-routes it.
+// products' new documents for this node's catalog, and the hello of a peer
+// that dialed it (passed to the coordinator). A request for a shard this
+// node does not own (any more) is answered "moved": the sender re-routes it.
 #pragma once
 
 #include "actors/atoms.hpp"
+#include "cluster/atoms.hpp"
 #include "domain/type_ids.hpp"
 
 #include <caf/fwd.hpp>
@@ -39,11 +41,13 @@ using gateway_actor = caf::typed_actor<
     domain::checkout_result>,
   caf::replies_to<actors::checkout_atom, domain::checkout_request>::with<
     domain::checkout_result>,
-  caf::reacts_to<actors::update_atom, std::vector<domain::product_doc_ptr>>>;
+  caf::reacts_to<actors::update_atom, std::vector<domain::product_doc_ptr>>,
+  caf::reacts_to<hello_atom, std::string, uint64_t, caf::actor>>;
 
 /// `owned[s]`: the epoch this node serves shard s at, 0 when it does not;
-/// `inv` and `owned` outlive the actor.
+/// `inv` and `owned` outlive the actor. Hellos go to `coordinator`.
 gateway_actor spawn_gateway(caf::actor_system& sys, actors::inventory& inv,
-                            const std::atomic<uint64_t>* owned, size_t shards);
+                            const std::atomic<uint64_t>* owned, size_t shards,
+                            caf::actor coordinator);
 
 } // namespace doorbuster::cluster

@@ -7,6 +7,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -99,9 +100,11 @@ uint16_t node::start(actors::inventory& inv, const std::string& http_address) {
     unreachable = !gateway && peers->member(generation);
     return caf::actor_cast<actors::checkout_actor>(gateway);
   });
-  d.gateway = spawn_gateway(d.sys, inv, d.state.owned.get(), d.state.shards);
-  auto port = d.sys.middleman().publish(d.gateway, c.port, c.address.c_str(),
-                                        true);
+  d.gateway = spawn_gateway(d.sys, inv, d.state.owned.get(), d.state.shards,
+                            d.coordinator);
+  // Mutual TLS: only nodes holding the cluster's identity reach CAF.
+  auto port = caf::openssl::publish(d.gateway, c.port, c.address.c_str(),
+                                    true);
   if (!port)
     throw std::runtime_error("cannot publish the cluster gateway on "
                              + c.address + ":" + std::to_string(c.port) + ": "
@@ -113,7 +116,8 @@ uint16_t node::start(actors::inventory& inv, const std::string& http_address) {
                       ? c.address + ":" + std::to_string(d.port)
                       : c.advertise;
   d.members->advertise(advertised, http_address);
-  caf::anon_send(d.coordinator, start_atom::value);
+  caf::anon_send(d.coordinator, start_atom::value,
+                 caf::actor_cast<caf::actor>(d.gateway));
   spdlog::info("cluster: gateway on {}:{}, advertised as {}", c.address,
                d.port, advertised);
   return d.port;

@@ -5,6 +5,7 @@
 #include <caf/config_option_adder.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -204,8 +205,8 @@ node_config::node_config() {
          "this node's unique name in the cluster (empty: the advertised "
          "address)")
     .add(o.cluster.address, "address",
-         "address of the cluster port; it carries unauthenticated actor "
-         "messages: bind it to a private network")
+         "address of the cluster port (mutual TLS: see tls.dir); bind it "
+         "to a private network")
     .add(o.cluster.port, "port", "the cluster port (0: any free port)")
     .add(o.cluster.port_file, "port-file",
          "write the bound cluster port to this file")
@@ -217,6 +218,15 @@ node_config::node_config() {
     .add(o.cluster.heartbeat_ms, "heartbeat-ms",
          "heartbeat between nodes; a peer silent for 8 of them is dropped",
          size_t{10}, size_t{60000});
+  group{custom_options_, "tls", b}.add(
+    o.tls.dir, "dir",
+    "the TLS identity of the admin and cluster ports: node.pem, node.key "
+    "and optionally ca.pem (empty: <data-dir>/tls, made at a lone node's "
+    "first start; cluster nodes share one made by --generate-tls)");
+  group{custom_options_, "global", b}.add(
+    generate_tls, "generate-tls",
+    "write a new TLS identity (node.pem, node.key) to this directory and "
+    "exit");
   group{custom_options_, "log", b}
     .add(o.log.level, "level", "trace, debug, info, warn, error, critical or off")
     .add(o.log.access, "access",
@@ -259,7 +269,17 @@ std::string node_config::finish() {
     set("middleman.connection-timeout",
         caf::timespan{std::chrono::milliseconds{c.heartbeat_ms * 8}});
   }
+  if (opts.tls.dir.empty())
+    opts.tls.dir
+      = (std::filesystem::path{opts.persistence.data_dir} / "tls").string();
   return {};
+}
+
+void node_config::use_tls(const tls_identity& id) {
+  // Any of these turns on CAF's mutual authentication (openssl::manager).
+  openssl_certificate = id.certificate;
+  openssl_key = id.key;
+  openssl_cafile = id.trusted;
 }
 
 } // namespace doorbuster::config

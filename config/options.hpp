@@ -97,6 +97,10 @@ struct cluster_options {
   size_t heartbeat_ms = 250; // CAF middleman heartbeats between peers
 };
 
+struct tls_options {
+  std::string dir; // empty: <persistence.data-dir>/tls
+};
+
 struct log_options {
   std::string level = "info";
   bool access = false;
@@ -112,6 +116,7 @@ struct options {
   demo_options demo;
   persistence_options persistence;
   cluster_options cluster;
+  tls_options tls;
   log_options log;
 };
 

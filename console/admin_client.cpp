@@ -3,7 +3,7 @@
 #include "actors/admin_actor.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <rapidjson/document.h>
@@ -20,7 +20,8 @@ admin_client::admin_client(caf::actor_system& sys, const std::string& host,
   : sys_(sys),
     token_(std::move(token)),
     where_(host + ":" + std::to_string(port)) {
-  auto node = sys.middleman().remote_actor<actors::admin_actor>(host, port);
+  auto node = caf::openssl::remote_actor<actors::admin_actor>(sys, host,
+                                                              port);
   if (!node)
     throw std::runtime_error("node unreachable at " + where_ + ": "
                              + sys.render(node.error()));

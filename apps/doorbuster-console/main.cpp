@@ -5,6 +5,7 @@
 #include "console/admin_client.hpp"
 #include "console/commands.hpp"
 #include "console/shell.hpp"
+#include "config/tls_identity.hpp"
 #include "config/version.hpp"
 #include "domain/type_ids.hpp"
 
@@ -12,6 +13,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_adder.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +28,7 @@ struct console_config : caf::actor_system_config {
   std::string token_file;
   std::string command;
   std::string history_file;
+  std::string tls_dir = "data/tls";
   bool json = false;
 
   console_config() {
@@ -35,6 +38,9 @@ struct console_config : caf::actor_system_config {
            "file holding the admin token (else DOORBUSTER_ADMIN_TOKEN)")
       .add(command, "command,c", "run this one command and exit")
       .add(json, "json", "print answers as JSON")
+      .add(tls_dir, "tls-dir",
+           "the node's TLS identity (node.pem, node.key, optional ca.pem): "
+           "its tls.dir, by default <data-dir>/tls")
       .add(history_file, "history-file",
            "interactive history (default ~/.doorbuster_console_history)");
     // The node's message types, so that both ends name them alike.
@@ -111,6 +117,7 @@ int run(caf::actor_system& sys, const console_config& cfg) {
 int main(int argc, char** argv) {
   console_config cfg;
   cfg.load<caf::io::middleman>();
+  cfg.load<caf::openssl::manager>();
   std::vector<std::string> args(argv + 1, argv + argc);
   for (auto& arg : args) {
     if (arg == "--help" || arg == "-h")
@@ -127,6 +134,16 @@ int main(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return EXIT_SUCCESS;
+  // The admin port speaks mutually authenticated TLS.
+  auto tls = config::tls_identity_in(cfg.tls_dir);
+  if (!config::tls_identity_exists(tls)) {
+    std::cerr << "doorbuster-console: no TLS identity in " << cfg.tls_dir
+              << " (node.pem, node.key): give --tls-dir, the node's tls.dir\n";
+    return console::usage;
+  }
+  cfg.openssl_certificate = tls.certificate;
+  cfg.openssl_key = tls.key;
+  cfg.openssl_cafile = tls.trusted;
   caf::actor_system sys{cfg};
   return run(sys, cfg);
 }

@@ -20,6 +20,8 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/send.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -145,13 +147,38 @@ std::string node_details(const config::options& opts,
   return {buf.GetString(), buf.GetSize()};
 }
 
+/// The identity the admin and cluster ports authenticate with: a lone node
+/// makes its own at first start; cluster nodes must share one.
+config::tls_identity tls_identity_for(const config::options& opts) {
+  auto id = config::tls_identity_in(opts.tls.dir);
+  if (config::tls_identity_exists(id))
+    return id;
+  if (opts.cluster.enabled)
+    throw std::runtime_error(
+      "no TLS identity in " + opts.tls.dir
+      + " (node.pem, node.key): cluster nodes must trust each other; make "
+        "one with `doorbuster --generate-tls=DIR`, copy DIR to every node "
+        "and point tls.dir at it");
+  id = config::generate_tls_identity(opts.tls.dir);
+  spdlog::info("tls: made a TLS identity for the admin port in {}; the "
+               "console uses it with --tls-dir={}",
+               opts.tls.dir, opts.tls.dir);
+  return id;
+}
+
 int run(config::node_config& cfg) {
+  if (!cfg.generate_tls.empty()) {
+    auto id = config::generate_tls_identity(cfg.generate_tls);
+    std::cout << "wrote " << id.certificate << " and " << id.key << "\n";
+    return EXIT_SUCCESS;
+  }
   if (auto problem = cfg.finish(); !problem.empty()) {
     std::cerr << "doorbuster: " << problem << "\n";
     return EXIT_FAILURE;
   }
   auto& opts = cfg.opts;
   spdlog::set_level(spdlog::level::from_str(opts.log.level));
+  cfg.use_tls(tls_identity_for(opts));
   raise_open_files_limit(opts);
   opts.admin.token = admin_token(opts);
   // Signals are taken by sigwait below; block them before any thread starts
@@ -297,9 +324,10 @@ int run(config::node_config& cfg) {
   auto admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
   api = std::make_unique<http::api>(inv, admin, bridge, opts,
                                     std::move(hooks));
-  // The admin actor's port, for doorbuster-console (loopback by default).
-  auto admin_port = sys.middleman().publish(admin, opts.admin.port,
-                                            opts.admin.address.c_str(), true);
+  // The admin actor's port, for doorbuster-console (loopback by default;
+  // mutual TLS, so only holders of a trusted certificate reach CAF).
+  auto admin_port = caf::openssl::publish(admin, opts.admin.port,
+                                          opts.admin.address.c_str(), true);
   if (!admin_port)
     throw std::runtime_error("cannot publish the admin actor on "
                              + opts.admin.address + ":"
@@ -377,6 +405,7 @@ int main(int argc, char** argv) {
   }
   config::node_config cfg;
   cfg.load<caf::io::middleman>();
+  cfg.load<caf::openssl::manager>();
   if (auto err = cfg.parse(std::move(args), DOORBUSTER_DEFAULT_CONFIG)) {
     std::cerr << "doorbuster: " << cfg.render(err) << "\n";
     return EXIT_FAILURE;

@@ -66,8 +66,7 @@ TEST(cluster_handoff, the_consoles_drain_hands_shards_over_and_undrain_takes_the
   ASSERT_GT(nodes.shards_owned()[0], 0u);
   auto console = [&](const std::string& command) {
     return run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
-                     + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-                     + std::to_string(nodes.node(0).admin_port()) + " -c "
+                     + "' " + nodes.node(0).console_command() + " -c "
                      + command);
   };
   ASSERT_EQ(console("drain").status, 0);

@@ -5,6 +5,7 @@
 #include "support/cluster_nodes.hpp"
 #include "support/pg_database.hpp"
 #include "support/buyers.hpp"
+#include "support/caf_port_probe.hpp"
 #include "support/ledger_check.hpp"
 #include "support/shell_command.hpp"
 #include "support/metrics_check.hpp"
@@ -96,8 +97,7 @@ TEST_F(three_nodes, a_product_created_on_one_node_is_read_on_every_node) {
 
 TEST_F(three_nodes, the_console_shows_every_node_and_its_shards) {
   auto out = run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
-                       + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-                       + std::to_string(nodes.node(1).admin_port())
+                       + "' " + nodes.node(1).console_command()
                        + " -c cluster");
   EXPECT_EQ(out.status, 0) << out.output;
   EXPECT_NE(out.output.find("node_id          n2"), std::string::npos)
@@ -109,14 +109,28 @@ TEST_F(three_nodes, the_console_shows_every_node_and_its_shards) {
       << id << " missing in\n" << out.output;
   // Their shard counts add up to every shard.
   auto json = run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
-                        + "' " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-                        + std::to_string(nodes.node(1).admin_port())
+                        + "' " + nodes.node(1).console_command()
                         + " --json -c cluster");
   auto result = nlohmann::json::parse(json.output);
   size_t total = 0;
   for (const auto& n : result["nodes"])
     total += n["shards"].get<size_t>();
   EXPECT_EQ(total, shards);
+}
+
+TEST_F(three_nodes, the_cluster_port_drops_peers_without_the_clusters_certificate) {
+  auto pid = nodes.node(0).pid();
+  auto before = resident_bytes(pid);
+  EXPECT_TRUE(send_basp_header_bomb(nodes.cluster_port(0)));
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  EXPECT_LT(resident_bytes(pid), before + 16 * 1024 * 1024);
+  // The cluster goes on: its nodes hold the identity and stay connected.
+  auto out = run_shell("DOORBUSTER_ADMIN_TOKEN='" + std::string{admin_token}
+                       + "' " + nodes.node(0).console_command()
+                       + " -c cluster");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_NE(out.output.find("peers_connected  2"), std::string::npos)
+    << out.output;
 }
 
 TEST_F(three_nodes, metrics_show_the_cluster_and_parse) {

@@ -96,6 +96,23 @@ TEST(config, a_value_out_of_bounds_stops_start_up_naming_the_option) {
     << out;
 }
 
+TEST(config, a_cluster_node_without_a_shared_tls_identity_does_not_start) {
+  auto data = make_temp_dir("doorbuster-notls");
+  std::string out;
+  EXPECT_NE(run_node_to_exit({"--cluster.enabled", "--cluster.node-id=a",
+                              "--persistence.pg-uri=postgresql://x/y",
+                              "--persistence.data-dir=" + data},
+                             out),
+            0);
+  EXPECT_NE(out.find("no TLS identity in " + data + "/tls"),
+            std::string::npos)
+    << out;
+  EXPECT_NE(out.find("--generate-tls"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(data + "/tls/node.key"))
+    << "a cluster node must not make an identity its peers do not share";
+  std::filesystem::remove_all(data);
+}
+
 TEST(config, a_cluster_node_without_postgres_or_a_name_does_not_start) {
   std::string out;
   unsetenv("DOORBUSTER_PG_URI");

@@ -12,11 +12,10 @@
 namespace doorbuster::testing {
 namespace {
 
-int run_console(uint16_t admin_port, const std::string& command,
+int run_console(const node_process& node, const std::string& command,
                 std::string& output) {
   auto run = run_shell("DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
-                       + " " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-                       + std::to_string(admin_port) + " -c '" + command
+                       + " " + node.console_command() + " -c '" + command
                        + "'");
   output += run.output;
   return run.status;
@@ -29,7 +28,7 @@ TEST(console_flush, flush_makes_postgres_current) {
   http_client client{node.port()};
   // The first write-behind round at start-up has run; wait for it.
   std::string out;
-  ASSERT_EQ(run_console(node.admin_port(), "flush", out), 0) << out;
+  ASSERT_EQ(run_console(node, "flush", out), 0) << out;
   auto before = db.scalar("SELECT count(*) FROM orders");
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(client
@@ -41,12 +40,12 @@ TEST(console_flush, flush_makes_postgres_current) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), before)
     << "write-behind runs only every 10 minutes here";
   out.clear();
-  EXPECT_EQ(run_console(node.admin_port(), "flush", out), 0) << out;
+  EXPECT_EQ(run_console(node, "flush", out), 0) << out;
   EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), before + 3);
   EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = 'SKU-000001'"),
             client.get("/v1/products/SKU-000001").json()["stock"]);
   out.clear();
-  EXPECT_EQ(run_console(node.admin_port(), "snapshot", out), 1);
+  EXPECT_EQ(run_console(node, "snapshot", out), 1);
   EXPECT_NE(out.find("keeps no snapshots"), std::string::npos) << out;
   EXPECT_EQ(node.stop(), 0);
 }

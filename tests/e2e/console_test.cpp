@@ -35,9 +35,9 @@ protected:
   command_output console(const std::string& command,
                       const std::string& token = admin_token,
                       const std::string& extra = {}) {
-    return run_shell("DOORBUSTER_ADMIN_TOKEN='" + token + "' " DOORBUSTER_CONSOLE
-                 " --connect=127.0.0.1:" + std::to_string(node->admin_port())
-                 + " " + extra + " -c '" + command + "'");
+    return run_shell("DOORBUSTER_ADMIN_TOKEN='" + token + "' "
+                     + node->console_command() + " " + extra + " -c '"
+                     + command + "'");
   }
 
   int64_t stock(const std::string& sku) {
@@ -176,11 +176,13 @@ TEST_F(console_test, refusals_are_clear_and_change_nothing) {
     << "the wrong token was counted";
 
   auto away = run_shell("DOORBUSTER_ADMIN_TOKEN=x " DOORBUSTER_CONSOLE
-                    " --connect=127.0.0.1:1 -c status");
+                        " --connect=127.0.0.1:1 --tls-dir="
+                        + node->tls_dir() + " -c status");
   EXPECT_EQ(away.status, 3);
   EXPECT_NE(away.output.find("node unreachable"), std::string::npos);
   auto no_token = run_shell("env -u DOORBUSTER_ADMIN_TOKEN " DOORBUSTER_CONSOLE
-                        " --connect=127.0.0.1:1 -c status");
+                            " --connect=127.0.0.1:1 --tls-dir="
+                            + node->tls_dir() + " -c status");
   EXPECT_EQ(no_token.status, 2);
   EXPECT_NE(no_token.output.find("no admin token"), std::string::npos);
 }
@@ -232,8 +234,7 @@ TEST_F(console_test, interactive_shell_completes_remembers_and_runs_top) {
   auto history = dir + "/history";
   tmux_session tmux{"dbconsole" + std::to_string(getpid()),
                     "DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
-                      + " " DOORBUSTER_CONSOLE " --connect=127.0.0.1:"
-                      + std::to_string(node->admin_port())
+                      + " " + node->console_command()
                       + " --history-file=" + history};
   // (capture-pane drops trailing blanks, so no trailing space below)
   tmux.wait_for("doorbuster>");

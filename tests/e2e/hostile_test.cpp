@@ -1,8 +1,11 @@
 // A hostile client against a real node over real sockets: request
 // smuggling through Transfer-Encoding, JSON nested deep enough to overflow a
-// stack, and a connection flood past the process's file descriptors.
+// stack, a connection flood past the process's file descriptors, and one
+// packet to the admin port announcing a 4 GiB message.
+#include "support/caf_port_probe.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/shell_command.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -21,6 +25,7 @@ namespace doorbuster::testing {
 namespace {
 
 using bhttp::verb;
+namespace fs = std::filesystem;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
@@ -54,6 +59,44 @@ size_t count(const std::string& text, const std::string& what) {
 
 int64_t stock_of(http_client& client, const std::string& sku) {
   return client.get("/v1/products/" + sku).json()["stock"].get<int64_t>();
+}
+
+TEST(hostile, the_admin_port_drops_peers_without_the_nodes_certificate) {
+  node_process node{{"--demo.products=3"}};
+  auto before = resident_bytes(node.pid());
+  EXPECT_TRUE(send_basp_header_bomb(node.admin_port()))
+    << "the node closes a connection that is not a TLS handshake";
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  auto after = resident_bytes(node.pid());
+  EXPECT_LT(after, before + 16 * 1024 * 1024)
+    << "grew from " << before << " to " << after << " bytes";
+  // TLS without a client certificate ends in the handshake, too.
+  auto anonymous = run_shell(
+    "python3 -c \"import socket,ssl\n"
+    "c=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+    "c.check_hostname=False\nc.verify_mode=ssl.CERT_NONE\n"
+    "s=c.wrap_socket(socket.create_connection(('127.0.0.1',"
+    + std::to_string(node.admin_port())
+    + ")))\ns.sendall(bytes([1,0,0,0,255,255,255,255])+bytes(24))\n"
+      "print('answered', s.recv(10))\" 2>&1");
+  EXPECT_NE(anonymous.status, 0) << anonymous.output;
+  EXPECT_EQ(anonymous.output.find("answered"), std::string::npos)
+    << anonymous.output;
+  // A console with another identity is refused; with the node's it works.
+  auto other = make_temp_dir("doorbuster-other-tls");
+  std::string made;
+  ASSERT_EQ(run_node_to_exit({"--generate-tls=" + other + "/tls"}, made), 0)
+    << made;
+  auto stranger = run_shell("DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
+                            + " " + node.console_command() + " --tls-dir="
+                            + other + "/tls -c status 2>&1");
+  EXPECT_EQ(stranger.status, 3) << stranger.output;
+  auto owner = run_shell("DOORBUSTER_ADMIN_TOKEN=" + std::string{admin_token}
+                         + " " + node.console_command() + " -c status 2>&1");
+  EXPECT_EQ(owner.status, 0) << owner.output;
+  http_client client{node.port()};
+  EXPECT_EQ(client.get("/healthz").status, 200u);
+  fs::remove_all(other);
 }
 
 TEST(hostile, transfer_encoding_not_ending_in_chunked_is_refused_and_closed) {

@@ -19,6 +19,10 @@ cluster_nodes::cluster_nodes(std::string pg_uri, size_t n, size_t shards,
     own_uids_(own_uids),
     dir_(make_temp_dir("doorbuster-cluster")) {
   chmod(dir_.c_str(), 0777);
+  // The cluster's one TLS identity, made as an operator would.
+  std::string output;
+  if (run_node_to_exit({"--generate-tls=" + dir_ + "/tls"}, output) != 0)
+    throw std::runtime_error("--generate-tls failed: " + output);
   for (size_t i = 0; i < n; ++i)
     add();
 }
@@ -54,6 +58,20 @@ std::unique_ptr<node_process> cluster_nodes::start(size_t id,
     "--cluster.node-id=n" + std::to_string(id),
     "--cluster.lease-ttl-ms=" + std::to_string(lease_ttl.count()),
     "--products.shards=" + std::to_string(shards_)};
+  // Each node gets its own copy of the identity, readable by its user only.
+  auto tls = dir_ + "/tls-n" + std::to_string(id);
+  if (!std::filesystem::exists(tls)) {
+    std::filesystem::create_directories(tls);
+    for (const char* file : {"node.pem", "node.key"}) {
+      std::filesystem::copy_file(dir_ + "/tls/" + file,
+                                 tls + "/" + file);
+      if (own_uids_)
+        (void)chown((tls + "/" + file).c_str(), uid(id - 1), uid(id - 1));
+    }
+    if (own_uids_)
+      (void)chown(tls.c_str(), uid(id - 1), uid(id - 1));
+  }
+  args.push_back("--tls.dir=" + tls);
   args.insert(args.end(), extra_.begin(), extra_.end());
   launch_options launch;
   launch.http_port = http_port;

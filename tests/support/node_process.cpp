@@ -25,6 +25,10 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir,
     data_dir_ = dir_ + "/data";
     owns_data_ = true;
   }
+  tls_dir_ = data_dir_ + "/tls";
+  for (const auto& arg : args)
+    if (arg.rfind("--tls.dir=", 0) == 0)
+      tls_dir_ = arg.substr(10);
   auto port_file = dir_ + "/port";
   auto admin_port_file = dir_ + "/admin-port";
   std::vector<std::string> argv{DOORBUSTER_BINARY,
@@ -83,6 +87,11 @@ node_process::~node_process() {
 
 std::string node_process::log() const {
   return read_file(dir_ + "/stderr");
+}
+
+std::string node_process::console_command() const {
+  return std::string{DOORBUSTER_CONSOLE} + " --connect=127.0.0.1:"
+         + std::to_string(admin_port_) + " --tls-dir=" + tls_dir_;
 }
 
 int node_process::stop() {

@@ -43,6 +43,12 @@ public:
   /// The admin actor's port (doorbuster-console).
   uint16_t admin_port() const { return admin_port_; }
   const std::string& data_dir() const { return data_dir_; }
+  /// Its TLS identity (tls.dir): given with --tls.dir, else made by the
+  /// node in its data directory.
+  const std::string& tls_dir() const { return tls_dir_; }
+  /// doorbuster-console's command line for this node's admin port (the
+  /// token comes from the environment).
+  std::string console_command() const;
 
   /// SIGTERM, then waits; returns the exit status (-1 if killed by signal).
   int stop();
@@ -67,6 +73,7 @@ private:
   uint16_t admin_port_ = 0;
   std::string dir_;      // port file, owned
   std::string data_dir_;
+  std::string tls_dir_;
   bool owns_data_ = false;
 };
 
