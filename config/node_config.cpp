@@ -84,7 +84,11 @@ node_config::node_config() {
     .add(o.http.threads, "threads", "number of HTTP io threads", size_t{1},
          size_t{256})
     .add(o.http.max_connections, "max-connections",
-         "open connections above this are refused with 503", size_t{1},
+         "open connections; at the limit the one waiting longest for a "
+         "request head is closed for a new one, else 503", size_t{1},
+         unbounded)
+    .add(o.http.max_connections_per_address, "max-connections-per-address",
+         "open connections from one client address (503 above)", size_t{1},
          unbounded)
     .add(o.http.max_header_bytes, "max-header-bytes",
          "largest accepted request head (431 above)")
@@ -93,7 +97,10 @@ node_config::node_config() {
     .add(o.http.max_bulk_body_bytes, "max-bulk-body-bytes",
          "largest accepted body of POST /v1/admin/products:bulk")
     .add(o.http.idle_timeout_ms, "idle-timeout-ms",
-         "close a connection that sends no complete request for this long")
+         "close a connection that starts no request for this long")
+    .add(o.http.header_timeout_ms, "header-timeout-ms",
+         "close a connection whose request head is not complete this long "
+         "after its first byte", size_t{1}, unbounded)
     .add(o.http.request_timeout_ms, "request-timeout-ms",
          "answer 504 to a request not answered in this time", size_t{1},
          unbounded)

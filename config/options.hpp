@@ -16,10 +16,12 @@ struct http_options {
   std::string port_file; // written with the bound port once listening
   size_t threads = 1;
   size_t max_connections = 10000;
+  size_t max_connections_per_address = 1000;
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 64 * 1024;
   size_t max_bulk_body_bytes = 64 * 1024 * 1024;
   size_t idle_timeout_ms = 30000;
+  size_t header_timeout_ms = 10000;
   size_t request_timeout_ms = 5000;
   size_t cache_max_age_s = 1;
   std::string cors_origins; // empty: no cross-origin reads; "*": any

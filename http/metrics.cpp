@@ -8,6 +8,9 @@
 namespace doorbuster::http::metrics {
 
 std::atomic<int64_t> open_connections{0};
+std::atomic<uint64_t> connections_closed_evicted{0};
+std::atomic<uint64_t> connections_closed_header_timeout{0};
+std::atomic<uint64_t> connections_closed_per_address{0};
 std::atomic<int64_t> requests_in_flight{0};
 
 namespace {
@@ -120,6 +123,16 @@ std::string scrape() {
              "Open client connections.", open_connections.load());
   out.single("doorbuster_http_requests_in_flight", "gauge",
              "Requests not yet answered.", requests_in_flight.load());
+  const char* closed = "doorbuster_http_connections_closed_total";
+  out.family(closed, "counter",
+             "Connections closed to protect the others: evicted at the "
+             "connection limit while waiting for a request head, too slow "
+             "to send a head, or over their address's share.");
+  out.sample(closed, "reason=\"evicted\"", connections_closed_evicted.load());
+  out.sample(closed, "reason=\"header_timeout\"",
+             connections_closed_header_timeout.load());
+  out.sample(closed, "reason=\"per_address\"",
+             connections_closed_per_address.load());
   return out.str();
 }
 

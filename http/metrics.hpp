@@ -49,6 +49,10 @@ block& local();
 /// Gauges owned by the server.
 extern std::atomic<int64_t> open_connections;
 extern std::atomic<int64_t> requests_in_flight; // handed to the api, unanswered
+/// Connections the server closed to protect the others, by reason.
+extern std::atomic<uint64_t> connections_closed_evicted; // made way at the limit
+extern std::atomic<uint64_t> connections_closed_header_timeout;
+extern std::atomic<uint64_t> connections_closed_per_address;
 
 /// Requests answered since start, over all threads.
 uint64_t requests_answered();

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include "http/detail/connection_table.hpp"
 #include "http/detail/session.hpp"
 #include "http/metrics.hpp"
 
@@ -53,8 +54,11 @@ struct server::impl {
         return;
       }
       socket.set_option(tcp::no_delay{true});
+      // At the limit, the connection that has waited longest for a request
+      // head makes way: slow or idle clients cannot keep new ones out.
       bool over = metrics::open_connections.load()
-                  >= static_cast<int64_t>(opts.max_connections);
+                    >= static_cast<int64_t>(opts.max_connections)
+                  && !detail::connections().evict_oldest();
       detail::start_session(std::move(socket), opts, handler, io_thread,
                             over);
       do_accept();

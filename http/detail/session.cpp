@@ -1,6 +1,7 @@
 #include "http/detail/session.hpp"
 
 #include "http/api_error.hpp"
+#include "http/detail/connection_table.hpp"
 #include "http/metrics.hpp"
 #include "http/request_context.hpp"
 
@@ -25,7 +26,8 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-class session : public std::enable_shared_from_this<session> {
+class session : public evictable,
+                public std::enable_shared_from_this<session> {
 public:
   session(net::ip::tcp::socket socket, const config::http_options& opts,
           api& handler, size_t io_thread)
@@ -40,19 +42,39 @@ public:
     client_ = ec ? "unknown" : peer.address().to_string();
   }
 
-  ~session() { --metrics::open_connections; }
+  ~session() override {
+    --metrics::open_connections;
+    if (admitted_)
+      connections().release(client_, this);
+  }
 
-  /// Serves requests, or answers 503 and closes when `refuse`.
+  void evict() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->answering_ || self->response_)
+        return; // a request came in meanwhile: it is served
+      metrics::connections_closed_evicted += 1;
+      self->close();
+    });
+  }
+
+  /// Serves requests, or answers 503 and closes when `refuse` (the server
+  /// is at its limit) or when the client's address holds its share.
   void run(bool refuse) {
+    admitted_ = connections().admit(client_,
+                                    opts_.max_connections_per_address,
+                                    weak_from_this(), this);
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), refuse] {
-      if (!refuse) {
+      if (!refuse && self->admitted_) {
         self->do_read();
         return;
       }
       self->keep_alive_ = false;
-      self->refuse(error_response(bhttp::status::service_unavailable,
-                                  "too_many_connections",
-                                  "the server is at its connection limit"));
+      if (!self->admitted_)
+        metrics::connections_closed_per_address += 1;
+      self->refuse(error_response(
+        bhttp::status::service_unavailable, "too_many_connections",
+        refuse ? "the server is at its connection limit"
+               : "too many connections from this address"));
     });
   }
 
@@ -61,12 +83,33 @@ private:
     return std::chrono::milliseconds{opts_.idle_timeout_ms};
   }
 
+  /// Waits (up to the idle timeout) for the first bytes of a request; from
+  /// then on its head must be complete within the header timeout. Meanwhile
+  /// the connection may be evicted to make way for a new one.
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(opts_.max_header_bytes));
     // The largest limit of any path; narrowed once the head names the path.
     parser_->body_limit(api_.body_limit_max());
+    waiting_since.store(std::chrono::steady_clock::now()
+                          .time_since_epoch()
+                          .count(),
+                        std::memory_order_relaxed);
+    if (buffer_.size() > 0)
+      return read_header(); // pipelined: the next request is here already
     stream_.expires_after(idle());
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec,
+                                                        size_t n) {
+                              if (ec)
+                                return self->on_read_error(ec);
+                              self->buffer_.commit(n);
+                              self->read_header();
+                            });
+  }
+
+  void read_header() {
+    stream_.expires_after(std::chrono::milliseconds{opts_.header_timeout_ms});
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](
                                beast::error_code ec, size_t) {
@@ -75,6 +118,9 @@ private:
   }
 
   void on_header(beast::error_code ec) {
+    waiting_since.store(0, std::memory_order_relaxed);
+    if (ec == beast::error::timeout)
+      metrics::connections_closed_header_timeout += 1;
     if (ec)
       return on_read_error(ec);
     // RFC 9112 6.3: a request whose Transfer-Encoding does not end in
@@ -267,6 +313,7 @@ private:
   std::string request_id_; // of the request with the api
   std::chrono::steady_clock::time_point request_deadline_;
   bool timer_armed_ = false;
+  bool admitted_ = false; // counted against the client's address
   std::string client_;
   unsigned version_ = 11;
 };

@@ -1,7 +1,8 @@
 // A hostile client against a real node over real sockets: request
 // smuggling through Transfer-Encoding, JSON nested deep enough to overflow a
-// stack, a connection flood past the process's file descriptors, and one
-// packet to the admin port announcing a 4 GiB message.
+// stack, a connection flood past the process's file descriptors, slow
+// clients holding connections, and one packet to the admin port announcing
+// a 4 GiB message.
 #include "support/caf_port_probe.hpp"
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
@@ -190,6 +191,90 @@ TEST(hostile, odd_but_valid_requests_are_served_and_odd_input_refused) {
                           R"({"name":"Bare","description":"","category":"c",)"
                           R"("price":1,"currency":"USD","stock":1})");
   EXPECT_EQ(put.status, 201u) << put.body;
+}
+
+/// A connection from `source` (any 127.0.0.0/8 address is this host's).
+std::unique_ptr<tcp::socket> connect_from(net::io_context& ioc,
+                                          const char* source, uint16_t port) {
+  auto s = std::make_unique<tcp::socket>(ioc);
+  s->open(tcp::v4());
+  s->bind({net::ip::make_address(source), 0});
+  s->connect({net::ip::make_address("127.0.0.1"), port});
+  return s;
+}
+
+/// True once the node has closed `s` (read gives EOF or an error).
+bool closed_by_node(tcp::socket& s) {
+  s.non_blocking(true);
+  char c;
+  boost::system::error_code ec;
+  s.read_some(net::buffer(&c, 1), ec);
+  return ec && ec != net::error::would_block;
+}
+
+uint64_t closed_total(http_client& client, const std::string& reason) {
+  auto text = client.get("/metrics").body;
+  auto key = "doorbuster_http_connections_closed_total{reason=\"" + reason
+             + "\"} ";
+  auto at = text.find(key);
+  return at == std::string::npos ? 0 : std::stoull(text.substr(at + key.size()));
+}
+
+TEST(hostile, slow_clients_cannot_keep_fresh_ones_out) {
+  // 250 slowloris connections against 200 allowed: each sends half a head
+  // and then nothing.
+  node_process node{{"--demo.products=3", "--http.max-connections=200",
+                     "--http.header-timeout-ms=2000"}};
+  net::io_context ioc;
+  std::vector<std::unique_ptr<tcp::socket>> slow;
+  for (int i = 0; i < 250; ++i) {
+    slow.push_back(connect_from(ioc, "127.0.0.1", node.port()));
+    net::write(*slow.back(), net::buffer(std::string{"GET /healthz HTTP/1.1\r\n"
+                                                     "Host: x\r\nX-a: "}));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});
+  // Fresh clients are served at once: slow ones make way for them.
+  for (int i = 0; i < 3; ++i) {
+    http_client fresh{node.port()};
+    EXPECT_EQ(fresh.get("/healthz").status, 200u);
+    EXPECT_EQ(fresh.get("/v1/products/SKU-000001").status, 200u);
+    EXPECT_EQ(fresh
+                .request(verb::post, "/v1/products/SKU-000001/purchase",
+                         R"({"quantity":1,"customer_id":"c"})")
+                .status,
+              201u);
+  }
+  http_client observer{node.port()};
+  EXPECT_GT(closed_total(observer, "evicted"), 0u);
+  // Past the header timeout no slow connection is left open.
+  std::this_thread::sleep_for(std::chrono::milliseconds{2500});
+  size_t open = 0;
+  for (auto& s : slow)
+    open += !closed_by_node(*s);
+  EXPECT_EQ(open, 0u) << "slow heads are cut off after the header timeout";
+  EXPECT_GT(closed_total(observer, "header_timeout"), 0u);
+}
+
+TEST(hostile, one_address_cannot_take_every_connection) {
+  node_process node{{"--demo.products=3",
+                     "--http.max-connections-per-address=20"}};
+  net::io_context ioc;
+  std::vector<std::unique_ptr<tcp::socket>> held;
+  for (int i = 0; i < 20; ++i)
+    held.push_back(connect_from(ioc, "127.0.0.2", node.port()));
+  auto extra = connect_from(ioc, "127.0.0.2", node.port());
+  net::write(*extra, net::buffer(std::string{"GET /healthz HTTP/1.1\r\n"
+                                             "Host: x\r\n\r\n"}));
+  std::string answer(512, '\0');
+  boost::system::error_code ec;
+  auto n = extra->read_some(net::buffer(answer), ec);
+  answer.resize(n);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+  EXPECT_NE(answer.find("too_many_connections"), std::string::npos) << answer;
+  // Another address is served.
+  http_client other{node.port()};
+  EXPECT_EQ(other.get("/healthz").status, 200u);
+  EXPECT_GT(closed_total(other, "per_address"), 0u);
 }
 
 /// CPU seconds (user + system) the process has used so far.

@@ -263,7 +263,7 @@ TEST(protection, late_requests_get_504_and_are_never_half_applied) {
 }
 
 TEST(protection, slow_clients_are_cut_off_while_others_are_served) {
-  node_process node{{"--demo.products=10", "--http.idle-timeout-ms=700"}};
+  node_process node{{"--demo.products=10", "--http.header-timeout-ms=700"}};
   std::atomic<int> closed{0};
   std::vector<std::thread> slow;
   for (int i = 0; i < 20; ++i)
