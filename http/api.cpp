@@ -9,6 +9,7 @@
 #include "http/openapi.hpp"
 #include "http/product_input.hpp"
 #include "http/query_string.hpp"
+#include "http/router.hpp"
 #include "config/version.hpp"
 #include "telemetry/prometheus_text.hpp"
 
@@ -28,120 +29,6 @@ namespace doorbuster::http {
 namespace {
 
 using bhttp::verb;
-
-constexpr std::string_view products_prefix = "/v1/products/";
-constexpr std::string_view admin_prefix = "/v1/admin/products/";
-constexpr std::string_view bulk_path = "/v1/admin/products:bulk";
-constexpr std::string_view purchase_suffix = "/purchase";
-constexpr std::string_view reservations_prefix = "/v1/reservations/";
-
-enum class route_id {
-  healthz,
-  readyz,
-  metrics,
-  openapi,
-  products_list,
-  categories,
-  product,
-  purchase,
-  admin_product,
-  admin_bulk,
-  admin_logging,
-  reservations,
-  reservation,
-  reservation_confirm,
-  reservation_extend,
-  orders,
-};
-
-const std::vector<verb> get_only{verb::get};
-const std::vector<verb> post_only{verb::post};
-const std::vector<verb> put_or_patch{verb::put, verb::patch};
-const std::vector<verb> put_only{verb::put};
-const std::vector<verb> get_or_delete{verb::get, verb::delete_};
-
-/// A matched path: which route, its name for metrics, its methods, the SKU.
-struct route {
-  route_id id;
-  const char* name;
-  const std::vector<verb>* methods;
-  std::string param; // the SKU or reservation id in the path
-
-  bool is_admin() const {
-    return id == route_id::admin_product || id == route_id::admin_bulk
-           || id == route_id::admin_logging;
-  }
-  bool is_read() const {
-    return id == route_id::product || id == route_id::products_list
-           || id == route_id::categories;
-  }
-  /// Writes a client pays for from its write budget.
-  bool is_client_write() const {
-    return id == route_id::purchase || id == route_id::reservations
-           || id == route_id::reservation || id == route_id::reservation_confirm
-           || id == route_id::reservation_extend || id == route_id::orders;
-  }
-};
-
-std::optional<route> match(std::string_view path) {
-  if (path == "/healthz")
-    return route{route_id::healthz, "healthz", &get_only, {}};
-  if (path == "/readyz")
-    return route{route_id::readyz, "readyz", &get_only, {}};
-  if (path == "/metrics")
-    return route{route_id::metrics, "metrics", &get_only, {}};
-  if (path == "/openapi.yaml")
-    return route{route_id::openapi, "openapi", &get_only, {}};
-  if (path == "/v1/products")
-    return route{route_id::products_list, "products_list", &get_only, {}};
-  if (path == "/v1/categories")
-    return route{route_id::categories, "categories", &get_only, {}};
-  if (path == bulk_path)
-    return route{route_id::admin_bulk, "admin_bulk", &post_only, {}};
-  if (path == "/v1/admin/logging")
-    return route{route_id::admin_logging, "admin_logging", &put_only, {}};
-  if (path == "/v1/reservations")
-    return route{route_id::reservations, "reservations", &post_only, {}};
-  if (path == "/v1/orders")
-    return route{route_id::orders, "orders", &post_only, {}};
-  if (path.substr(0, reservations_prefix.size()) == reservations_prefix) {
-    auto rest = path.substr(reservations_prefix.size());
-    auto slash = rest.find('/');
-    auto id = std::string{rest.substr(0, slash)};
-    if (id.empty())
-      return std::nullopt;
-    if (slash == std::string_view::npos)
-      return route{route_id::reservation, "reservation", &get_or_delete, id};
-    if (rest.substr(slash) == "/confirm")
-      return route{route_id::reservation_confirm, "reservation_confirm",
-                   &post_only, id};
-    if (rest.substr(slash) == "/extend")
-      return route{route_id::reservation_extend, "reservation_extend",
-                   &post_only, id};
-    return std::nullopt;
-  }
-  if (path.substr(0, admin_prefix.size()) == admin_prefix) {
-    auto sku = path.substr(admin_prefix.size());
-    if (valid_sku(sku))
-      return route{route_id::admin_product, "admin_product", &put_or_patch,
-                   std::string{sku}};
-    return std::nullopt;
-  }
-  if (path.substr(0, products_prefix.size()) == products_prefix) {
-    auto rest = path.substr(products_prefix.size());
-    if (valid_sku(rest))
-      return route{route_id::product, "product", &get_only, std::string{rest}};
-    if (rest.size() > purchase_suffix.size()
-        && rest.substr(rest.size() - purchase_suffix.size())
-             == purchase_suffix) {
-      auto sku = rest.substr(0, rest.size() - purchase_suffix.size());
-      if (valid_sku(sku))
-        return route{route_id::purchase, "purchase", &post_only,
-                     std::string{sku}};
-    }
-  }
-  return std::nullopt;
-}
 
 /// The methods a route takes, as Allow lists them.
 std::string allow_list(const route& r) {

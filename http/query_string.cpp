@@ -1,5 +1,9 @@
 #include "http/query_string.hpp"
 
+#include <boost/algorithm/hex.hpp>
+
+#include <iterator>
+
 #include <uriparser/Uri.h>
 
 namespace doorbuster::http {
@@ -30,6 +34,17 @@ std::string decode_path(std::string_view path) {
                                           URI_BR_DONT_TOUCH);
   text.resize(static_cast<size_t>(end - text.data()));
   return text;
+}
+
+std::optional<std::string> decode_cursor(std::string_view cursor) {
+  std::string sku;
+  try {
+    boost::algorithm::unhex(cursor.begin(), cursor.end(),
+                            std::back_inserter(sku));
+  } catch (const boost::algorithm::hex_decode_error&) {
+    return std::nullopt;
+  }
+  return sku;
 }
 
 } // namespace doorbuster::http

@@ -18,4 +18,8 @@ parse_query(std::string_view query);
 /// /v1/products/SKU%2D000001 for /v1/products/SKU-000001.
 std::string decode_path(std::string_view path);
 
+/// The SKU a listing cursor stands for (the API gives cursors as hex), or
+/// nullopt for one it did not give.
+std::optional<std::string> decode_cursor(std::string_view cursor);
+
 } // namespace doorbuster::http

@@ -61,3 +61,19 @@ struct convert<T, std::enable_if_t<
 } // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
 } // namespace msgpack
 // clang-format on
+
+namespace doorbuster::persistence {
+
+/// Unpacks the msgpack value at `offset` in [data, data + size) with its
+/// announced sizes bounded by the bytes there: every element takes at
+/// least one byte, so damaged or hostile bytes cannot make msgpack
+/// allocate more than a small multiple of `size` (unbounded, a 4-byte
+/// array header once asked for 128 GiB). Throws msgpack::unpack_error.
+inline msgpack::object_handle bounded_unpack(const char* data, size_t size,
+                                             size_t& offset) {
+  auto n = size > 0xffffffffu ? std::size_t{0xffffffffu} : size;
+  msgpack::unpack_limit limit{n, n, n, n, n, 64};
+  return msgpack::unpack(data, size, offset, nullptr, nullptr, limit);
+}
+
+} // namespace doorbuster::persistence

@@ -79,7 +79,8 @@ frame_status read_frame(const char* data, size_t size, journal_record& out,
   if (crc32c(payload, length) != get_u32(data + 4))
     return frame_status::corrupt;
   try {
-    auto handle = msgpack::unpack(payload, length);
+    size_t offset = 0;
+    auto handle = bounded_unpack(payload, length, offset);
     const auto& obj = handle.get();
     if (obj.type != msgpack::type::ARRAY || obj.via.array.size != 3)
       return frame_status::corrupt;

@@ -68,6 +68,29 @@ void write_snapshot(const std::string& dir, const recovered_state& state) {
       fs::remove(old);
 }
 
+uint64_t decode_snapshot(const char* data, size_t length,
+                         recovered_state& state) {
+  if (length < 4)
+    throw std::runtime_error("truncated");
+  uint32_t stored;
+  std::memcpy(&stored, data + length - 4, 4);
+  boost::endian::little_to_native_inplace(stored);
+  auto size = length - 4;
+  if (crc32c(data, size) != stored)
+    throw std::runtime_error("fails its checksum");
+  size_t offset = 0;
+  auto next = [&] { return bounded_unpack(data, size, offset); };
+  state.seq = next()->as<uint64_t>();
+  auto count = next()->as<uint64_t>();
+  for (uint64_t i = 0; i < count; ++i)
+    state.put(next()->as<domain::stored_product>());
+  if (offset < size)
+    for (auto& [id, checkout] :
+         next()->as<std::map<uint64_t, domain::sold_checkout>>())
+      state.put_checkout(id, std::move(checkout));
+  return count;
+}
+
 uint64_t read_latest_snapshot(const std::string& dir,
                               recovered_state& state) {
   auto snapshots = list_snapshots(dir);
@@ -77,24 +100,12 @@ uint64_t read_latest_snapshot(const std::string& dir,
   std::ifstream in{path, std::ios::binary};
   std::vector<char> data{std::istreambuf_iterator<char>{in},
                          std::istreambuf_iterator<char>{}};
-  if (data.size() < 4)
-    throw std::runtime_error("snapshot " + path + " is truncated");
-  uint32_t stored;
-  std::memcpy(&stored, data.data() + data.size() - 4, 4);
-  boost::endian::little_to_native_inplace(stored);
-  auto size = data.size() - 4;
-  if (crc32c(data.data(), size) != stored)
-    throw std::runtime_error("snapshot " + path + " fails its checksum");
-  size_t offset = 0;
-  auto next = [&] { return msgpack::unpack(data.data(), size, offset); };
-  state.seq = next()->as<uint64_t>();
-  auto count = next()->as<uint64_t>();
-  for (uint64_t i = 0; i < count; ++i)
-    state.put(next()->as<domain::stored_product>());
-  if (offset < size)
-    for (auto& [id, checkout] :
-         next()->as<std::map<uint64_t, domain::sold_checkout>>())
-      state.put_checkout(id, std::move(checkout));
+  uint64_t count = 0;
+  try {
+    count = decode_snapshot(data.data(), data.size(), state);
+  } catch (const std::exception& ex) {
+    throw std::runtime_error("snapshot " + path + ": " + ex.what());
+  }
   spdlog::info("snapshot {}: {} products up to record {}", path, count,
                state.seq);
   return state.seq;

@@ -103,13 +103,13 @@ void list_products(const context& ctx, std::string_view query, responder send) {
       }
       q.limit = limit;
     } else if (key == "cursor") {
-      try {
-        boost::algorithm::unhex(value, std::back_inserter(q.after));
-      } catch (const boost::algorithm::hex_decode_error&) {
+      auto after = decode_cursor(value);
+      if (!after) {
         send(to_response(bad_parameter("invalid_cursor",
                                        "cursor is not one this API gave")));
         return;
       }
+      q.after = std::move(*after);
     }
   }
   auto answer = [cache = ctx.cache_control](domain::listing& page,
