@@ -25,6 +25,25 @@ size_t count_files(const std::string& dir, const std::string& prefix) {
   return n;
 }
 
+/// Creates `sku` with 1000 in stock and buys one unit `purchases` times,
+/// with Idempotency-Keys k0, k1, ...
+void create_and_sell(http_client& client, const std::string& sku,
+                     int purchases) {
+  ASSERT_EQ(client
+              .admin(verb::put, "/v1/admin/products/" + sku,
+                     R"({"name":"Sold","description":"d","category":"c",)"
+                     R"("price":100,"currency":"USD","stock":1000})")
+              .status,
+            201u);
+  for (int i = 0; i < purchases; ++i)
+    ASSERT_EQ(client
+                .request(verb::post, "/v1/products/" + sku + "/purchase",
+                         R"({"quantity":1,"customer_id":"c"})",
+                         {{"Idempotency-Key", "k" + std::to_string(i)}})
+                .status,
+              201u);
+}
+
 TEST(journal_mode, snapshot_and_journal_survive_restarts_and_compact) {
   auto data = make_temp_dir("doorbuster-jmode");
   std::vector<std::string> args{"--demo.products=50",
@@ -34,19 +53,7 @@ TEST(journal_mode, snapshot_and_journal_survive_restarts_and_compact) {
   {
     node_process node{args, data};
     http_client client{node.port()};
-    ASSERT_EQ(client
-                .admin(verb::put, "/v1/admin/products/SNAP-1",
-                       R"({"name":"Snap","description":"d","category":"c",)"
-                       R"("price":100,"currency":"USD","stock":1000})")
-                .status,
-              201u);
-    for (int i = 0; i < 200; ++i)
-      ASSERT_EQ(client
-                  .request(verb::post, "/v1/products/SNAP-1/purchase",
-                           R"({"quantity":1,"customer_id":"c"})",
-                           {{"Idempotency-Key", "k" + std::to_string(i)}})
-                  .status,
-                201u);
+    create_and_sell(client, "SNAP-1", 200);
     // Snapshots every 100 ms; the journal drops covered segments each second.
     std::this_thread::sleep_for(std::chrono::milliseconds{1600});
     before = client.get("/v1/products/SNAP-1").body;
@@ -79,19 +86,7 @@ std::string sold_journal() {
                      "--persistence.segment-bytes=2048"},
                     data};
   http_client client{node.port()};
-  EXPECT_EQ(client
-              .admin(verb::put, "/v1/admin/products/HOT-1",
-                     R"({"name":"Hot","description":"d","category":"c",)"
-                     R"("price":100,"currency":"USD","stock":1000})")
-              .status,
-            201u);
-  for (int i = 0; i < 120; ++i)
-    EXPECT_EQ(client
-                .request(verb::post, "/v1/products/HOT-1/purchase",
-                         R"({"quantity":1,"customer_id":"c"})",
-                         {{"Idempotency-Key", "k" + std::to_string(i)}})
-                .status,
-              201u);
+  create_and_sell(client, "HOT-1", 120);
   EXPECT_EQ(node.stop(), 0);
   return data;
 }
