@@ -1,5 +1,6 @@
 // Every endpoint of the JSON API against a real node over loopback HTTP.
 #include "support/http_client.hpp"
+#include "support/metrics_check.hpp"
 #include "support/node_process.hpp"
 #include "support/read_file.hpp"
 
@@ -230,10 +231,10 @@ TEST_F(api_test, bulk_load_reports_loaded_count_and_rejected_lines) {
       "\n"
       "not json\n";
   auto counted = [&](const std::string& code) -> int64_t {
-    auto key = "doorbuster_http_errors_total{code=\"" + code + "\"} ";
-    auto body = client.get("/metrics").body;
-    auto at = body.find(key);
-    return at == std::string::npos ? 0 : std::stoll(body.substr(at + key.size()));
+    return metric_sample(client.get("/metrics").body,
+                         "doorbuster_http_errors_total{code=\"" + code
+                           + "\"}")
+      .value_or(0);
   };
   auto malformed_before = counted("malformed_json");
   auto missing_before = counted("missing_field");
@@ -260,12 +261,8 @@ TEST_F(api_test, keep_alive_serves_many_requests_on_one_connection) {
 }
 
 TEST_F(api_test, metrics_count_requests_by_route_and_status) {
-  auto count = [&](const std::string& needle) {
-    auto text = client.get("/metrics").body;
-    auto at = text.find(needle);
-    return at == std::string::npos
-             ? 0L
-             : std::stol(text.substr(at + needle.size() + 1));
+  auto count = [&](const std::string& series) {
+    return metric_sample(client.get("/metrics").body, series).value_or(0);
   };
   auto key = R"(doorbuster_http_requests_total{route="product",status="404"})";
   auto before = count(key);

@@ -4,6 +4,7 @@
 // interactive shell driven through a real terminal (tmux): completion,
 // history and a refreshing `top`.
 #include "support/http_client.hpp"
+#include "support/metrics_check.hpp"
 #include "support/node_process.hpp"
 #include "support/read_file.hpp"
 #include "support/shell_command.hpp"
@@ -86,10 +87,9 @@ TEST_F(console_test, stock_and_price_changes_show_in_the_api_at_once) {
 
 /// doorbuster_admin_commands_total{result="accepted"} from /metrics.
 int64_t accepted_commands(http_client& client) {
-  const std::string key = "doorbuster_admin_commands_total{result=\"accepted\"} ";
-  auto body = client.get("/metrics").body;
-  auto at = body.find(key);
-  return at == std::string::npos ? -1 : std::stoll(body.substr(at + key.size()));
+  return metric_sample(client.get("/metrics").body,
+                       "doorbuster_admin_commands_total{result=\"accepted\"}")
+    .value_or(-1);
 }
 
 TEST_F(console_test, http_admin_calls_go_through_the_admin_actor_too) {

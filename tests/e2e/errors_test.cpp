@@ -1,6 +1,7 @@
 // Bad input of every kind: a precise 4xx JSON error, counted in /metrics,
 // and no change of state. The node must survive all of it.
 #include "support/http_client.hpp"
+#include "support/metrics_check.hpp"
 #include "support/node_process.hpp"
 
 #include <gtest/gtest.h>
@@ -155,11 +156,10 @@ TEST_F(errors_test, slow_or_silent_clients_are_disconnected) {
 
 TEST_F(errors_test, refused_requests_are_counted_in_metrics) {
   auto count = [&](const std::string& code) {
-    auto text = client.get("/metrics").body;
-    auto needle = "doorbuster_http_errors_total{code=\"" + code + "\"} ";
-    auto at = text.find(needle);
-    return at == std::string::npos ? 0L
-                                   : std::stol(text.substr(at + needle.size()));
+    return metric_sample(client.get("/metrics").body,
+                         "doorbuster_http_errors_total{code=\"" + code
+                           + "\"}")
+      .value_or(0);
   };
   auto before_count = count("malformed_json");
   buy("{");

@@ -1,18 +1,32 @@
 // Whether a node's /metrics text parses with the Prometheus client
 // library's parser and follows its conventions (tests/support/
-// check_metrics.py, run with Debian's python3), and what Prometheus's own
-// linter says of it.
+// check_metrics.py, run with Debian's python3), what Prometheus's own
+// linter says of it, and the value of one of its samples.
 #pragma once
 
 #include "support/shell_command.hpp"
 #include "support/temp_dir.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace doorbuster::testing {
+
+/// The value of one sample in a /metrics text, `series` being its name and
+/// labels as the node writes them (`name{label="value"}`); nullopt when
+/// the text has no such sample.
+inline std::optional<int64_t> metric_sample(const std::string& text,
+                                            const std::string& series) {
+  auto key = series + " ";
+  auto at = text.find(key);
+  if (at == std::string::npos)
+    return std::nullopt;
+  return std::stoll(text.substr(at + key.size()));
+}
 
 /// Writes `text` to a file in `dir` for a checker to read; its path.
 inline std::string write_metrics(const std::string& dir,
