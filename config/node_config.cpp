@@ -282,11 +282,4 @@ std::string node_config::finish() {
   return {};
 }
 
-void node_config::use_tls(const tls_identity& id) {
-  // Any of these turns on CAF's mutual authentication (openssl::manager).
-  openssl_certificate = id.certificate;
-  openssl_key = id.key;
-  openssl_cafile = id.trusted;
-}
-
 } // namespace doorbuster::config

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "config/options.hpp"
-#include "config/tls_identity.hpp"
 
 #include <caf/actor_system_config.hpp>
 
@@ -22,13 +21,8 @@ public:
   /// After parse(): takes secrets from the environment
   /// (DOORBUSTER_PG_URI over persistence.pg-uri, DOORBUSTER_ADMIN_TOKEN
   /// over admin.token-file), checks every bound and resolves tls.dir.
-  /// Returns why the
-  /// options cannot run a node, or an empty string.
+  /// Returns why the options cannot run a node, or an empty string.
   std::string finish();
-
-  /// The admin and cluster ports speak mutually authenticated TLS with
-  /// this identity (call before the actor system starts).
-  void use_tls(const tls_identity& id);
 
   options opts;
   /// --generate-tls=DIR: write an identity there and exit.

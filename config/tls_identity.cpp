@@ -1,5 +1,7 @@
 #include "config/tls_identity.hpp"
 
+#include <caf/actor_system_config.hpp>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -67,6 +69,13 @@ tls_identity tls_identity_in(const std::string& dir) {
 
 bool tls_identity_exists(const tls_identity& id) {
   return fs::exists(id.certificate) && fs::exists(id.key);
+}
+
+void use_tls_identity(caf::actor_system_config& cfg, const tls_identity& id) {
+  // Any of these turns on CAF's mutual authentication (openssl::manager).
+  cfg.openssl_certificate = id.certificate;
+  cfg.openssl_key = id.key;
+  cfg.openssl_cafile = id.trusted;
 }
 
 tls_identity generate_tls_identity(const std::string& dir) {

@@ -11,6 +11,10 @@
 
 #include <string>
 
+namespace caf {
+class actor_system_config;
+}
+
 namespace doorbuster::config {
 
 struct tls_identity {
@@ -24,6 +28,10 @@ tls_identity tls_identity_in(const std::string& dir);
 
 /// True if both the certificate and the key exist.
 bool tls_identity_exists(const tls_identity& id);
+
+/// Hands the identity to CAF's OpenSSL module, which then authenticates
+/// both ends of every connection (call before the actor system starts).
+void use_tls_identity(caf::actor_system_config& cfg, const tls_identity& id);
 
 /// Writes a new self-signed identity to `dir` (created if missing): an
 /// EC P-256 key and a certificate for "doorbuster", valid ten years.

@@ -141,9 +141,7 @@ int main(int argc, char** argv) {
               << " (node.pem, node.key): give --tls-dir, the node's tls.dir\n";
     return console::usage;
   }
-  cfg.openssl_certificate = tls.certificate;
-  cfg.openssl_key = tls.key;
-  cfg.openssl_cafile = tls.trusted;
+  config::use_tls_identity(cfg, tls);
   caf::actor_system sys{cfg};
   return run(sys, cfg);
 }

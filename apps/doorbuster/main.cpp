@@ -6,6 +6,7 @@
 #include "actors/inventory.hpp"
 #include "cluster/node.hpp"
 #include "config/node_config.hpp"
+#include "config/tls_identity.hpp"
 #include "config/version.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/admin_auth.hpp"
@@ -178,7 +179,7 @@ int run(config::node_config& cfg) {
   }
   auto& opts = cfg.opts;
   spdlog::set_level(spdlog::level::from_str(opts.log.level));
-  cfg.use_tls(tls_identity_for(opts));
+  config::use_tls_identity(cfg, tls_identity_for(opts));
   raise_open_files_limit(opts);
   opts.admin.token = admin_token(opts);
   // Signals are taken by sigwait below; block them before any thread starts
