@@ -30,20 +30,20 @@ bool connection_table::evict_oldest() {
   {
     // Only at the connection limit: a scan of the open connections.
     std::lock_guard lock{mutex_};
-    evictable* best = nullptr;
+    auto best = open_.end();
     int64_t best_since = 0;
-    for (const auto& [key, weak] : open_) {
-      auto since = key->waiting_since.load(std::memory_order_relaxed);
-      if (since != 0 && (best == nullptr || since < best_since)) {
-        best = key;
+    for (auto i = open_.begin(); i != open_.end(); ++i) {
+      auto since = i->first->waiting_since.load(std::memory_order_relaxed);
+      if (since != 0 && (best == open_.end() || since < best_since)) {
+        best = i;
         best_since = since;
       }
     }
-    if (best == nullptr)
+    if (best == open_.end())
       return false;
     // Not chosen again while its eviction is on the way.
-    best->waiting_since.store(0, std::memory_order_relaxed);
-    oldest = open_[best].lock();
+    best->first->waiting_since.store(0, std::memory_order_relaxed);
+    oldest = best->second.lock();
   }
   if (!oldest)
     return false;
