@@ -3,6 +3,7 @@
 // --repair, which keeps every intact record and names what it dropped.
 #include "support/http_client.hpp"
 #include "support/node_process.hpp"
+#include "support/test_products.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,16 +26,12 @@ size_t count_files(const std::string& dir, const std::string& prefix) {
   return n;
 }
 
-/// Creates `sku` with 1000 in stock and buys one unit `purchases` times,
-/// with Idempotency-Keys k0, k1, ...
-void create_and_sell(http_client& client, const std::string& sku,
+/// Creates <prefix>-0 with 1000 in stock and buys one unit `purchases`
+/// times, with Idempotency-Keys k0, k1, ...
+void create_and_sell(http_client& client, const std::string& prefix,
                      int purchases) {
-  ASSERT_EQ(client
-              .admin(verb::put, "/v1/admin/products/" + sku,
-                     R"({"name":"Sold","description":"d","category":"c",)"
-                     R"("price":100,"currency":"USD","stock":1000})")
-              .status,
-            201u);
+  auto sku = prefix + "-0";
+  ASSERT_EQ(put_products(client, prefix, 1, 1000).count(sku), 1u);
   for (int i = 0; i < purchases; ++i)
     ASSERT_EQ(client
                 .request(verb::post, "/v1/products/" + sku + "/purchase",
@@ -53,10 +50,10 @@ TEST(journal_mode, snapshot_and_journal_survive_restarts_and_compact) {
   {
     node_process node{args, data};
     http_client client{node.port()};
-    create_and_sell(client, "SNAP-1", 200);
+    create_and_sell(client, "SNAP", 200);
     // Snapshots every 100 ms; the journal drops covered segments each second.
     std::this_thread::sleep_for(std::chrono::milliseconds{1600});
-    before = client.get("/v1/products/SNAP-1").body;
+    before = client.get("/v1/products/SNAP-0").body;
     EXPECT_EQ(count_files(data + "/snapshots", "snapshot-"), 1u);
     EXPECT_LT(count_files(data + "/journal", "journal-"), 4u)
       << "segments covered by a snapshot are deleted";
@@ -64,8 +61,8 @@ TEST(journal_mode, snapshot_and_journal_survive_restarts_and_compact) {
   }
   node_process node{args, data};
   http_client client{node.port()};
-  EXPECT_EQ(client.get("/v1/products/SNAP-1").body, before);
-  auto retry = client.request(verb::post, "/v1/products/SNAP-1/purchase",
+  EXPECT_EQ(client.get("/v1/products/SNAP-0").body, before);
+  auto retry = client.request(verb::post, "/v1/products/SNAP-0/purchase",
                               R"({"quantity":1,"customer_id":"c"})",
                               {{"Idempotency-Key", "k3"}});
   EXPECT_EQ(retry.status, 201u);
@@ -86,7 +83,7 @@ std::string sold_journal() {
                      "--persistence.segment-bytes=2048"},
                     data};
   http_client client{node.port()};
-  create_and_sell(client, "HOT-1", 120);
+  create_and_sell(client, "HOT", 120);
   EXPECT_EQ(node.stop(), 0);
   return data;
 }
@@ -112,7 +109,7 @@ std::string refused_start(const std::string& data) {
 }
 
 int64_t stock_of(http_client& client) {
-  return client.get("/v1/products/HOT-1").json()["stock"].get<int64_t>();
+  return client.get("/v1/products/HOT-0").json()["stock"].get<int64_t>();
 }
 
 TEST(journal_mode, a_shortened_or_deleted_newest_segment_stops_start_up) {
@@ -162,7 +159,7 @@ TEST(journal_mode, a_shortened_or_deleted_newest_segment_stops_start_up) {
             std::string::npos)
     << "the log counts exactly the sales lost: " << repaired.log();
   ASSERT_EQ(client
-              .request(verb::post, "/v1/products/HOT-1/purchase",
+              .request(verb::post, "/v1/products/HOT-0/purchase",
                        R"({"quantity":1,"customer_id":"c"})",
                        {{"Idempotency-Key", "after-repair"}})
               .status,
@@ -202,7 +199,7 @@ TEST(journal_mode, repair_of_a_damaged_oldest_segment_keeps_every_intact_record)
   // Every order but the damaged one is still known by its key.
   int forgotten = 0;
   for (int i = 0; i < 120; ++i) {
-    auto retry = client.request(verb::post, "/v1/products/HOT-1/purchase",
+    auto retry = client.request(verb::post, "/v1/products/HOT-0/purchase",
                                 R"({"quantity":1,"customer_id":"c"})",
                                 {{"Idempotency-Key", "k" + std::to_string(i)}});
     ASSERT_EQ(retry.status, 201u);

@@ -7,6 +7,7 @@
 #include "support/node_process.hpp"
 #include "support/pg_database.hpp"
 #include "support/readiness.hpp"
+#include "support/test_products.hpp"
 
 #include <gtest/gtest.h>
 
@@ -52,16 +53,11 @@ TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
                        "--persistence.max-ready-lag-s=1",
                        "--persistence.max-backoff-ms=200"}};
     http_client client{node.port()};
-    ASSERT_EQ(client
-                .admin(verb::put, "/v1/admin/products/OUT-1",
-                       R"({"name":"Hot","description":"d","category":"c",)"
-                       R"("price":100,"currency":"USD","stock":100000})")
-                .status,
-              201u);
+    ASSERT_EQ(put_products(client, "OUT", 1, 100000).size(), 1u);
     auto buy = [&](int n) {
       int ok = 0;
       for (int i = 0; i < n; ++i)
-        ok += client.request(verb::post, "/v1/products/OUT-1/purchase",
+        ok += client.request(verb::post, "/v1/products/OUT-0/purchase",
                              R"({"quantity":2,"customer_id":"c"})")
                   .status
               == 201;
@@ -84,7 +80,7 @@ TEST(outage, purchases_continue_while_postgres_is_down_and_backlog_drains) {
     EXPECT_EQ(client.get("/readyz").status, 200u);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM orders"), 500);
     EXPECT_EQ(db.scalar("SELECT sum(quantity) FROM orders"), 1000);
-    EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = 'OUT-1'"),
+    EXPECT_EQ(db.scalar("SELECT stock FROM products WHERE sku = 'OUT-0'"),
               99000);
     auto text = client.get("/metrics").body;
     EXPECT_EQ(text.find("doorbuster_writebehind_errors_total 0"),
@@ -142,14 +138,9 @@ TEST(outage, a_node_started_while_postgres_is_down_waits_for_it) {
             std::string::npos)
     << node->log();
   http_client client{node->port()};
+  ASSERT_EQ(put_products(client, "LATE", 1, 10).size(), 1u);
   ASSERT_EQ(client
-              .admin(verb::put, "/v1/admin/products/LATE-1",
-                     R"({"name":"Late","description":"d","category":"c",)"
-                     R"("price":100,"currency":"USD","stock":10})")
-              .status,
-            201u);
-  ASSERT_EQ(client
-              .request(verb::post, "/v1/products/LATE-1/purchase",
+              .request(verb::post, "/v1/products/LATE-0/purchase",
                        R"({"quantity":1,"customer_id":"c"})")
               .status,
             201u);
