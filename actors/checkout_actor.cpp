@@ -347,8 +347,8 @@ void place_next(self_ptr self, std::shared_ptr<placing> op) {
     {op->id, line.sku, req.customer_id, line.quantity, op->expires_at_ms,
      req.reserve_only ? domain::checkout_kind::reservation
                       : domain::checkout_kind::order,
-     req.idempotency_key, 0},
-    req.due, op->supersedes};
+     req.idempotency_key, 0, req.holder},
+    req.due, op->supersedes, self->state.opts.max_holds_per_client};
   self
     ->request(self->state.deps.shards->route(line.sku), budget_of(req.due),
               hold_atom::value, std::move(hold))
@@ -489,12 +489,23 @@ void extend(self_ptr self, uint64_t id, reservation& r, int64_t expires,
   step_all(
     self, id, lines, domain::hold_step::extend, std::move(values),
     budget_of(req.due), req.due,
-    [self, id, lines, expires, promise](
+    [self, id, lines, expires, was = r.expires_at_ms, promise](
       std::vector<line_result> extended) mutable {
       auto err = first_error(extended);
       if (err != errc::ok) {
-        if (err == errc::reservation_expired) // a line expired: it is over
+        if (err == errc::reservation_expired) { // a line expired: it is over
           release_all(self, id, lines, [] {});
+        } else {
+          // Lines refused (a product's max_hold_s, or no answer): the
+          // others go back to the reservation's expiry.
+          std::vector<domain::checkout_line> back;
+          for (size_t i = 0; i < lines.size(); ++i)
+            if (extended[i].error == errc::ok)
+              back.push_back(lines[i]);
+          step_all(self, id, back, domain::hold_step::extend,
+                   std::vector<int64_t>(back.size(), was), settle_timeout,
+                   {}, [](std::vector<line_result>) {});
+        }
         failed(self, id, err);
         auto res = refusal(err, id);
         res.expires_at_ms = expires;

@@ -48,6 +48,7 @@ struct checkout_options {
   size_t count = 1; // coordinators on the node
   int64_t max_ttl_ms = 0;    // expiry - creation, at most
   int64_t order_hold_ms = 0; // order holds, if a crash strands them
+  size_t max_holds_per_client = 0; // live reservations of one product
 };
 
 /// The coordinator that keeps checkout `id` (this node's, or in a cluster

@@ -91,7 +91,7 @@ struct inventory::impl {
            return keeper_of(id, unreachable);
          }},
         {i, opts.coordinators, opts.max_ttl_s * 1000,
-         opts.order_hold_s * 1000}));
+         opts.order_hold_s * 1000, opts.max_holds_per_client}));
     return result;
   }
 

@@ -101,8 +101,23 @@ domain::purchase_result product::purchase(const domain::purchase_request& req,
   return res;
 }
 
+size_t product::holds_of(const std::string& holder) const {
+  auto i = holder_holds_.find(holder);
+  return i == holder_holds_.end() ? 0 : i->second;
+}
+
+void product::count_holder(const domain::hold& h, int delta) {
+  if (h.kind != domain::checkout_kind::reservation || h.holder.empty())
+    return;
+  auto& n = holder_holds_[h.holder];
+  n += delta;
+  if (n == 0)
+    holder_holds_.erase(h.holder);
+}
+
 domain::line_result product::place_hold(const domain::hold& wanted,
-                                        int64_t now_ms, uint64_t supersedes) {
+                                        int64_t now_ms, uint64_t supersedes,
+                                        size_t holder_cap) {
   domain::line_result res;
   res.sku = sku();
   res.quantity = wanted.quantity;
@@ -141,6 +156,18 @@ domain::line_result product::place_hold(const domain::hold& wanted,
       return res;
     }
   }
+  if (wanted.kind == domain::checkout_kind::reservation) {
+    auto max_hold_ms = state_.rules.max_hold_s * 1000;
+    if (max_hold_ms != 0 && wanted.expires_at_ms - now_ms > max_hold_ms) {
+      res.error = errc::ttl_out_of_range;
+      return res;
+    }
+    if (holder_cap != 0 && !wanted.holder.empty()
+        && holds_of(wanted.holder) >= holder_cap) {
+      res.error = errc::too_many_holds;
+      return res;
+    }
+  }
   res.error = admit(wanted.customer_id, wanted.quantity, now_ms,
                     res.allowance);
   res.available = available();
@@ -148,6 +175,8 @@ domain::line_result product::place_hold(const domain::hold& wanted,
     return res;
   auto& h = holds_.emplace(wanted.checkout_id, wanted).first->second;
   h.sku = sku();
+  h.placed_at_ms = now_ms;
+  count_holder(h, 1);
   if (!h.idempotency_key.empty())
     hold_keys_[h.idempotency_key] = h.checkout_id;
   h.order_id = 0;
@@ -187,6 +216,7 @@ std::optional<domain::release_record> product::release(uint64_t checkout_id) {
   state_.reserved -= i->second.quantity;
   add_units(i->second.customer_id, -i->second.quantity);
   forget_hold_key(i->second);
+  count_holder(i->second, -1);
   // The key stays the checkout's (it sold nothing here): a retry elsewhere
   // still finds its coordinator.
   if (const auto& h = i->second;
@@ -221,6 +251,10 @@ errc product::extend(uint64_t checkout_id, int64_t expires_at_ms,
     return errc::reservation_expired;
   if (locked(checkout_id))
     return errc::reservation_busy;
+  if (auto max_hold_ms = state_.rules.max_hold_s * 1000;
+      max_hold_ms != 0 && i->second.placed_at_ms != 0
+      && expires_at_ms - i->second.placed_at_ms > max_hold_ms)
+    return errc::ttl_out_of_range;
   i->second.expires_at_ms = expires_at_ms;
   ++state_.version;
   return errc::ok;
@@ -237,6 +271,7 @@ std::optional<domain::order> product::sell_hold(uint64_t checkout_id,
   holds_.erase(i);
   locked_.erase(checkout_id);
   forget_hold_key(h);
+  count_holder(h, -1);
   // The customer's units were counted when the hold was placed.
   state_.fields.stock -= h.quantity;
   state_.reserved -= h.quantity;
@@ -282,6 +317,7 @@ void product::restore(const domain::stored_product& saved) {
     idempotency_.insert(p.key, p);
   for (const auto& [id, h] : saved.holds) {
     holds_.emplace(id, h.placed);
+    count_holder(h.placed, 1);
     if (!h.placed.idempotency_key.empty())
       hold_keys_[h.placed.idempotency_key] = id;
   }
@@ -311,6 +347,8 @@ errc product::apply(const domain::product_patch& patch) {
     rules.sale_ends_at_ms = *patch.sale_ends_at_ms;
   if (patch.paused)
     rules.paused = *patch.paused;
+  if (patch.max_hold_s)
+    rules.max_hold_s = *patch.max_hold_s;
   auto& f = state_.fields;
   if (patch.name)
     f.name = *patch.name;

@@ -61,9 +61,16 @@ public:
   /// that one, and order_id its sale): in a cluster a retry may reach
   /// another node's coordinator, which must not make a second checkout of
   /// it; unless the key's checkout is `supersedes` and sold nothing here (a
-  /// checkout nobody keeps as live any more).
+  /// checkout nobody keeps as live any more). A reservation may not
+  /// outlive the product's max_hold_s (ttl_out_of_range), nor make its
+  /// holder's live reservations here more than `holder_cap`
+  /// (too_many_holds; 0: no cap).
   domain::line_result place_hold(const domain::hold& wanted, int64_t now_ms,
-                                 uint64_t supersedes = 0);
+                                 uint64_t supersedes = 0,
+                                 size_t holder_cap = 0);
+
+  /// Live reservations `holder` has here.
+  size_t holds_of(const std::string& holder) const;
 
   const domain::hold* find_hold(uint64_t checkout_id) const;
   bool locked(uint64_t checkout_id) const {
@@ -86,7 +93,8 @@ public:
   domain::errc lock(uint64_t checkout_id, int64_t now_ms);
   void unlock(uint64_t checkout_id);
 
-  /// Moves a live hold's expiry.
+  /// Moves a live hold's expiry, within the product's max_hold_s from its
+  /// placing.
   domain::errc extend(uint64_t checkout_id, int64_t expires_at_ms,
                       int64_t now_ms);
 
@@ -110,6 +118,7 @@ public:
 private:
   void add_units(const std::string& customer, int64_t delta);
   void forget_hold_key(const domain::hold& h);
+  void count_holder(const domain::hold& h, int delta);
 
   domain::product_state state_;
   uint64_t orders_ = 0;
@@ -118,6 +127,7 @@ private:
   std::unordered_map<std::string, int64_t> customer_units_;
   idempotency_cache<domain::remembered_purchase> idempotency_;
   std::unordered_map<std::string, uint64_t> hold_keys_; // live holds' keys
+  std::unordered_map<std::string, size_t> holder_holds_; // live reservations
 };
 
 } // namespace doorbuster::actors

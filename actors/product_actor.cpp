@@ -320,7 +320,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
         return res;
       }
       auto res = st.item->place_hold(req.wanted, domain::now_ms(),
-                                       req.supersedes);
+                                     req.supersedes, req.holder_cap);
       if (res.error != errc::ok)
         return res;
       ++st.deps.stats->holds;

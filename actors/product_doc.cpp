@@ -53,6 +53,7 @@ domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
   };
   limit("max_per_order", rules.max_per_order);
   limit("max_per_customer", rules.max_per_customer);
+  limit("max_hold_seconds", rules.max_hold_s);
   auto instant = [&w](const char* key, int64_t unix_ms) {
     w.Key(key);
     if (unix_ms == 0)

@@ -1,5 +1,6 @@
 #include "config/node_config.hpp"
 
+#include "config/network_list.hpp"
 #include "domain/type_ids.hpp"
 
 #include <caf/config_option_adder.hpp>
@@ -108,10 +109,19 @@ node_config::node_config() {
          "Cache-Control max-age of catalog reads")
     .add(o.http.cors_origins, "cors-origins",
          "origins browsers may call the public API from, comma-separated, "
-         "or * (empty: none)");
+         "or * (empty: none)")
+    .add(o.http.trusted_proxies, "trusted-proxies",
+         "addresses and networks (CIDR) of proxies believed about who their "
+         "client is, comma-separated (empty: none)")
+    .add(o.http.real_ip_header, "real-ip-header",
+         "header where trusted proxies list client addresses, as "
+         "X-Forwarded-For (empty: none)")
+    .add(o.http.identity_header, "identity-header",
+         "header where a trusted proxy names the authenticated customer "
+         "(empty: none)");
   group{custom_options_, "limits", b}
     .add(o.limits.write_rate_per_min, "write-rate-per-min",
-         "purchases per minute per client (X-Api-Key or address; 0: no limit)")
+         "purchases per minute per client (its identity or address; 0: no limit)")
     .add(o.limits.write_burst, "write-burst",
          "purchases a client may make at once")
     .add(o.limits.read_rate_per_s, "read-rate-per-s",
@@ -150,7 +160,9 @@ node_config::node_config() {
          int64_t{365} * 24 * 3600)
     .add(o.checkout.order_hold_s, "order-hold-s",
          "after a crash, how long an unfinished order's holds may stay",
-         int64_t{1}, int64_t{24} * 3600);
+         int64_t{1}, int64_t{24} * 3600)
+    .add(o.checkout.max_holds_per_client, "max-holds-per-client",
+         "live reservations one client may hold of one product (0: no cap)");
   group{custom_options_, "catalog", b}
     .add(o.catalog.workers, "workers",
          "catalog actors serving reads; with 2 or more, the first serves "
@@ -257,6 +269,12 @@ std::string node_config::finish() {
     return "checkout.default-ttl-s must not exceed checkout.max-ttl-s";
   if (opts.demo.products > 0 && opts.demo.categories == 0)
     return "demo.categories must be at least 1";
+  if (std::string error;
+      !network_list::parse(opts.http.trusted_proxies, error))
+    return "http.trusted-proxies: " + error;
+  if (!opts.http.identity_header.empty() && opts.http.trusted_proxies.empty())
+    return "http.identity-header needs http.trusted-proxies: the header is "
+           "believed only from the gateway that sets it";
   if (auto& c = opts.cluster; c.enabled) {
     if (opts.persistence.pg_uri.empty())
       return "cluster.enabled needs PostgreSQL (DOORBUSTER_PG_URI or "

@@ -25,6 +25,11 @@ struct http_options {
   size_t request_timeout_ms = 5000;
   size_t cache_max_age_s = 1;
   std::string cors_origins; // empty: no cross-origin reads; "*": any
+  // Who a client is (http/client_identity.hpp): only the proxies listed
+  // here are believed about it; empty: nobody, a client is its address.
+  std::string trusted_proxies;
+  std::string real_ip_header = "X-Forwarded-For";
+  std::string identity_header; // set by a trusted gateway; empty: none
 };
 
 struct limit_options {
@@ -51,6 +56,9 @@ struct checkout_options {
   int64_t default_ttl_s = 600; // of a reservation
   int64_t max_ttl_s = 1800;    // expiry - creation, extensions included
   int64_t order_hold_s = 60;   // order holds a crash strands, at most
+  // Live reservations one client (http/client_identity.hpp) may hold of
+  // one product, so that nobody hoards a sale; 0: no cap.
+  size_t max_holds_per_client = 4;
 };
 
 struct catalog_options {

@@ -43,11 +43,12 @@ struct checkout_request {
   /// Sent on by a coordinator that found the key taken by a checkout of
   /// another coordinator (the one asked now): not sent on again.
   bool forwarded = false;
+  std::string holder; // who asks: hold caps count per holder (hold.hpp)
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.customer_id, x.items, x.ttl_ms, x.idempotency_key,
-                    x.due, x.reserve_only, x.forwarded);
+                    x.due, x.reserve_only, x.forwarded, x.holder);
   }
   bool operator==(const checkout_request&) const = default;
 };

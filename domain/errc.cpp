@@ -40,6 +40,8 @@ std::string_view to_code(errc e) {
       return "moved";
     case errc::outcome_unknown:
       return "outcome_unknown";
+    case errc::too_many_holds:
+      return "too_many_holds";
     case errc::checkout_elsewhere:
       return "idempotency_key_reused"; // what a client could make of it
   }

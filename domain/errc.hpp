@@ -22,13 +22,16 @@ enum class errc : uint8_t {
   reservation_confirmed,  // confirmed already; nothing to change
   reservation_cancelled,  // cancelled already
   reservation_busy,       // a confirm of it is under way
-  ttl_out_of_range,       // an extension beyond the maximum TTL
+  ttl_out_of_range,       // beyond the node's maximum TTL, or a
+                          // product's max_hold_s
   unavailable,            // a part of the node did not answer; not applied
   moved,                  // the product's shard is between owners; not applied
   outcome_unknown,        // its owner stopped answering; maybe applied
   checkout_elsewhere,     // a hold: the key is another checkout's (held_by);
                           // its coordinator answers instead (never on the
                           // wire)
+  too_many_holds,         // the client holds its cap of live reservations
+                          // of the product already
 };
 
 /// Stable machine-readable name, used as the error code on the wire.

@@ -29,11 +29,15 @@ struct hold {
   checkout_kind kind = checkout_kind::reservation;
   std::string idempotency_key; // of the request that made it
   uint64_t order_id = 0;       // set once its checkout decided to sell
+  std::string holder;          // the client that asked for it (its
+                               // identity or address); empty: not capped
+  int64_t placed_at_ms = 0;    // Unix ms; set by the product
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.checkout_id, x.sku, x.customer_id, x.quantity,
-                    x.expires_at_ms, x.kind, x.idempotency_key, x.order_id);
+                    x.expires_at_ms, x.kind, x.idempotency_key, x.order_id,
+                    x.holder, x.placed_at_ms);
   }
   bool operator==(const hold&) const = default;
 };
@@ -50,7 +54,8 @@ struct hold_record {
     return std::tie(x.placed.checkout_id, x.placed.sku, x.placed.customer_id,
                     x.placed.quantity, x.placed.expires_at_ms, x.placed.kind,
                     x.placed.idempotency_key, x.after.stock, x.after.reserved,
-                    x.after.version, x.placed.order_id);
+                    x.after.version, x.placed.order_id, x.placed.holder,
+                    x.placed.placed_at_ms);
   }
   bool operator==(const hold_record&) const = default;
 };
@@ -70,16 +75,19 @@ struct release_record {
 };
 
 /// Hold units of one product for a checkout, unless `due` has passed.
+/// The checkout's coordinator sets the holder cap from its options.
 /// `supersedes`: a live hold with the same key whose checkout nobody keeps
 /// any more (its node restarted or rejoined); this one takes the key.
 struct hold_request {
   hold wanted;
   deadline due;
   uint64_t supersedes = 0;
+  size_t holder_cap = 0; // live reservations `wanted.holder` may have of
+                         // the product (0: no cap)
 
   template <class Self>
   static auto members(Self& x) {
-    return std::tie(x.wanted, x.due, x.supersedes);
+    return std::tie(x.wanted, x.due, x.supersedes, x.holder_cap);
   }
   bool operator==(const hold_request&) const = default;
 };

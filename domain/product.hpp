@@ -42,11 +42,12 @@ struct sale_rules {
   int64_t sale_starts_at_ms = 0; // Unix ms
   int64_t sale_ends_at_ms = 0;   // Unix ms, exclusive
   bool paused = false;
+  int64_t max_hold_s = 0; // longest life of a reservation's hold here
 
   template <class Self>
   static auto members(Self& x) {
     return std::tie(x.max_per_order, x.max_per_customer, x.sale_starts_at_ms,
-                    x.sale_ends_at_ms, x.paused);
+                    x.sale_ends_at_ms, x.paused, x.max_hold_s);
   }
   bool operator==(const sale_rules&) const = default;
 };
@@ -66,6 +67,7 @@ struct product_patch {
   std::optional<int64_t> sale_starts_at_ms;
   std::optional<int64_t> sale_ends_at_ms;
   std::optional<bool> paused;
+  std::optional<int64_t> max_hold_s;
 
   bool operator==(const product_patch&) const = default;
 };
@@ -104,7 +106,7 @@ struct product_state {
                     x.fields.stock, x.version, x.reserved,
                     x.rules.max_per_order, x.rules.max_per_customer,
                     x.rules.sale_starts_at_ms, x.rules.sale_ends_at_ms,
-                    x.rules.paused);
+                    x.rules.paused, x.rules.max_hold_s);
   }
   bool operator==(const product_state&) const = default;
 };
@@ -181,9 +183,10 @@ typename Inspector::result_type inspect(Inspector& f, product_patch& x) {
   auto starts = optional_of(x.sale_starts_at_ms);
   auto ends = optional_of(x.sale_ends_at_ms);
   auto paused = optional_of(x.paused);
+  auto max_hold_s = optional_of(x.max_hold_s);
   return f(caf::meta::type_name("product_patch"), name, description, category,
            price, currency, stock, stock_delta, max_per_order,
-           max_per_customer, starts, ends, paused);
+           max_per_customer, starts, ends, paused, max_hold_s);
 }
 
 template <class Inspector>

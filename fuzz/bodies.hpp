@@ -17,6 +17,11 @@ enum class body_kind : uint8_t {
   count
 };
 
+/// Half the inputs decode as a gateway's authenticated customer's.
+inline std::string_view vouched(std::string_view body) {
+  return body.size() % 2 == 0 ? std::string_view{} : "gateway-customer";
+}
+
 /// Decodes `body` as `kind` (with the node's default limits).
 inline void decode_body(body_kind kind, std::string_view body) {
   static const config::checkout_options limits{};
@@ -40,14 +45,15 @@ inline void decode_body(body_kind kind, std::string_view body) {
     }
     case body_kind::purchase: {
       domain::purchase_request out;
-      (void)http::decode_purchase(body, max_quantity, out);
+      (void)http::decode_purchase(body, max_quantity, vouched(body), out);
       break;
     }
     case body_kind::reservation:
     case body_kind::order: {
       domain::checkout_request out;
       (void)http::decode_checkout(body, limits, max_quantity,
-                                  kind == body_kind::reservation, out);
+                                  kind == body_kind::reservation,
+                                  vouched(body), out);
       break;
     }
     case body_kind::extend: {

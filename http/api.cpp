@@ -78,6 +78,7 @@ api::api(actors::inventory& inv, actors::admin_actor admin,
     opts_(opts),
     hooks_(std::move(hooks)),
     auth_(opts.admin.token),
+    identity_(opts.http),
     writes_(opts.limits.write_rate_per_min / 60.0, opts.limits.write_burst,
             opts.limits.max_clients),
     reads_(opts.limits.read_rate_per_s, opts.limits.read_burst,
@@ -215,7 +216,8 @@ response api::readiness() const {
                        {buf.GetString(), buf.GetSize()});
 }
 
-void api::handle(request&& req, const request_context& ctx, responder send) {
+void api::handle(request&& req, request_context ctx, responder send) {
+  ctx.who = identity_.identify(req, ctx.who.address);
   std::string_view target = req.target();
   auto qmark = target.find('?');
   auto path = target.substr(0, qmark);
@@ -242,7 +244,7 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
       spdlog::warn("request {}: {} {} answered {}", ctx.request_id,
                    bhttp::to_string(method), target, res.result_int());
     if (access_log_)
-      spdlog::info("access {} {} {} {} {:.3f} ms id={}", ctx.client,
+      spdlog::info("access {} {} {} {} {:.3f} ms id={}", ctx.who.address,
                    bhttp::to_string(method), target, res.result_int(),
                    seconds * 1000, ctx.request_id);
     send(std::move(res));
@@ -291,9 +293,16 @@ void api::handle(request&& req, const request_context& ctx, responder send) {
     counted(std::move(res));
     return;
   }
+  if (ctx.who.invalid_customer) {
+    counted(error_response(bhttp::status::bad_request, "invalid_identity",
+                           "header " + opts_.http.identity_header
+                             + " from the gateway must be 1 to "
+                             + std::to_string(max_customer_id)
+                             + " bytes of printable ASCII"));
+    return;
+  }
   if (r.is_client_write() || r.is_read()) {
-    auto key = req["X-Api-Key"];
-    auto client = key.empty() ? std::string_view{ctx.client} : key;
+    auto client = ctx.who.key();
     auto& limiter = r.is_read() ? reads_ : writes_;
     if (limiter.enabled()) {
       auto d = limiter.take(client);

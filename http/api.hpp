@@ -6,6 +6,7 @@
 #include "actors/admin_actor.hpp"
 #include "config/options.hpp"
 #include "http/admin_auth.hpp"
+#include "http/client_identity.hpp"
 #include "http/cors.hpp"
 #include "http/message.hpp"
 #include "http/rate_limiter.hpp"
@@ -47,8 +48,9 @@ public:
   api(actors::inventory& inv, actors::admin_actor admin, actor_bridge& bridge,
       const config::options& opts, api_hooks hooks);
 
-  /// Answers through `send`, on the connection's io thread.
-  void handle(request&& req, const request_context& ctx, responder send);
+  /// Answers through `send`, on the connection's io thread. `ctx.who`
+  /// holds the connection's address; the api identifies the client.
+  void handle(request&& req, request_context ctx, responder send);
 
   /// The largest body accepted for `target` (bulk loads get more).
   size_t body_limit(std::string_view target) const;
@@ -74,6 +76,7 @@ private:
   const config::options& opts_;
   api_hooks hooks_;
   admin_auth auth_;
+  identity_policy identity_;
   rate_limiter writes_;
   rate_limiter reads_;
   rate_limiter searches_;

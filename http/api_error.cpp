@@ -64,6 +64,10 @@ api_error from_errc(errc e, const std::string& subject) {
     case errc::ttl_out_of_range:
       return err(bhttp::status::bad_request,
                  "the reservation would outlive the maximum TTL");
+    case errc::too_many_holds:
+      return err(bhttp::status::conflict,
+                 "this client holds as many live reservations of " + sku
+                   + " as it may; confirm or cancel one first");
     case errc::unavailable:
       return err(bhttp::status::service_unavailable,
                  "a part of the node did not answer in time; nothing was "

@@ -23,6 +23,7 @@ std::optional<api_error> decode_checkout(std::string_view body,
                                          const config::checkout_options& limits,
                                          int64_t max_quantity,
                                          bool reserve_only,
+                                         std::string_view vouched,
                                          domain::checkout_request& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
@@ -31,7 +32,7 @@ std::optional<api_error> decode_checkout(std::string_view body,
                              : in.only({"customer_id", "items"});
   if (fields)
     return fields;
-  if (auto err = customer_field(in, out.customer_id))
+  if (auto err = customer_field(in, vouched, out.customer_id))
     return err;
   std::set<std::string> seen;
   std::optional<api_error> duplicate;

@@ -18,6 +18,7 @@ std::optional<api_error> decode_checkout(std::string_view body,
                                          const config::checkout_options& limits,
                                          int64_t max_quantity,
                                          bool reserve_only,
+                                         std::string_view vouched,
                                          domain::checkout_request& out);
 
 /// POST /v1/reservations/{id}/extend: {"ttl_seconds": n}.

@@ -1,32 +1,17 @@
 #include "http/cors.hpp"
 
+#include "config/comma_list.hpp"
+
 #include <algorithm>
 
 namespace doorbuster::http {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return s;
-}
-
-} // namespace
-
 cors_policy::cors_policy(std::string_view origins) {
-  while (!origins.empty()) {
-    auto comma = origins.find(',');
-    auto item = trim(origins.substr(0, comma));
+  for (auto item : config::comma_list(origins)) {
     if (item == "*")
       any_ = true;
-    else if (!item.empty())
+    else
       origins_.emplace_back(item);
-    if (comma == std::string_view::npos)
-      break;
-    origins.remove_prefix(comma + 1);
   }
 }
 
@@ -44,8 +29,7 @@ response cors_policy::preflight(const std::string& methods) const {
   response res{bhttp::status::no_content, 11};
   res.set(bhttp::field::access_control_allow_methods, methods);
   res.set(bhttp::field::access_control_allow_headers,
-          "Content-Type, Idempotency-Key, If-None-Match, X-Api-Key, "
-          "X-Request-Id");
+          "Content-Type, Idempotency-Key, If-None-Match, X-Request-Id");
   res.set(bhttp::field::access_control_max_age, "600");
   return res;
 }

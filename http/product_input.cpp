@@ -1,5 +1,6 @@
 #include "http/product_input.hpp"
 
+#include "http/client_identity.hpp"
 #include "http/json_input.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ namespace {
 constexpr size_t max_name = 200;
 constexpr size_t max_description = 4000;
 constexpr size_t max_category = 64;
-constexpr size_t max_customer_id = 128;
+constexpr int64_t max_hold_seconds = 7 * 24 * 3600;
 
 api_error invalid(std::string message) {
   return {bhttp::status::bad_request, "invalid_field", std::move(message),
@@ -70,11 +71,18 @@ std::optional<api_error> sku_field(const json_input& in, std::string& out) {
 }
 
 std::optional<api_error> customer_field(const json_input& in,
+                                        std::string_view vouched,
                                         std::string& out) {
   std::optional<std::string> customer;
-  if (auto err = in.text("customer_id", true, max_customer_id, customer))
+  if (auto err = in.text("customer_id", vouched.empty(), max_customer_id,
+                         customer))
     return err;
-  out = std::move(*customer);
+  if (!vouched.empty() && customer && *customer != vouched)
+    return api_error{bhttp::status::forbidden, "customer_mismatch",
+                     "field \"customer_id\" names another customer than the "
+                     "one this request is authenticated as",
+                     {}, {}, {}};
+  out = vouched.empty() ? std::move(*customer) : std::string{vouched};
   return std::nullopt;
 }
 
@@ -110,8 +118,8 @@ std::optional<api_error> decode_patch(std::string_view body,
     return err;
   if (auto err = in.only({"name", "description", "category", "price",
                           "currency", "stock", "stock_delta", "max_per_order",
-                          "max_per_customer", "sale_starts_at", "sale_ends_at",
-                          "paused"}))
+                          "max_per_customer", "max_hold_seconds",
+                          "sale_starts_at", "sale_ends_at", "paused"}))
     return err;
   if (auto err = in.text("name", false, max_name, out.name))
     return err;
@@ -140,6 +148,9 @@ std::optional<api_error> decode_patch(std::string_view body,
   if (auto err = in.integer("max_per_customer", false, 0, domain::max_amount,
                             out.max_per_customer))
     return err;
+  if (auto err = in.integer("max_hold_seconds", false, 0, max_hold_seconds,
+                            out.max_hold_s))
+    return err;
   if (auto err = in.instant_or_null("sale_starts_at", out.sale_starts_at_ms))
     return err;
   if (auto err = in.instant_or_null("sale_ends_at", out.sale_ends_at_ms))
@@ -154,6 +165,7 @@ std::optional<api_error> decode_patch(std::string_view body,
 
 std::optional<api_error> decode_purchase(std::string_view body,
                                          int64_t max_quantity,
+                                         std::string_view vouched,
                                          domain::purchase_request& out) {
   json_input in;
   if (auto err = json_input::parse(body, in))
@@ -166,7 +178,7 @@ std::optional<api_error> decode_purchase(std::string_view body,
       err->code = "invalid_quantity";
     return err;
   }
-  if (auto err = customer_field(in, out.customer_id))
+  if (auto err = customer_field(in, vouched, out.customer_id))
     return err;
   out.quantity = *quantity;
   return std::nullopt;

@@ -19,8 +19,11 @@ bool valid_sku(std::string_view sku);
 /// The required field "sku": a valid SKU.
 std::optional<api_error> sku_field(const json_input& in, std::string& out);
 
-/// The required field "customer_id": 1 to 128 bytes.
+/// The field "customer_id": 1 to 128 bytes. With a customer `vouched`
+/// for by a trusted gateway it is optional, must name that customer if
+/// given (else 403 customer_mismatch), and `out` is that customer.
 std::optional<api_error> customer_field(const json_input& in,
+                                        std::string_view vouched,
                                         std::string& out);
 
 /// A PUT body: every field of a product.
@@ -36,9 +39,11 @@ std::optional<api_error> decode_bulk_line(std::string_view line,
 std::optional<api_error> decode_patch(std::string_view body,
                                       domain::product_patch& out);
 
-/// A purchase body: quantity in [1, max_quantity] and customer_id.
+/// A purchase body: quantity in [1, max_quantity] and customer_id (see
+/// customer_field for `vouched`).
 std::optional<api_error> decode_purchase(std::string_view body,
                                          int64_t max_quantity,
+                                         std::string_view vouched,
                                          domain::purchase_request& out);
 
 } // namespace doorbuster::http

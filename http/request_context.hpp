@@ -2,6 +2,7 @@
 // its id for logs and error bodies, and until when it may be answered.
 #pragma once
 
+#include "http/client_identity.hpp"
 #include "http/message.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,7 +13,8 @@
 namespace doorbuster::http {
 
 struct request_context {
-  std::string client;     // remote address
+  client_identity who;    // the connection's address until the api
+                          // identifies the client
   std::string request_id; // X-Request-Id, or generated
   std::chrono::steady_clock::time_point received;
   std::chrono::steady_clock::time_point deadline;

@@ -112,7 +112,8 @@ std::vector<std::string> load_products(pqxx::transaction_base& tx,
        tx.exec("SELECT sku, name, description, category, price, currency, "
                "stock, version, reserved, max_per_order, max_per_customer, "
                + unix_ms_of("sale_starts_at") + ", "
-               + unix_ms_of("sale_ends_at") + ", paused FROM products")) {
+               + unix_ms_of("sale_ends_at")
+               + ", paused, max_hold_s FROM products")) {
     auto sku = row[0].as<std::string>();
     if (keep != nullptr && !(*keep)(sku))
       continue;
@@ -132,6 +133,7 @@ std::vector<std::string> load_products(pqxx::transaction_base& tx,
     s.rules.sale_starts_at_ms = row[11].as<int64_t>();
     s.rules.sale_ends_at_ms = row[12].as<int64_t>();
     s.rules.paused = row[13].as<bool>();
+    s.rules.max_hold_s = row[14].as<int64_t>();
     if (keep != nullptr)
       kept.push_back(s.sku);
     state.put(std::move(p));
@@ -161,8 +163,9 @@ void load_state(pqxx::transaction_base& tx, recovered_state& state,
                                  "quantity, "
                                  + unix_ms_of("expires_at")
                                  + ", kind, coalesce(idempotency_key, ''), "
-                                   "coalesce(order_id, 0) FROM holds WHERE "
-                                 + in_scope)) {
+                                   "coalesce(order_id, 0), holder, "
+                                 + unix_ms_of("placed_at")
+                                 + " FROM holds WHERE " + in_scope)) {
     domain::hold_record r;
     auto& h = r.placed;
     h.checkout_id = row[0].as<uint64_t>();
@@ -173,6 +176,8 @@ void load_state(pqxx::transaction_base& tx, recovered_state& state,
     h.kind = static_cast<domain::checkout_kind>(row[5].as<int>());
     h.idempotency_key = row[6].as<std::string>();
     h.order_id = row[7].as<uint64_t>();
+    h.holder = row[8].as<std::string>();
+    h.placed_at_ms = row[9].as<int64_t>();
     state.add_hold(std::move(r));
   }
   // What each customer took of each product: their orders and live holds.
@@ -293,7 +298,7 @@ void write_changes(pqxx::work& tx,
     tx.exec(
       "INSERT INTO products (sku, name, description, category, price, "
       "currency, stock, version, reserved, max_per_order, max_per_customer, "
-      "sale_starts_at, sale_ends_at, paused) VALUES "
+      "sale_starts_at, sale_ends_at, paused, max_hold_s) VALUES "
       + values_of(states,
                   [&](const auto& entry) {
                     const auto& p = *entry.second;
@@ -307,7 +312,8 @@ void write_changes(pqxx::work& tx,
                            + num(r.max_per_customer) + ","
                            + timestamp_sql(r.sale_starts_at_ms) + ","
                            + timestamp_sql(r.sale_ends_at_ms) + ","
-                           + (r.paused ? "true" : "false");
+                           + (r.paused ? "true" : "false") + ","
+                           + num(r.max_hold_s);
                   })
       + " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, "
         "description = EXCLUDED.description, category = EXCLUDED.category, "
@@ -318,6 +324,7 @@ void write_changes(pqxx::work& tx,
         "max_per_customer = EXCLUDED.max_per_customer, "
         "sale_starts_at = EXCLUDED.sale_starts_at, "
         "sale_ends_at = EXCLUDED.sale_ends_at, paused = EXCLUDED.paused, "
+        "max_hold_s = EXCLUDED.max_hold_s, "
         "updated_at = now() WHERE products.version < EXCLUDED.version");
   }
   if (!stocks.empty()) {
@@ -379,7 +386,8 @@ void write_changes(pqxx::work& tx,
   if (!upserted.empty())
     tx.exec(
       "INSERT INTO holds (checkout_id, sku, customer_id, quantity, "
-      "expires_at, kind, idempotency_key, order_id) VALUES "
+      "expires_at, kind, idempotency_key, order_id, holder, placed_at) "
+      "VALUES "
       + values_of(upserted,
                   [&](const auto& item) {
                     const auto& h = item.second->row;
@@ -392,7 +400,9 @@ void write_changes(pqxx::work& tx,
                                 : q(h.idempotency_key))
                            + ","
                            + (h.order_id == 0 ? std::string{"NULL"}
-                                              : num(h.order_id));
+                                              : num(h.order_id))
+                           + "," + q(h.holder) + ","
+                           + timestamp_sql(h.placed_at_ms);
                   })
       + " ON CONFLICT (checkout_id, sku) DO UPDATE SET "
         "expires_at = EXCLUDED.expires_at, "

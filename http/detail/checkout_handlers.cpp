@@ -95,6 +95,9 @@ response refused(const domain::checkout_result& res) {
     err.available = line.available;
   if (res.error == domain::errc::limit_exceeded)
     err.allowance = line.allowance;
+  if (res.error == domain::errc::ttl_out_of_range)
+    err.message = "the reservation would outlive the longest hold "
+                  + line.sku + " allows (its max_hold_seconds)";
   return to_response(err);
 }
 
@@ -103,12 +106,13 @@ void start_checkout(const context& ctx, const request& req, bool reserve_only,
   domain::checkout_request checkout;
   if (auto err = decode_checkout(req.body(), ctx.opts.checkout,
                                  ctx.opts.products.max_quantity, reserve_only,
-                                 checkout)) {
+                                 ctx.request.who.customer, checkout)) {
     send(to_response(*err));
     return;
   }
   if (!read_idempotency_key(req, checkout.idempotency_key, send))
     return;
+  checkout.holder = ctx.request.who.key();
   checkout.due = domain::deadline::at(ctx.request.deadline);
   const auto& coordinator = ctx.inv.checkout_for(checkout.idempotency_key);
   auto answer = [reserve_only](domain::checkout_result& res, responder& send) {

@@ -173,7 +173,7 @@ private:
     answering_ = true;
     auto seq = ++request_seq_;
     request_context ctx;
-    ctx.client = client_;
+    ctx.who.address = client_;
     ctx.request_id = request_id_of(req);
     ctx.received = std::chrono::steady_clock::now();
     ctx.deadline = ctx.received
@@ -186,7 +186,7 @@ private:
       arm_deadline();
     // Answers come on this connection's io thread (the api posts them
     // here); dispatch keeps that true for any other caller too.
-    api_.handle(std::move(req), ctx,
+    api_.handle(std::move(req), std::move(ctx),
                 [self = shared_from_this(), seq](response res) {
                   auto ex = self->stream_.get_executor();
                   net::dispatch(ex, [self, seq, res = std::move(res)]() mutable {

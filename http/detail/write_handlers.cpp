@@ -74,8 +74,8 @@ bool read_idempotency_key(const request& req, std::string& out,
 void purchase(const context& ctx, const request& req, std::string sku,
               responder send) {
   domain::purchase_request order;
-  if (auto err =
-          decode_purchase(req.body(), ctx.opts.products.max_quantity, order)) {
+  if (auto err = decode_purchase(req.body(), ctx.opts.products.max_quantity,
+                                 ctx.request.who.customer, order)) {
     send(to_response(*err));
     return;
   }

@@ -202,6 +202,73 @@ TEST(product_rules, lock_refuses_expired_holds_and_extend_moves_expiry) {
   EXPECT_EQ(p.lock(99, now), errc::reservation_expired);
 }
 
+TEST(product_rules, a_client_holds_at_most_its_cap_of_live_reservations) {
+  auto p = make_product(100);
+  auto from = [](uint64_t id, std::string holder) {
+    auto h = hold_for(id, "customer-" + std::to_string(id), 1);
+    h.holder = std::move(holder);
+    return h;
+  };
+  // Fresh customer ids do not help: the cap counts the client (holder).
+  for (uint64_t id = 1; id <= 3; ++id)
+    ASSERT_EQ(p.place_hold(from(id, "10.0.0.1"), now, 0, 3).error, errc::ok);
+  auto refused = p.place_hold(from(4, "10.0.0.1"), now, 0, 3);
+  EXPECT_EQ(refused.error, errc::too_many_holds);
+  EXPECT_EQ(p.reserved(), 3) << "a refused hold takes nothing";
+  EXPECT_EQ(p.place_hold(from(5, "10.0.0.2"), now, 0, 3).error, errc::ok)
+    << "another client is not affected";
+  // An order's hold is decided at once by its coordinator: not counted.
+  auto order = from(6, "10.0.0.1");
+  order.kind = checkout_kind::order;
+  EXPECT_EQ(p.place_hold(order, now, 0, 3).error, errc::ok);
+  // A reservation that ends, by release or sale, frees its place.
+  ASSERT_TRUE(p.release(1));
+  EXPECT_EQ(p.holds_of("10.0.0.1"), 2u);
+  line_result sold;
+  ASSERT_TRUE(p.sell_hold(2, 900, now, sold));
+  EXPECT_EQ(p.place_hold(from(7, "10.0.0.1"), now, 0, 3).error, errc::ok);
+  EXPECT_EQ(p.place_hold(from(8, "10.0.0.1"), now, 0, 3).error, errc::ok);
+  EXPECT_EQ(p.place_hold(from(9, "10.0.0.1"), now, 0, 3).error,
+            errc::too_many_holds);
+  // A restart restores the count with the holds.
+  product again{"HOT", 16};
+  stored_product saved{p.state(), {}, {}, {}};
+  for (const auto& h : p.holds_snapshot())
+    saved.holds[h.checkout_id] = hold_record{h, p.state().counts()};
+  again.restore(saved);
+  EXPECT_EQ(again.holds_of("10.0.0.1"), 3u);
+  EXPECT_EQ(again.place_hold(from(10, "10.0.0.1"), now, 0, 3).error,
+            errc::too_many_holds);
+  // No cap, or no holder: not counted.
+  EXPECT_EQ(p.place_hold(from(11, "10.0.0.1"), now, 0, 0).error, errc::ok);
+  EXPECT_EQ(p.place_hold(from(12, ""), now, 0, 3).error, errc::ok);
+}
+
+TEST(product_rules, max_hold_s_bounds_a_reservations_life_here) {
+  auto p = make_product(10);
+  product_patch rule;
+  rule.max_hold_s = 60;
+  ASSERT_EQ(p.apply(rule), errc::ok);
+  EXPECT_EQ(p.place_hold(hold_for(1, "a", 1, 61'000), now).error,
+            errc::ttl_out_of_range);
+  EXPECT_EQ(p.reserved(), 0);
+  ASSERT_EQ(p.place_hold(hold_for(2, "a", 1, 60'000), now).error, errc::ok);
+  EXPECT_EQ(p.find_hold(2)->placed_at_ms, now);
+  // Extensions count from when it was placed, not from now.
+  EXPECT_EQ(p.extend(2, now + 60'000, now + 30'000), errc::ok);
+  EXPECT_EQ(p.extend(2, now + 60'001, now + 30'000), errc::ttl_out_of_range);
+  EXPECT_EQ(p.find_hold(2)->expires_at_ms, now + 60'000);
+  // An order's hold has the node's order-hold-s instead.
+  auto order = hold_for(3, "b", 1, 120'000);
+  order.kind = checkout_kind::order;
+  EXPECT_EQ(p.place_hold(order, now).error, errc::ok);
+  // 0 clears the rule.
+  rule.max_hold_s = 0;
+  ASSERT_EQ(p.apply(rule), errc::ok);
+  EXPECT_EQ(p.place_hold(hold_for(4, "a", 1, 3'600'000), now).error,
+            errc::ok);
+}
+
 TEST(product_rules, stock_cannot_drop_below_reserved) {
   auto p = make_product(10);
   p.place_hold(hold_for(1, "a", 6), now);

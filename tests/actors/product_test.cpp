@@ -134,6 +134,7 @@ TEST(product, renders_document_with_version_and_folded_name) {
             R"({"sku":"SKU-1","name":"Lamp","description":"","category":"home",)"
             R"("price":1999,"currency":"USD","stock":4,"reserved":0,)"
             R"("available":4,"max_per_order":null,"max_per_customer":null,)"
+            R"("max_hold_seconds":null,)"
             R"("sale_starts_at":null,"sale_ends_at":null,"paused":false,)"
             R"("version":1})");
 }

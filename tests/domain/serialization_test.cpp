@@ -34,7 +34,8 @@ product_fields fields() {
 }
 
 product_state state() {
-  return {"SKU-1", fields(), {2, 5, 1790000000000, 1800000000000, true}, 4, 9};
+  return {"SKU-1", fields(), {2, 5, 1790000000000, 1800000000000, true, 300},
+          4, 9};
 }
 
 domain::order sale() {
@@ -44,7 +45,7 @@ domain::order sale() {
 
 hold a_hold() {
   return {77, "SKU-1", "bob", 3, 1796000000000, checkout_kind::reservation,
-          "key-h", 43};
+          "key-h", 43, "198.51.100.7", 1795000000000};
 }
 
 line_result line() {
@@ -65,6 +66,7 @@ TEST(serialization, products_round_trip) {
   patch.stock_delta = -3;
   patch.sale_ends_at_ms = 0;
   patch.paused = false;
+  patch.max_hold_s = 120;
   EXPECT_EQ(round_trip(patch), patch);
   EXPECT_EQ(round_trip(product_patch{}), product_patch{});
   auto d = doc();
@@ -88,7 +90,7 @@ TEST(serialization, purchases_and_holds_round_trip) {
   EXPECT_EQ(round_trip(buy), buy);
   purchase_result bought{errc::insufficient_stock, 42, "SKU-1", 2, 1, 5};
   EXPECT_EQ(round_trip(bought), bought);
-  hold_request held{a_hold(), {}, 76};
+  hold_request held{a_hold(), {}, 76, 4};
   EXPECT_EQ(round_trip(held), held);
   hold_command step{77, "SKU-1", hold_step::extend, 1797000000000};
   EXPECT_EQ(round_trip(step), step);
@@ -97,7 +99,7 @@ TEST(serialization, purchases_and_holds_round_trip) {
 
 TEST(serialization, checkouts_round_trip) {
   checkout_request req{"ann", {{"SKU-1", 1}, {"SKU-2", 3}}, 60000, "key-c",
-                       {}, false, true};
+                       {}, false, true, "customer:ann"};
   EXPECT_EQ(round_trip(req), req);
   checkout_result res{errc::reservation_busy, 77, "ann",
                       checkout_status::cancelled, 1797000000000,

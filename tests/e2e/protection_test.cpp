@@ -26,8 +26,11 @@ std::string product_body(int stock) {
 const std::string one_unit = R"({"quantity":1,"customer_id":"c"})";
 
 TEST(protection, rate_limit_answers_429_per_client_and_refills) {
+  // The test's requests pass as a trusted proxy's, so that each
+  // X-Forwarded-For address is a client of its own.
   node_process node{{"--demo.products=0", "--limits.write-rate-per-min=60",
-                     "--limits.write-burst=3"}};
+                     "--limits.write-burst=3",
+                     "--http.trusted-proxies=127.0.0.1"}};
   http_client client{node.port()};
   client.admin(verb::put, "/v1/admin/products/RL-1", product_body(100));
   for (int i = 0; i < 3; ++i)
@@ -44,7 +47,8 @@ TEST(protection, rate_limit_answers_429_per_client_and_refills) {
   EXPECT_EQ(limited.header("RateLimit-Remaining"), "0");
   EXPECT_FALSE(limited.header("RateLimit-Reset").empty());
   auto other = client.request(verb::post, "/v1/products/RL-1/purchase",
-                              one_unit, {{"X-Api-Key", "another-client"}});
+                              one_unit,
+                              {{"X-Forwarded-For", "198.51.100.2"}});
   EXPECT_EQ(other.status, 201u) << "another client is unaffected";
   EXPECT_EQ(client.get("/v1/products/RL-1").status, 200u)
     << "reads have their own budget";
@@ -61,9 +65,10 @@ TEST(protection, searches_pay_from_a_budget_of_their_own) {
   // The defaults: 5 searches per second per client, bursts of 10; other
   // reads are not limited. (A search scans every name; its own catalog
   // actor serves it, so product pages never wait behind one.)
-  node_process node{{"--demo.products=50"}};
+  node_process node{{"--demo.products=50", "--http.trusted-proxies=127.0.0.1"}};
   http_client client{node.port()};
-  const std::map<std::string, std::string> eve{{"X-Api-Key", "eve"}};
+  const std::map<std::string, std::string> eve{
+    {"X-Forwarded-For", "198.51.100.5"}};
   int ok = 0, limited = 0;
   for (int i = 0; i < 30; ++i) {
     auto r = client.get("/v1/products?q=item&limit=5", eve);
@@ -82,7 +87,9 @@ TEST(protection, searches_pay_from_a_budget_of_their_own) {
   EXPECT_EQ(client.get("/v1/products/SKU-000001", eve).status, 200u);
   EXPECT_EQ(client.get("/v1/products?limit=5", eve).status, 200u);
   // Another client still searches.
-  EXPECT_EQ(client.get("/v1/products?q=item&limit=5", {{"X-Api-Key", "bob"}})
+  EXPECT_EQ(client
+              .get("/v1/products?q=item&limit=5",
+                   {{"X-Forwarded-For", "198.51.100.6"}})
               .status,
             200u);
 }

@@ -11,14 +11,29 @@ std::string code_of(const std::optional<api_error>& err) {
 
 std::string purchase_code(std::string_view body) {
   domain::purchase_request req;
-  return code_of(decode_purchase(body, 10, req));
+  return code_of(decode_purchase(body, 10, "", req));
 }
 
 TEST(decode_purchase, accepts_a_valid_body) {
   domain::purchase_request req;
-  EXPECT_FALSE(decode_purchase(R"({"quantity":3,"customer_id":"c"})", 10, req));
+  EXPECT_FALSE(
+    decode_purchase(R"({"quantity":3,"customer_id":"c"})", 10, "", req));
   EXPECT_EQ(req.quantity, 3);
   EXPECT_EQ(req.customer_id, "c");
+}
+
+TEST(decode_purchase, takes_the_customer_a_gateway_vouched_for) {
+  domain::purchase_request req;
+  EXPECT_FALSE(decode_purchase(R"({"quantity":1})", 10, "alice", req));
+  EXPECT_EQ(req.customer_id, "alice");
+  EXPECT_FALSE(decode_purchase(R"({"quantity":1,"customer_id":"alice"})", 10,
+                               "alice", req));
+  EXPECT_EQ(req.customer_id, "alice");
+  auto err = decode_purchase(R"({"quantity":1,"customer_id":"mallory"})", 10,
+                             "alice", req);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->code, "customer_mismatch");
+  EXPECT_EQ(err->status, bhttp::status::forbidden);
 }
 
 TEST(decode_purchase, names_each_kind_of_bad_input) {

@@ -40,9 +40,11 @@ node_process::node_process(std::vector<std::string> args, std::string data_dir,
                                 "--http.port-file=" + port_file,
                                 "--persistence.data-dir=" + data_dir_,
                                 "--log.level=warn",
-                                // Tests buy far more than a shopper would;
-                                // rate-limit tests set their own budget.
-                                "--limits.write-rate-per-min=0"};
+                                // Tests buy and reserve far more than a
+                                // shopper would, all from one address;
+                                // tests of the limits set their own.
+                                "--limits.write-rate-per-min=0",
+                                "--checkout.max-holds-per-client=0"};
   argv.insert(argv.end(), args.begin(), args.end());
   if (launch.uid != 0) { // its files are its own
     if (owns_data_)
