@@ -3,9 +3,9 @@
 // continuation, also in the admin actor.
 #include "actors/detail/admin_call.hpp"
 
+#include "actors/admin_arguments.hpp"
 #include "actors/gather.hpp"
 #include "actors/inventory.hpp"
-#include "domain/clock.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -13,7 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <tuple>
 
@@ -35,15 +34,6 @@ std::string object(Fill fill) {
   fill(w);
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
-}
-
-std::optional<int64_t> number(const std::string& text) {
-  int64_t value = 0;
-  auto begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);
-  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size())
-    return std::nullopt;
-  return value;
 }
 
 /// Every shard's report, in shard order (a silent shard reports nothing).
@@ -228,14 +218,10 @@ void shards(admin_call& call) {
 
 void top(admin_call& call) {
   auto self = call.self;
-  uint64_t n = 10;
-  if (call.words.size() == 2) {
-    auto given = number(call.words[1]);
-    if (!given || *given < 1 || *given > 1000) {
-      call.fail("bad_number", "count must be 1 to 1000: " + call.words[1]);
-      return;
-    }
-    n = static_cast<uint64_t>(*given);
+  uint64_t n = 0;
+  if (auto refused = top_count(call.words, n)) {
+    call.fail(refused->code, refused->message);
+    return;
   }
   auto& st = self->state;
   auto now = std::chrono::steady_clock::now();
@@ -302,11 +288,10 @@ void skus(admin_call& call) {
   auto self = call.self;
   auto prefix = call.words.size() == 2 ? call.words[1] : std::string{};
   domain::listing_query q;
-  q.limit = 100;
-  // Listings resume after a SKU: start just before the prefix.
-  q.after = prefix;
-  if (!q.after.empty())
-    q.after.back() = static_cast<char>(q.after.back() - 1);
+  if (auto refused = skus_query(call.words, q)) {
+    call.fail(refused->code, refused->message);
+    return;
+  }
   self
     ->request(self->state.deps.inv->catalog(), admin_timeout,
               list_atom::value, std::move(q))
@@ -331,81 +316,10 @@ void skus(admin_call& call) {
       });
 }
 
-namespace {
-
-/// set-stock, adjust-stock and set-price: a whole number in range.
-void set_amount(admin_call& call, bool relative, bool price) {
-  const auto& text = call.words[2];
-  auto value = number(text);
-  if (!value) {
-    call.fail("bad_number", "not a whole number: " + text);
-    return;
-  }
+void change_product(admin_call& call) {
   domain::product_patch p;
-  if (relative) {
-    if (*value < -domain::max_amount || *value > domain::max_amount) {
-      call.fail("bad_number", "out of range: " + text);
-      return;
-    }
-    p.stock_delta = *value;
-  } else {
-    if (*value < 0 || *value > domain::max_amount) {
-      call.fail("bad_number", "must be from 0 to "
-                                + std::to_string(domain::max_amount));
-      return;
-    }
-    (price ? p.price : p.stock) = *value;
-  }
-  patch(call, call.words[1], std::move(p));
-}
-
-void set_paused(admin_call& call, bool paused) {
-  domain::product_patch p;
-  p.paused = paused;
-  patch(call, call.words[1], std::move(p));
-}
-
-} // namespace
-
-void set_stock(admin_call& call) {
-  set_amount(call, false, false);
-}
-
-void adjust_stock(admin_call& call) {
-  set_amount(call, true, false);
-}
-
-void set_price(admin_call& call) {
-  set_amount(call, false, true);
-}
-
-void pause(admin_call& call) {
-  set_paused(call, true);
-}
-
-void resume(admin_call& call) {
-  set_paused(call, false);
-}
-
-void sale_window(admin_call& call) {
-  domain::product_patch p;
-  for (int i : {0, 1}) {
-    const auto& text = call.words[2 + i];
-    int64_t at = 0;
-    if (text != "none") {
-      auto parsed = domain::parse_utc(text);
-      if (!parsed) {
-        call.fail("bad_time",
-                  "not a UTC time like 2026-11-27T08:00:00Z: " + text);
-        return;
-      }
-      at = *parsed;
-    }
-    (i == 0 ? p.sale_starts_at_ms : p.sale_ends_at_ms) = at;
-  }
-  if (*p.sale_starts_at_ms != 0 && *p.sale_ends_at_ms != 0
-      && *p.sale_ends_at_ms <= *p.sale_starts_at_ms) {
-    call.fail("bad_time", "the end must be after the start");
+  if (auto refused = product_change(call.words, p)) {
+    call.fail(refused->code, refused->message);
     return;
   }
   patch(call, call.words[1], std::move(p));

@@ -12,14 +12,6 @@
 
 namespace doorbuster::console {
 
-std::vector<std::string> words_of(const std::string& line) {
-  std::istringstream in{line};
-  std::vector<std::string> words;
-  for (std::string w; in >> w;)
-    words.push_back(std::move(w));
-  return words;
-}
-
 std::string check_arguments(const std::vector<std::string>& words) {
   const auto* c = actors::find_admin_command(words.at(0));
   if (c == nullptr)

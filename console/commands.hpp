@@ -1,16 +1,12 @@
-// The console's side of the commands: splitting a line into words,
-// checking them and the help text against the node's command table
-// (actors/admin_commands.hpp), and showing each answer as an aligned table
-// or as JSON.
+// The console's side of the commands: checking a line's words and the
+// help text against the node's command table (actors/admin_commands.hpp),
+// and showing each answer as an aligned table or as JSON.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace doorbuster::console {
-
-/// `line` split at whitespace.
-std::vector<std::string> words_of(const std::string& line);
 
 /// Checks the argument count; empty if fine, else the message to show.
 std::string check_arguments(const std::vector<std::string>& words);

@@ -2,6 +2,7 @@
 
 #include "actors/admin_commands.hpp"
 #include "console/commands.hpp"
+#include "console/words.hpp"
 
 #include <readline/history.h>
 #include <readline/readline.h>

@@ -47,12 +47,8 @@ void shards(admin_call& call);
 void top(admin_call& call);
 void product(admin_call& call);
 void skus(admin_call& call);
-void set_stock(admin_call& call);
-void adjust_stock(admin_call& call);
-void set_price(admin_call& call);
-void pause(admin_call& call);
-void resume(admin_call& call);
-void sale_window(admin_call& call);
+/// set-stock, adjust-stock, set-price, pause, resume and sale-window.
+void change_product(admin_call& call);
 void flush(admin_call& call);
 void snapshot(admin_call& call);
 void log_level(admin_call& call);

@@ -5,6 +5,7 @@
 #include "console/admin_client.hpp"
 #include "console/commands.hpp"
 #include "console/shell.hpp"
+#include "console/words.hpp"
 #include "config/tls_identity.hpp"
 #include "config/version.hpp"
 #include "domain/type_ids.hpp"
