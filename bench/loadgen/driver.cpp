@@ -130,7 +130,9 @@ public:
     }
     req.method(http::verb::post);
     req.target("/v1/products/" + order.sku + "/purchase");
-    req.set("X-Api-Key", customer);
+    // As an authenticating gateway would name the buyer (a node started
+    // with http.identity-header=X-Authenticated-User believes it).
+    req.set("X-Authenticated-User", customer);
     req.set("Idempotency-Key", order.key);
     req.set(http::field::content_type, "application/json");
     req.body() = R"({"quantity":)" + std::to_string(order.quantity)

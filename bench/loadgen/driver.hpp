@@ -22,7 +22,7 @@ struct workload {
   size_t products = 10000;   // reads pick SKU-000001..SKU-<products>
   double zipf = 0;           // 0: uniform popularity
   std::vector<std::string> hot_skus{"HOT-1"};
-  size_t customers = 100000; // distinct X-Api-Key values of buyers
+  size_t customers = 100000; // distinct buyers (X-Authenticated-User)
   double retry_share = 0;    // purchases that retry an answered key
 };
 

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     "hot-skus", po::value(&hot)->default_value(hot),
     "purchases go to HOT-1..HOT-n")(
     "customers", po::value(&w.customers)->default_value(w.customers),
-    "distinct buyers (X-Api-Key)")(
+    "distinct buyers (named in X-Authenticated-User)")(
     "retry-share", po::value(&w.retry_share),
     "share of purchases that retry an answered Idempotency-Key")(
     "seed-stock", po::value(&seed_stock),
