@@ -4,13 +4,18 @@
 #include "domain/type_ids.hpp"
 
 #include <caf/config_option_adder.hpp>
+#include <caf/settings.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
 #include <type_traits>
+
+#include <sched.h>
 
 namespace doorbuster::config {
 
@@ -71,6 +76,15 @@ private:
 
 constexpr size_t unbounded = std::numeric_limits<size_t>::max();
 
+/// The cores this process may run on (its CPU affinity, as taskset or a
+/// cpuset gives it), at least 1.
+size_t usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 } // namespace
 
 node_config::node_config() {
@@ -82,8 +96,8 @@ node_config::node_config() {
     .add(o.http.port, "port", "port for the JSON API (0: any free port)")
     .add(o.http.port_file, "port-file",
          "write the bound port to this file once listening")
-    .add(o.http.threads, "threads", "number of HTTP io threads", size_t{1},
-         size_t{256})
+    .add(o.http.threads, "threads", "HTTP io threads (0: one per core)",
+         size_t{0}, size_t{256})
     .add(o.http.max_connections, "max-connections",
          "open connections; at the limit the one waiting longest for a "
          "request head is closed for a new one, else 503", size_t{1},
@@ -294,6 +308,16 @@ std::string node_config::finish() {
     set("middleman.connection-timeout",
         caf::timespan{std::chrono::milliseconds{c.heartbeat_ms * 8}});
   }
+  // Threads that fit the machine unless set (bench/RESULTS.md, "Thread
+  // defaults"): an io thread per core parses and writes HTTP, where most
+  // of a request's CPU goes; one CAF worker per two cores runs the actors,
+  // whose work per message is short (CAF's own default, at least 4
+  // workers, puts idle workers between the io threads and the cores).
+  auto cores = usable_cores();
+  if (opts.http.threads == 0)
+    opts.http.threads = cores;
+  if (caf::get_if(&content, "scheduler.max-threads") == nullptr)
+    set("scheduler.max-threads", std::max<size_t>(1, cores / 2));
   if (opts.tls.dir.empty())
     opts.tls.dir
       = (std::filesystem::path{opts.persistence.data_dir} / "tls").string();

@@ -14,7 +14,7 @@ struct http_options {
   std::string address = "0.0.0.0";
   uint16_t port = 8080;
   std::string port_file; // written with the bound port once listening
-  size_t threads = 1;
+  size_t threads = 0; // io threads; 0: one per core (node_config.cpp)
   size_t max_connections = 10000;
   size_t max_connections_per_address = 1000;
   size_t max_header_bytes = 8 * 1024;

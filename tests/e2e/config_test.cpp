@@ -87,8 +87,8 @@ TEST(config, the_readme_table_gives_every_default_as_the_node_does) {
 
 TEST(config, a_value_out_of_bounds_stops_start_up_naming_the_option) {
   std::string out;
-  EXPECT_NE(run_node_to_exit({"--http.threads=0"}, out), 0);
-  EXPECT_NE(out.find("http.threads must be from 1 to 256"), std::string::npos)
+  EXPECT_NE(run_node_to_exit({"--http.threads=257"}, out), 0);
+  EXPECT_NE(out.find("http.threads must be from 0 to 256"), std::string::npos)
     << out;
   EXPECT_NE(run_node_to_exit({"--checkout.default-ttl-s=2000"}, out), 0);
   EXPECT_NE(out.find("checkout.default-ttl-s must not exceed"),
