@@ -39,7 +39,7 @@ struct server::impl {
     auto io_thread = next_context++ % contexts.size();
     acceptor->async_accept(*contexts[io_thread], [this, io_thread](
                                                    boost::system::error_code ec,
-                                                   tcp::socket socket) {
+                                                   detail::io_socket socket) {
       if (ec == net::error::operation_aborted)
         return; // stopping
       if (ec) {

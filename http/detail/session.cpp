@@ -29,7 +29,7 @@ namespace beast = boost::beast;
 class session : public evictable,
                 public std::enable_shared_from_this<session> {
 public:
-  session(net::ip::tcp::socket socket, const config::http_options& opts,
+  session(io_socket socket, const config::http_options& opts,
           api& handler, size_t io_thread)
     : stream_(std::move(socket)),
       deadline_(stream_.get_executor()),
@@ -296,8 +296,11 @@ private:
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
-  net::steady_timer deadline_; // of the request with the api
+  beast::basic_stream<net::ip::tcp, net::io_context::executor_type> stream_;
+  net::basic_waitable_timer<std::chrono::steady_clock,
+                            net::wait_traits<std::chrono::steady_clock>,
+                            net::io_context::executor_type>
+    deadline_; // of the request with the api
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<response> response_;
@@ -320,7 +323,7 @@ private:
 
 } // namespace
 
-void start_session(net::ip::tcp::socket socket,
+void start_session(io_socket socket,
                    const config::http_options& opts, api& handler,
                    size_t io_thread, bool over_limit) {
   std::make_shared<session>(std::move(socket), opts, handler, io_thread)
