@@ -334,7 +334,7 @@ void api::handle(request&& req, request_context ctx, responder send) {
     case route_id::openapi: {
       response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "application/yaml");
-      res.body() = openapi_document();
+      res.body().share(nullptr, openapi_document()); // static bytes
       counted(std::move(res));
       break;
     }

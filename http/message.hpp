@@ -1,6 +1,8 @@
 // The HTTP message types of the API and the callable a handler answers with.
 #pragma once
 
+#include "http/shared_text_body.hpp"
+
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -11,7 +13,7 @@ namespace doorbuster::http {
 namespace bhttp = boost::beast::http;
 
 using request = bhttp::request<bhttp::string_body>;
-using response = bhttp::response<bhttp::string_body>;
+using response = bhttp::response<shared_text_body>;
 
 /// Delivers the answer to a request. Callable once, from any thread: the
 /// session moves the write onto its connection's io thread.

@@ -27,10 +27,12 @@ std::string new_request_id() {
 void tag_response(response& res, const std::string& request_id) {
   res.set("X-Request-Id", request_id);
   constexpr std::string_view error_head = R"({"error":{)";
-  auto& body = res.body();
-  if (res.result_int() >= 400 && body.compare(0, error_head.size(), error_head) == 0)
-    // Our error bodies start so; the id's alphabet needs no escaping.
-    body.insert(error_head.size(), "\"request_id\":\"" + request_id + "\",");
+  if (res.result_int() < 400
+      || res.body().view().substr(0, error_head.size()) != error_head)
+    return;
+  // Our error bodies start so; the id's alphabet needs no escaping.
+  res.body().text().insert(error_head.size(),
+                           "\"request_id\":\"" + request_id + "\",");
 }
 
 } // namespace doorbuster::http

@@ -69,7 +69,9 @@ void get_product(const context& ctx, const request& req, std::string sku,
       send(std::move(res));
       return;
     }
-    auto res = json_response(bhttp::status::ok, doc->json);
+    response res{bhttp::status::ok, 11};
+    res.set(bhttp::field::content_type, "application/json");
+    res.body().share(doc, doc->json); // the catalog's bytes, not a copy
     res.set(bhttp::field::etag, etag);
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
