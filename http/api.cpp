@@ -244,7 +244,7 @@ void api::handle(request&& req, request_context ctx, responder send) {
       spdlog::warn("request {}: {} {} answered {}", ctx.request_id,
                    bhttp::to_string(method), target, res.result_int());
     if (access_log_)
-      spdlog::info("access {} {} {} {} {:.3f} ms id={}", ctx.who.address,
+      spdlog::info("access {} {} {} {} {:.3f} ms id={}", ctx.who.key(),
                    bhttp::to_string(method), target, res.result_int(),
                    seconds * 1000, ctx.request_id);
     send(std::move(res));
