@@ -1,5 +1,11 @@
 # Shared by the bench/ scripts (sourced, not run).
 
+# The node as it runs behind an authenticating gateway on this host, which
+# the load generator (wrk, doorbuster-loadgen) stands for: it names each
+# buyer in X-Authenticated-User, so that the rate limit and the hold cap
+# count buyers and not the one address they all come from.
+GATEWAY_FLAGS="--http.trusted-proxies=127.0.0.1 --http.identity-header=X-Authenticated-User"
+
 # wrk output -> "req_per_s p50_ms p99_ms non2xx requests"
 measure() {
   wrk -t1 -c64 -d"$DURATION" --latency "$@" | awk '
