@@ -8,14 +8,23 @@ namespace doorbuster::config {
 
 namespace ip = boost::asio::ip;
 
+namespace {
+
+/// An IPv4-mapped IPv6 address as its IPv4 address; others as they are.
+ip::address unmapped(const ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    return ip::make_address_v4(ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+} // namespace
+
 std::optional<ip::address> network_list::address_of(std::string_view text) {
   boost::system::error_code ec;
   auto a = ip::make_address(text, ec);
   if (ec)
     return std::nullopt;
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    return ip::address{ip::make_address_v4(ip::v4_mapped, a.to_v6())};
-  return a;
+  return unmapped(a);
 }
 
 std::optional<network_list> network_list::parse(std::string_view text,
@@ -53,9 +62,7 @@ std::optional<network_list> network_list::parse(std::string_view text,
 }
 
 bool network_list::contains(const ip::address& given) const {
-  auto a = given;
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    a = ip::make_address_v4(ip::v4_mapped, a.to_v6());
+  auto a = unmapped(given);
   if (a.is_v4()) {
     for (const auto& n : v4_)
       if (ip::make_network_v4(a.to_v4(), n.prefix_length()).canonical() == n)
