@@ -64,7 +64,8 @@ admin_actor::behavior_type admin_behavior(admin_self self, admin_deps deps) {
       ++self->state.deps.stats->commands;
       auto promise = self->make_response_promise();
       detail::put_each(
-        self, *self->state.deps.inv, entries, caf::duration{bulk_timeout},
+        self, *self->state.deps.inv, std::move(entries),
+        caf::duration{bulk_timeout},
         [promise](std::vector<domain::write_result> results) mutable {
           promise.deliver(std::move(results));
         });

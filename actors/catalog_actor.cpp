@@ -1,6 +1,6 @@
 #include "actors/catalog_actor.hpp"
 
-#include "actors/catalog_index.hpp"
+#include "actors/shared_catalog.hpp"
 #include "actors/stats.hpp"
 
 #include <caf/actor_system.hpp>
@@ -12,37 +12,57 @@ namespace doorbuster::actors {
 namespace {
 
 struct catalog_state {
-  catalog_index index;
+  std::shared_ptr<shared_catalog> catalog;
   catalog_stats* stats = nullptr;
 };
 
 using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
 
-catalog_actor::behavior_type catalog_behavior(self_ptr self,
-                                              catalog_stats* stats) {
+catalog_actor::behavior_type catalog_behavior(
+  self_ptr self, std::shared_ptr<shared_catalog> catalog,
+  catalog_stats* stats) {
+  self->state.catalog = std::move(catalog);
   self->state.stats = stats;
   return {
     [=](update_atom, domain::product_doc_ptr& doc) {
-      self->state.index.upsert(std::move(doc));
-      self->state.stats->size = self->state.index.size();
+      auto size = self->state.catalog->write([&](catalog_index& index) {
+        index.upsert(std::move(doc));
+        return index.size();
+      });
+      self->state.stats->size = size;
+    },
+    [=](update_atom, std::vector<domain::product_doc_ptr>& docs) {
+      auto size = self->state.catalog->write([&](catalog_index& index) {
+        for (auto& doc : docs)
+          index.upsert(std::move(doc));
+        return index.size();
+      });
+      self->state.stats->size = size;
+      return static_cast<uint64_t>(docs.size());
     },
     [=](get_atom, const std::string& sku) {
-      auto doc = self->state.index.find(sku);
+      auto doc = self->state.catalog->read(
+        [&](const catalog_index& index) { return index.find(sku); });
       ++(doc ? self->state.stats->hits : self->state.stats->misses);
       return doc;
     },
     [=](list_atom, const domain::listing_query& query) {
-      return self->state.index.list(query);
+      return self->state.catalog->read(
+        [&](const catalog_index& index) { return index.list(query); });
     },
-    [=](categ_atom) { return self->state.index.categories_json(); },
+    [=](categ_atom) {
+      return self->state.catalog->read(
+        [](const catalog_index& index) { return index.categories_json(); });
+    },
   };
 }
 
 } // namespace
 
 catalog_actor spawn_catalog_actor(caf::actor_system& sys,
+                                  std::shared_ptr<shared_catalog> catalog,
                                   catalog_stats* stats) {
-  return sys.spawn(catalog_behavior, stats);
+  return sys.spawn(catalog_behavior, std::move(catalog), stats);
 }
 
 } // namespace doorbuster::actors

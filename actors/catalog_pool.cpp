@@ -1,6 +1,7 @@
 #include "actors/catalog_pool.hpp"
 
 #include "actors/catalog_actor.hpp"
+#include "actors/shared_catalog.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_pool.hpp>
@@ -11,30 +12,31 @@
 namespace doorbuster::actors {
 
 catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
+  auto catalog = std::make_shared<shared_catalog>();
+  auto spawn = [&] {
+    stats_.push_back(std::make_unique<catalog_stats>());
+    return spawn_catalog_actor(sys, catalog, stats_.back().get());
+  };
   caf::scoped_execution_unit ctx{&sys};
   auto reads = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
-  auto updates = caf::actor_pool::make(&ctx, caf::actor_pool::broadcast());
   for (size_t i = 0; i < workers; ++i) {
-    stats_.push_back(std::make_unique<catalog_stats>());
-    auto worker = caf::actor_cast<caf::actor>(
-      spawn_catalog_actor(sys, stats_.back().get()));
+    auto worker = spawn();
     if (i == 0)
-      searches_ = caf::actor_cast<catalog_actor>(worker);
+      searches_ = worker;
     if (i > 0 || workers == 1)
       caf::anon_send(reads, caf::sys_atom::value, caf::put_atom::value,
-                     worker);
-    caf::anon_send(updates, caf::sys_atom::value, caf::put_atom::value,
-                   worker);
+                     caf::actor_cast<caf::actor>(worker));
   }
-  // The pools forward each message with its sender and request id, so they
-  // speak their workers' protocol.
+  // The pool forwards each message with its sender and request id, so it
+  // speaks its workers' protocol.
   reads_ = caf::actor_cast<catalog_actor>(reads);
-  updates_ = caf::actor_cast<catalog_actor>(updates);
+  updates_ = spawn();
 }
 
 void catalog_pool::stop() {
   // An exit message to a pool also ends its workers.
   caf::anon_send_exit(reads_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(searches_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(updates_, caf::exit_reason::user_shutdown);
 }
 

@@ -1,6 +1,6 @@
-// The catalog actors of a node behind two CAF actor pools over the same
-// workers: `reads` hands each read to one worker (round robin), `updates`
-// broadcasts each product change to all of them.
+// The catalog actors of a node, over one shared_catalog: `reads`, a CAF
+// actor pool, hands each read to one worker (round robin); `updates` is the
+// one writer, which applies every product change in the order sent.
 #pragma once
 
 #include "actors/catalog_actor.hpp"
@@ -24,13 +24,14 @@ public:
   const catalog_actor& reads() const { return reads_; }
   /// Where searches go: the first worker (the only one, if it is alone).
   const catalog_actor& searches() const { return searches_; }
-  /// Updates sent here reach every worker, in the order they were sent.
+  /// The writer: updates sent here are applied in the order they were sent,
+  /// and every worker reads them.
   const catalog_actor& updates() const { return updates_; }
 
-  /// Stops both pools and their workers.
+  /// Stops the pool, its workers and the writer.
   void stop();
 
-  /// Every worker's counters.
+  /// Every worker's counters, then the writer's.
   const std::vector<std::unique_ptr<catalog_stats>>& stats() const {
     return stats_;
   }

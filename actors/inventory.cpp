@@ -230,7 +230,7 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
     d.sys, [&](caf::event_based_actor* self, auto done) {
       gather<uint64_t>(
         products.size(),
-        [&](size_t i) {
+        [&d, &products, self](size_t i) {
           const auto& shard = d.shards.route(products[i].state.sku);
           return self->request(shard, startup_timeout, restore_atom::value,
                                std::move(products[i]));
@@ -250,7 +250,8 @@ std::vector<domain::write_result>
 inventory::put_all(std::vector<domain::product_entry> entries) {
   return wait_for<std::vector<domain::write_result>>(
     impl_->sys, [&](caf::event_based_actor* self, auto done) {
-      detail::put_each(self, *this, entries, caf::duration{startup_timeout},
+      detail::put_each(self, *this, std::move(entries),
+                       caf::duration{startup_timeout},
                        std::move(done));
     });
 }

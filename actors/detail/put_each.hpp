@@ -8,20 +8,24 @@
 
 #include <caf/duration.hpp>
 
+#include <memory>
 #include <vector>
 
 namespace doorbuster::actors::detail {
 
 /// `done(std::vector<domain::write_result>)` gets the results in the
 /// entries' order; an entry not answered within `timeout` is `unavailable`.
+/// `inv` outlives the gathering; the entries are its own.
 template <class Self, class Done>
 void put_each(Self* self, const inventory& inv,
-              std::vector<domain::product_entry>& entries,
+              std::vector<domain::product_entry> entries,
               caf::duration timeout, Done done) {
+  auto owned = std::make_shared<std::vector<domain::product_entry>>(
+    std::move(entries));
   gather<domain::write_result>(
-    entries.size(),
-    [&](size_t i) {
-      auto& e = entries[i];
+    owned->size(),
+    [self, &inv, owned, timeout](size_t i) {
+      auto& e = (*owned)[i];
       return self->request(inv.shard_for(e.sku), timeout, put_atom::value,
                            std::move(e.sku), std::move(e.fields));
     },

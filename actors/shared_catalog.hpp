@@ -1,0 +1,35 @@
+// The node's one catalog_index, shared by its catalog actors: any of them
+// reads it under a shared lock, and only the pool's writer actor changes it
+// (single writer), under the exclusive lock. The catalog's memory does not
+// grow with the number of catalog actors.
+#pragma once
+
+#include "actors/catalog_index.hpp"
+
+#include <mutex>
+#include <shared_mutex>
+
+namespace doorbuster::actors {
+
+class shared_catalog {
+public:
+  /// `f(const catalog_index&)` under the shared lock; returns its result.
+  template <class F>
+  auto read(F&& f) const {
+    std::shared_lock lock{mutex_};
+    return f(static_cast<const catalog_index&>(index_));
+  }
+
+  /// `f(catalog_index&)` under the exclusive lock. The writer only.
+  template <class F>
+  auto write(F&& f) {
+    std::unique_lock lock{mutex_};
+    return f(index_);
+  }
+
+private:
+  mutable std::shared_mutex mutex_;
+  catalog_index index_;
+};
+
+} // namespace doorbuster::actors
