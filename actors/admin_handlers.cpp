@@ -159,6 +159,7 @@ void status(admin_call& call) {
     domain::shard_report sum;
     for (const auto& r : rs) {
       sum.products += r.products;
+      sum.active += r.active;
       sum.queued += r.queued;
       sum.max_depth = std::max(sum.max_depth, r.max_depth);
     }
@@ -167,6 +168,10 @@ void status(admin_call& call) {
       w.Double(uptime);
       w.Key("products");
       w.Uint64(sum.products);
+      w.Key("active_products");
+      w.Uint64(sum.active);
+      w.Key("passive_products");
+      w.Uint64(sum.products - sum.active);
       w.Key("shards");
       w.Uint64(rs.size());
       w.Key("queued");
@@ -202,7 +207,9 @@ void shards(admin_call& call) {
       w.Key("products");
       w.Uint64(rs[i].products);
       w.Key("active_actors");
-      w.Uint64(rs[i].products);
+      w.Uint64(rs[i].active);
+      w.Key("passive_products");
+      w.Uint64(rs[i].products - rs[i].active);
       w.Key("queued");
       w.Int64(rs[i].queued);
       w.Key("max_mailbox");

@@ -31,6 +31,11 @@ using lost_atom = caf::atom_constant<caf::atom("lost")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 using rank_atom = caf::atom_constant<caf::atom("rank")>;
 
+// Passivation: a product's idle timer (idle), and its offer to its shard
+// to be kept at rest (passivate).
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+
 // The catalog.
 using update_atom = caf::atom_constant<caf::atom("update")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;

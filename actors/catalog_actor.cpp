@@ -30,6 +30,7 @@ catalog_actor::behavior_type catalog_behavior(
         return index.size();
       });
       self->state.stats->size = size;
+      return uint64_t{1};
     },
     [=](update_atom, std::vector<domain::product_doc_ptr>& docs) {
       auto size = self->state.catalog->write([&](catalog_index& index) {

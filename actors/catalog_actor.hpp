@@ -17,14 +17,15 @@
 namespace doorbuster::actors {
 
 /// update: a product's new document, or many (older versions never replace
-///   newer); the writer only
+///   newer); the writer only. Answered once applied: a product answers its
+///   buyer after that, so the buyer's next read sees the change.
 /// get: a product's document, null for an unknown SKU
 /// list: a page of products in SKU order
 /// categories: `[{"name":...,"count":...},...]`, sorted by name
 /// Documents cross a wire by value (domain/product.hpp): other nodes' owners
 /// can push their products' documents here.
 using catalog_actor = caf::typed_actor<
-  caf::reacts_to<update_atom, domain::product_doc_ptr>,
+  caf::replies_to<update_atom, domain::product_doc_ptr>::with<uint64_t>,
   caf::replies_to<update_atom, std::vector<domain::product_doc_ptr>>::with<
     uint64_t>,
   caf::replies_to<get_atom, std::string>::with<domain::product_doc_ptr>,

@@ -39,6 +39,13 @@ public:
 
   size_t size() const { return entries_.size(); }
 
+  /// `f(key, entry)` for every entry, oldest first.
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& key : order_)
+      f(key, entries_.at(key));
+  }
+
 private:
   size_t capacity_;
   std::unordered_map<std::string, Entry> entries_;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -68,6 +69,7 @@ struct inventory::impl {
     for (size_t i = 0; i < opts.shards; ++i) {
       product_actor_deps deps{catalog.updates(), peer_updates, journal, &ids,
                               opts.idempotency_keys, &stats[i]};
+      deps.passivate_after = std::chrono::milliseconds{opts.passivate_after_ms};
       result.push_back(spawn_shard_actor(
         sys, deps, {i, opts.max_mailbox, !clustered, cluster}));
     }
@@ -224,26 +226,35 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
     caf::anon_send(d.owner_of(id), restore_atom::value, std::move(r));
   for (auto& [id, c] : sold)
     caf::anon_send(d.owner_of(id), restore_atom::value, id, std::move(c));
-  // A product that does not come back in time answers 0: no restored
-  // product has version 0, so the start-up can tell and refuse.
-  auto versions = wait_for<std::vector<uint64_t>>(
-    d.sys, [&](caf::event_based_actor* self, auto done) {
+  // Each shard takes its products in one message (a million products:
+  // 256 messages) and answers once the catalog has them.
+  auto total = products.size();
+  std::vector<std::vector<domain::stored_product>> per_shard(d.shards.size());
+  for (auto& p : products)
+    per_shard[domain::shard_of(p.state.sku, per_shard.size())].push_back(
+      std::move(p));
+  products.clear();
+  products.shrink_to_fit();
+  // A shard that does not answer in time counts none, so the start-up can
+  // tell and refuse.
+  auto taken = wait_for<std::vector<uint64_t>>(
+    d.sys, [&d, &per_shard](caf::event_based_actor* self, auto done) {
       gather<uint64_t>(
-        products.size(),
-        [&d, &products, self](size_t i) {
-          const auto& shard = d.shards.route(products[i].state.sku);
-          return self->request(shard, startup_timeout, restore_atom::value,
-                               std::move(products[i]));
+        per_shard.size(),
+        [&d, &per_shard, self](size_t i) {
+          return self->request(d.shards.shards()[i], startup_timeout,
+                               restore_atom::value, std::move(per_shard[i]));
         },
         [](size_t, const caf::error&) { return uint64_t{0}; },
         std::move(done));
     });
-  if (std::count(versions.begin(), versions.end(), 0) > 0)
+  auto restored = std::accumulate(taken.begin(), taken.end(), uint64_t{0});
+  if (restored != total)
     throw std::runtime_error(
-      std::to_string(std::count(versions.begin(), versions.end(), 0))
+      std::to_string(total - restored)
       + " products did not come back within "
       + std::to_string(startup_timeout.count()) + " s at start-up");
-  return products.size();
+  return total;
 }
 
 std::vector<domain::write_result>
@@ -285,6 +296,8 @@ std::string inventory::metrics() const {
   const auto& d = *impl_;
   uint64_t purchases = 0, orders = 0, overloaded = 0, expired = 0;
   uint64_t holds = 0, holds_expired = 0, forwarded = 0;
+  uint64_t passivated = 0, activated = 0;
+  int64_t active = 0, passive = 0, passive_bytes = 0;
   int64_t max_depth = 0;
   for (size_t i = 0; i < d.shards.size(); ++i) {
     const auto& s = d.stats[i];
@@ -295,6 +308,11 @@ std::string inventory::metrics() const {
     holds += s.holds;
     holds_expired += s.holds_expired;
     forwarded += s.forwarded;
+    passivated += s.passivated;
+    activated += s.activated;
+    active += s.active;
+    passive += s.passive;
+    passive_bytes += s.passive_bytes;
     max_depth = std::max(max_depth, s.depth.load());
   }
   uint64_t size = 0, hits = 0, misses = 0;
@@ -317,6 +335,20 @@ std::string inventory::metrics() const {
              "Requests forwarded to the node that owns their shard "
              "(cluster).",
              forwarded);
+  const char* products = "doorbuster_products";
+  out.family(products, "gauge",
+             "Products of this node's shards: served by an actor (active) or "
+             "at rest in their shard (passive).");
+  out.sample(products, "state=\"active\"", active);
+  out.sample(products, "state=\"passive\"", passive);
+  out.single("doorbuster_passive_product_bytes", "gauge",
+             "Bytes the products at rest keep (their packed state).",
+             passive_bytes);
+  out.single("doorbuster_passivations_total", "counter",
+             "Idle product actors ended, their state put at rest.",
+             passivated);
+  out.single("doorbuster_activations_total", "counter",
+             "Product actors spawned for a product at rest.", activated);
   const char* depth = "doorbuster_shard_queue_depth";
   out.family(depth, "gauge", "Purchases queued at the products of each shard.");
   for (size_t i = 0; i < d.shards.size(); ++i)

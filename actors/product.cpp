@@ -325,6 +325,19 @@ void product::restore(const domain::stored_product& saved) {
     customer_units_[customer] = units;
 }
 
+domain::stored_product product::save() const {
+  domain::stored_product saved;
+  saved.state = state_;
+  idempotency_.for_each([&](const std::string&, const auto& p) {
+    saved.purchases.push_back(p);
+  });
+  for (const auto& [id, h] : holds_)
+    saved.holds.emplace(id, domain::hold_record{h, state_.counts()});
+  for (const auto& [customer, units] : customer_units_)
+    saved.customers.emplace(customer, units);
+  return saved;
+}
+
 errc product::apply(const domain::product_patch& patch) {
   int64_t stock = state_.fields.stock;
   if (patch.stock)

@@ -109,6 +109,10 @@ public:
   /// Takes back a state recovered from storage, version and keys included.
   void restore(const domain::stored_product& saved);
 
+  /// The state to keep at rest (restore() takes it back): the fields, the
+  /// remembered purchases, the live holds and the units each customer took.
+  domain::stored_product save() const;
+
   /// Applies all of `patch` or nothing.
   domain::errc apply(const domain::product_patch& patch);
 

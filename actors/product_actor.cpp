@@ -15,6 +15,8 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace doorbuster::actors {
 
@@ -39,9 +41,42 @@ struct product_state {
   std::deque<awaiting> waiting; // in ticket order
   std::vector<caf::response_promise> drained; // answered once nothing waits
   bool fenced = false; // a record was refused: this actor's lease is lost
+  size_t publishing = 0; // documents sent to the catalog, not yet applied
+  uint64_t handled = 0; // messages of the shard taken up
+  std::chrono::steady_clock::time_point last_request;
 };
 
 using self_ptr = product_actor::stateful_pointer<product_state>;
+
+/// Notes one of the shard's messages taken up: the product is busy now.
+void took(product_state& st) {
+  ++st.handled;
+  st.last_request = std::chrono::steady_clock::now();
+}
+
+/// Nothing in flight that the state at rest would not keep: no live hold
+/// (its timer), nothing waiting for the journal or the catalog, no lease
+/// lost.
+bool at_rest(const product_state& st) {
+  return st.item->hold_count() == 0 && st.waiting.empty()
+         && st.publishing == 0 && st.drained.empty() && !st.fenced;
+}
+
+/// The idle timer: offers the state to the shard once idle long enough,
+/// and keeps checking (the shard refuses while it has sent more).
+void on_idle(self_ptr self) {
+  auto& st = self->state;
+  auto after = st.deps.passivate_after;
+  auto idle = std::chrono::steady_clock::now() - st.last_request;
+  if (idle < after) {
+    self->delayed_send(self, after - idle, idle_atom::value);
+    return;
+  }
+  if (at_rest(st))
+    self->send(st.deps.keeper, passivate_atom::value, st.item->sku(),
+               st.handled, st.item->save());
+  self->delayed_send(self, after, idle_atom::value);
+}
 
 /// The answer of type T to a request whose record was refused: moved, not
 /// applied (the shard's new owner serves the retry).
@@ -110,25 +145,45 @@ caf::result<T> answer_after_pending(self_ptr self, T answer) {
   return promise;
 }
 
+/// Answers that wait for the catalog to apply a document.
+using answers = std::vector<std::pair<caf::response_promise, caf::message>>;
+
+void deliver(answers& xs) {
+  for (auto& [promise, answer] : xs)
+    promise.deliver(std::move(answer));
+}
+
 /// The journal's word that records up to `ticket` are on disk: one catalog
-/// update with the newest durable view, then the answers, in order.
+/// update with the newest durable view, then, once the catalog applied it,
+/// the answers, in order (a read after an answer sees the change).
 void on_durable(self_ptr self, uint64_t ticket) {
   auto& st = self->state;
   auto end = st.waiting.begin();
   domain::product_doc_ptr newest;
-  for (; end != st.waiting.end() && end->ticket <= ticket; ++end)
+  answers due;
+  for (; end != st.waiting.end() && end->ticket <= ticket; ++end) {
     if (end->doc)
       newest = end->doc;
-  if (newest) {
-    self->send(st.deps.catalog_updates, update_atom::value, newest);
-    if (st.deps.peer_updates)
-      self->send(st.deps.peer_updates, update_atom::value, newest);
+    if (end->promise.pending())
+      due.emplace_back(std::move(end->promise), std::move(end->answer));
   }
-  for (auto i = st.waiting.begin(); i != end; ++i)
-    if (i->promise.pending())
-      i->promise.deliver(std::move(i->answer));
   st.waiting.erase(st.waiting.begin(), end);
   answer_drained(st);
+  if (!newest) {
+    deliver(due);
+    return;
+  }
+  if (st.deps.peer_updates)
+    self->send(st.deps.peer_updates, update_atom::value, newest);
+  ++st.publishing;
+  auto done = [self, due = std::move(due)]() mutable {
+    --self->state.publishing;
+    deliver(due);
+  };
+  self->request(st.deps.catalog_updates, caf::infinite, update_atom::value,
+                std::move(newest))
+    .then([done](uint64_t) mutable { done(); },
+          [done](caf::error&) mutable { done(); });
 }
 
 /// The journal's word that records up to `ticket` will never be durable:
@@ -278,10 +333,14 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
   self->state.item.emplace(std::move(sku), deps.idempotency_keys);
   self->state.deps = deps;
   self->state.gauges = std::move(gauges);
+  self->state.last_request = std::chrono::steady_clock::now();
+  if (deps.passivate_after.count() > 0)
+    self->delayed_send(self, deps.passivate_after, idle_atom::value);
   return {
     [=](purchase_atom, const domain::purchase_request& req)
       -> caf::result<domain::purchase_result> {
       auto& st = self->state;
+      took(st);
       --st.gauges->depth;
       --st.deps.stats->depth;
       ++st.deps.stats->purchases;
@@ -309,6 +368,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     [=](hold_atom, const domain::hold_request& req)
       -> caf::result<domain::line_result> {
       auto& st = self->state;
+      took(st);
       --st.gauges->depth;
       --st.deps.stats->depth;
       if (st.fenced || st.item->empty() || req.due.passed()) {
@@ -330,7 +390,10 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
       return commit_then_answer(self, st.item->hold_record_of(id),
                                 std::move(res));
     },
-    [=](step_atom, const domain::hold_command& cmd) { return step(self, cmd); },
+    [=](step_atom, const domain::hold_command& cmd) {
+      took(self->state);
+      return step(self, cmd);
+    },
     [=](expire_atom, uint64_t checkout_id) {
       auto& item = *self->state.item;
       const auto* h = item.find_hold(checkout_id);
@@ -349,16 +412,19 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](drain_atom) -> caf::result<bool> {
       auto& st = self->state;
+      took(st);
       if (st.waiting.empty())
         return true;
       st.drained.push_back(self->make_response_promise());
       return st.drained.back();
     },
     [=](inspect_atom, const std::string&) {
+      took(self->state);
       return inspect_json(self->state);
     },
     [=](put_atom, const std::string&, domain::product_fields& fields)
       -> caf::result<domain::write_result> {
+      took(self->state);
       if (self->state.fenced)
         return domain::refusal<domain::write_result>(errc::moved, {});
       auto& item = *self->state.item;
@@ -377,6 +443,7 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](patch_atom, const std::string&, const domain::product_patch& patch)
       -> caf::result<domain::write_result> {
+      took(self->state);
       if (self->state.fenced)
         return domain::refusal<domain::write_result>(errc::moved, {});
       auto& item = *self->state.item;
@@ -397,13 +464,12 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
     },
     [=](restore_atom, const domain::stored_product& saved) {
       auto& st = self->state;
+      took(st);
       st.item->restore(saved);
       publish_gauges(st);
-      self->send(st.deps.catalog_updates, update_atom::value,
-                 st.item->render());
       resume_holds(self);
-      return st.item->version();
     },
+    [=](idle_atom) { on_idle(self); },
   };
 }
 

@@ -4,6 +4,12 @@
 // change's response promise until the journal says the record is on disk.
 // Then (in this actor) it publishes the new view to the catalog and answers,
 // so a read issued after the answer sees the change.
+//
+// Passivation: once the product has been idle for `passivate_after` (no
+// request, no live hold, nothing waiting for the journal), it offers its
+// shard its stored state and how many of the shard's messages it handled.
+// The shard takes the offer only if it sent no more than that, then ends
+// the actor and keeps the state at rest until the next request.
 #pragma once
 
 #include "actors/atoms.hpp"
@@ -16,6 +22,7 @@
 #include <caf/typed_actor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -24,7 +31,6 @@ namespace doorbuster::actors {
 /// What may be asked of a product, directly or through its shard.
 ///   purchase: sell now, answered once the order is durable
 ///   put, patch: an operator's change, answered once durable
-///   restore: take back a stored state (not journaled again); its version
 ///   hold, step: a checkout's hold and what it asks about it afterwards
 ///   inspect: the full state as JSON, for operators ("" for no product)
 using product_api = caf::typed_actor<
@@ -34,20 +40,27 @@ using product_api = caf::typed_actor<
     domain::write_result>,
   caf::replies_to<patch_atom, std::string, domain::product_patch>::with<
     domain::write_result>,
-  caf::replies_to<restore_atom, domain::stored_product>::with<uint64_t>,
   caf::replies_to<hold_atom, domain::hold_request>::with<domain::line_result>,
   caf::replies_to<step_atom, domain::hold_command>::with<domain::line_result>,
   caf::replies_to<inspect_atom, std::string>::with<std::string>>;
 
 /// A product actor: its API, plus what only its journal (durable_atom,
-/// refused_atom), its own hold timers (expire_atom, checkout id) and its
-/// shard (drain_atom: answered once nothing of it waits for the journal)
-/// send it.
+/// refused_atom), its own timers (expire_atom, checkout id: a hold's
+/// expiry; idle_atom: passivation) and its shard send it (drain_atom:
+/// answered once nothing of it waits for the journal; restore_atom: take
+/// back a stored state, not journaled again, as the shard's first message).
 using product_actor = product_api::extend<
   caf::reacts_to<persistence::durable_atom, uint64_t>,
   caf::reacts_to<persistence::refused_atom, uint64_t>,
   caf::reacts_to<expire_atom, uint64_t>,
-  caf::replies_to<drain_atom>::with<bool>>;
+  caf::reacts_to<idle_atom>,
+  caf::replies_to<drain_atom>::with<bool>,
+  caf::reacts_to<restore_atom, domain::stored_product>>;
+
+/// Where an idle product offers itself to be kept at rest: its shard.
+/// (sku, messages of the shard it handled, its state)
+using product_keeper = caf::typed_actor<
+  caf::reacts_to<passivate_atom, std::string, uint64_t, domain::stored_product>>;
 
 class order_ids;
 struct shard_stats;
@@ -71,6 +84,9 @@ struct product_actor_deps {
   size_t idempotency_keys;
   shard_stats* stats;                  // of the owning shard; outlives it
   uint64_t fence = 0; // the epoch of the shard's lease (0: single node)
+  /// Idle this long, a product offers itself to `keeper` (0: never).
+  std::chrono::milliseconds passivate_after{0};
+  product_keeper keeper; // its shard
 };
 
 /// Spawned by (and linked to) its shard.

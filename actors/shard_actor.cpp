@@ -1,5 +1,7 @@
 #include "actors/shard_actor.hpp"
 
+#include "actors/passive_product.hpp"
+#include "actors/product_doc.hpp"
 #include "actors/stats.hpp"
 #include "domain/refusal.hpp"
 
@@ -30,9 +32,12 @@ constexpr auto sweep_interval = std::chrono::milliseconds{100};
 constexpr auto rank_interval = std::chrono::seconds{1};
 constexpr size_t top_sellers = 10; // per shard
 
+/// A product: active (`actor` and `gauges` set) or at rest (`passive`).
 struct product_slot {
   product_actor actor;
   product_gauges_ptr gauges;
+  passive_product passive;
+  uint64_t sent = 0;     // messages sent to `actor` since it was spawned
   uint64_t requests = 0; // purchases and holds routed to it
   uint64_t reported = 0; // `requests` at the last hot_atom query
   bool touched = false;  // asked to change since the last ranking
@@ -75,19 +80,105 @@ struct shard_state {
 
 using self_ptr = shard_control::stateful_pointer<shard_state>;
 
-/// Returns the product's slot, or nullptr for an unknown SKU.
+/// Spawns the actor of a product at rest or new; `saved`: its state.
+void activate(self_ptr self, const std::string& sku, product_slot& slot,
+              domain::stored_product* saved) {
+  auto& st = self->state;
+  slot.gauges = std::make_shared<product_gauges>();
+  slot.actor = spawn_product_actor(self, sku, slot.gauges, st.deps);
+  slot.sent = 0;
+  ++st.deps.stats->active;
+  if (!saved)
+    return;
+  ++slot.sent;
+  self->send(slot.actor, restore_atom::value, std::move(*saved));
+}
+
+/// Takes a product at rest back into an actor.
+void wake(self_ptr self, const std::string& sku, product_slot& slot) {
+  auto& stats = *self->state.deps.stats;
+  auto saved = slot.passive.unpack();
+  --stats.passive;
+  stats.passive_bytes -= static_cast<int64_t>(slot.passive.bytes());
+  ++stats.activated;
+  slot.passive = {};
+  activate(self, sku, slot, &saved);
+}
+
+/// Returns the product's slot, its actor running, or nullptr for an
+/// unknown SKU.
 product_slot* find(self_ptr self, const std::string& sku) {
   auto i = self->state.products.find(sku);
-  return i == self->state.products.end() ? nullptr : &i->second;
+  if (i == self->state.products.end())
+    return nullptr;
+  if (!i->second.actor)
+    wake(self, sku, i->second);
+  return &i->second;
 }
 
 product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
   if (auto slot = find(self, sku))
     return *slot;
-  auto gauges = std::make_shared<product_gauges>();
-  auto actor = spawn_product_actor(self, sku, gauges, self->state.deps);
-  return self->state.products.emplace(sku, product_slot{actor, gauges})
-    .first->second;
+  auto& slot = self->state.products[sku];
+  activate(self, sku, slot, nullptr);
+  return slot;
+}
+
+/// The actor of an active product, counting the message about to go to it.
+const product_actor& to_product(product_slot& slot) {
+  ++slot.sent;
+  return slot.actor;
+}
+
+/// Keeps stored products at rest, or active if they hold units (their
+/// holds run on the actor's timers); returns their catalog documents.
+std::vector<domain::product_doc_ptr>
+take_products(self_ptr self, std::vector<domain::stored_product>& products) {
+  auto& st = self->state;
+  std::vector<domain::product_doc_ptr> docs;
+  docs.reserve(products.size());
+  st.products.reserve(st.products.size() + products.size());
+  for (auto& p : products) {
+    docs.push_back(render_product_doc(p.state));
+    auto& slot = st.products[p.state.sku];
+    if (!p.holds.empty()) {
+      activate(self, p.state.sku, slot, &p);
+      continue;
+    }
+    slot.passive = passive_product::pack(p);
+    ++st.deps.stats->passive;
+    st.deps.stats->passive_bytes += static_cast<int64_t>(slot.passive.bytes());
+  }
+  return docs;
+}
+
+/// An idle product's offer: taken if the shard serves, the offer comes
+/// from the product's current actor, and that actor took up every message
+/// sent to it (none is in flight to it).
+void passivate(self_ptr self, const std::string& sku, uint64_t handled,
+               domain::stored_product& saved) {
+  auto& st = self->state;
+  auto i = st.products.find(sku);
+  if (st.now != mode::serving || i == st.products.end())
+    return;
+  auto& slot = i->second;
+  if (!slot.actor || self->current_sender() != slot.actor.address()
+      || slot.sent != handled)
+    return;
+  self->unlink_from(slot.actor);
+  self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
+  slot.actor = nullptr;
+  slot.gauges = nullptr;
+  auto& stats = *st.deps.stats;
+  --stats.active;
+  ++stats.passivated;
+  if (saved.state.version == 0) { // never created: nothing to keep
+    st.products.erase(i);
+    return;
+  }
+  slot.passive = passive_product::pack(saved);
+  ++stats.passive;
+  stats.passive_bytes += static_cast<int64_t>(slot.passive.bytes());
 }
 
 /// Ranks the touched products into the best sellers.
@@ -97,6 +188,8 @@ void rank(shard_state& st) {
     if (i == st.products.end())
       continue;
     i->second.touched = false;
+    if (!i->second.gauges)
+      continue; // at rest: keeps its place until a newer ranking
     std::erase_if(st.top, [&](const auto& p) { return p.sku == sku; });
     const auto& g = *i->second.gauges;
     if (auto orders = g.orders.load(std::memory_order_relaxed); orders > 0)
@@ -241,17 +334,20 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
   ++slot->requests;
   touch(self, sku, *slot);
   ++st.deps.stats->depth;
-  return self->delegate(slot->actor, atm, std::move(req));
+  return self->delegate(to_product(*slot), atm, std::move(req));
 }
 
 domain::shard_report report(const shard_state& st) {
   domain::shard_report r;
   for (const auto& [sku, slot] : st.products) {
     ++r.products;
+    r.requests += slot.requests;
+    if (!slot.gauges)
+      continue;
+    ++r.active;
     auto depth = slot.gauges->depth.load();
     r.queued += depth;
     r.max_depth = std::max(r.max_depth, depth);
-    r.requests += slot.requests;
   }
   return r;
 }
@@ -261,7 +357,7 @@ std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
   for (auto& [sku, slot] : st.products) {
     auto recent = slot.requests - slot.reported;
     slot.reported = slot.requests;
-    auto depth = slot.gauges->depth.load();
+    auto depth = slot.gauges ? slot.gauges->depth.load() : 0;
     if (recent > 0 || depth > 0)
       heat.push_back({sku, recent, depth});
   }
@@ -275,12 +371,18 @@ std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
   return heat;
 }
 
-/// Ends every product actor of the shard.
+/// Ends every product actor of the shard and forgets its products.
 void drop_products(self_ptr self) {
   for (auto& [sku, slot] : self->state.products) {
+    if (!slot.actor)
+      continue;
     self->unlink_from(slot.actor);
     self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
   }
+  auto& stats = *self->state.deps.stats;
+  stats.active = 0;
+  stats.passive = 0;
+  stats.passive_bytes = 0;
   self->state.products.clear();
   self->state.touched.clear();
   self->state.top.clear();
@@ -297,6 +399,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
                                             shard_options opts) {
   auto& st = self->state;
   st.deps = std::move(deps);
+  st.deps.keeper = caf::actor_cast<product_keeper>(self);
   st.now = opts.serving ? mode::serving : mode::waiting;
   st.opts = std::move(opts);
   return {
@@ -321,7 +424,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         [&]() -> caf::result<domain::line_result> {
           // Never refused: a step settles units already held.
           if (auto slot = find(self, sku))
-            return self->delegate(slot->actor, atm, std::move(cmd));
+            return self->delegate(to_product(*slot), atm, std::move(cmd));
           return domain::refusal<domain::line_result>(errc::unknown_sku, sku);
         },
         atm, cmd);
@@ -338,7 +441,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         return promise;
       }
       if (auto slot = find(self, sku))
-        return self->delegate(slot->actor, atm, std::move(sku));
+        return self->delegate(to_product(*slot), atm, std::move(sku));
       return std::string{};
     },
     [=](report_atom) { return report(self->state); },
@@ -353,14 +456,22 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           // sold are not ranked (bulk loads).
           if (slot.gauges->orders > 0)
             touch(self, sku, slot);
-          return self->delegate(slot.actor, atm, std::move(sku),
+          return self->delegate(to_product(slot), atm, std::move(sku),
                                 std::move(fields));
         },
         atm, sku, fields);
     },
-    [=](restore_atom atm, domain::stored_product& saved) {
-      auto& slot = find_or_spawn(self, saved.state.sku);
-      return self->delegate(slot.actor, atm, std::move(saved));
+    [=](restore_atom, std::vector<domain::stored_product>& products)
+      -> caf::result<uint64_t> {
+      auto docs = take_products(self, products);
+      auto promise = self->make_response_promise<uint64_t>();
+      auto n = static_cast<uint64_t>(docs.size());
+      self
+        ->request(self->state.deps.catalog_updates, caf::infinite,
+                  update_atom::value, std::move(docs))
+        .then([promise, n](uint64_t) mutable { promise.deliver(n); },
+              [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
     },
     [=](patch_atom atm, std::string& sku, domain::product_patch& patch) {
       auto key = sku;
@@ -370,7 +481,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           if (auto slot = find(self, sku)) {
             if (slot->gauges->orders > 0)
               touch(self, sku, *slot);
-            return self->delegate(slot->actor, atm, std::move(sku),
+            return self->delegate(to_product(*slot), atm, std::move(sku),
                                   std::move(patch));
           }
           return domain::refusal<domain::write_result>(errc::unknown_sku, sku);
@@ -384,11 +495,10 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       st.deps.fence = epoch;
       st.now = mode::serving;
       st.owner = nullptr;
-      // Restored before any request: each product's mailbox keeps the order.
-      for (auto& p : products) {
-        auto& slot = find_or_spawn(self, p.state.sku);
-        caf::anon_send(slot.actor, restore_atom::value, std::move(p));
-      }
+      // Restored before any request: a product's restore is the first
+      // message its actor gets.
+      caf::anon_send(st.deps.catalog_updates, update_atom::value,
+                     take_products(self, products));
       replay_waiting(self);
       return static_cast<uint64_t>(products.size());
     },
@@ -410,23 +520,25 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       }
       // Everything in the products' mailboxes came before this: once each
       // says nothing of it waits for the journal, all of it is committed.
+      // Products at rest wait for nothing; the count starts at one for
+      // the loop itself, so an all-at-rest shard finishes after it.
       auto promise = self->make_response_promise();
-      auto left = std::make_shared<size_t>(st.products.size());
-      for (auto& [sku, slot] : st.products)
-        self->request(slot.actor, forward_timeout, drain_atom::value)
-          .then(
-            [self, promise, left](bool) mutable {
-              if (--*left == 0) {
-                drop_products(self);
-                promise.deliver(true);
-              }
-            },
-            [self, promise, left](caf::error&) mutable {
-              if (--*left == 0) {
-                drop_products(self);
-                promise.deliver(true);
-              }
-            });
+      auto left = std::make_shared<size_t>(1);
+      auto one_done = [self, promise, left]() mutable {
+        if (--*left > 0)
+          return;
+        drop_products(self);
+        promise.deliver(true);
+      };
+      for (auto& [sku, slot] : st.products) {
+        if (!slot.actor)
+          continue;
+        ++*left;
+        self->request(to_product(slot), forward_timeout, drain_atom::value)
+          .then([one_done](bool) mutable { one_done(); },
+                [one_done](caf::error&) mutable { one_done(); });
+      }
+      one_done();
       return promise;
     },
     [=](lost_atom, caf::actor& gateway) {
@@ -443,6 +555,10 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         st.owner = nullptr;
         st.now = mode::waiting;
       }
+    },
+    [=](passivate_atom, std::string& sku, uint64_t handled,
+        domain::stored_product& saved) {
+      passivate(self, sku, handled, saved);
     },
     [=](rank_atom) { rank(self->state); },
     [=](sweep_atom) {

@@ -1,7 +1,11 @@
 // A virtual shard: owns (spawns, links, routes to) the product actors of the
 // SKUs that hash to it. Speaks the product API and delegates each request to
-// its product, which answers the requester directly; a put or restore for an
-// unknown SKU creates its product actor. Purchases and holds for a product
+// its product, which answers the requester directly; a put for an unknown
+// SKU creates its product actor. A product is active (an actor serves it)
+// or at rest (passive_product, kept here): restored products start at rest
+// (unless they hold units), an idle product's actor offers to go to rest
+// (product_actor.hpp), and the next request to a product at rest spawns
+// its actor again, with the state it left. Purchases and holds for a product
 // with `max_mailbox` of them queued are refused (overloaded) before they
 // queue, so a hot SKU's backlog never delays other SKUs.
 //
@@ -22,8 +26,12 @@
 namespace doorbuster::actors {
 
 /// The product API, plus what operators ask of a shard: a report of its
-/// products, and the `n` busiest products since the previous such question.
+/// products, and the `n` busiest products since the previous such question;
+/// and the start-up's restore of stored products, answered with their number
+/// once the catalog has them.
 using shard_actor = product_api::extend<
+  caf::replies_to<restore_atom, std::vector<domain::stored_product>>::with<
+    uint64_t>,
   caf::replies_to<report_atom>::with<domain::shard_report>,
   caf::replies_to<hot_atom, uint64_t>::with<
     std::vector<domain::product_heat>>>;
@@ -39,7 +47,10 @@ using shard_actor = product_api::extend<
 ///     to it are answered outcome_unknown (CAF would leave them waiting)
 ///   sweep: its own timer, answering requests that waited too long
 ///   rank: its own timer, ranking its best sellers for /metrics
+///   passivate: an idle product's offer to be kept at rest
 using shard_control = shard_actor::extend<
+  caf::reacts_to<passivate_atom, std::string, uint64_t,
+                 domain::stored_product>,
   caf::replies_to<own_atom, uint64_t,
                   std::vector<domain::stored_product>>::with<uint64_t>,
   caf::reacts_to<route_atom, caf::actor>,

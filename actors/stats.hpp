@@ -26,6 +26,11 @@ struct shard_stats {
   std::atomic<uint64_t> holds{0};       // holds placed for checkouts
   std::atomic<uint64_t> holds_expired{0}; // released by their timer
   std::atomic<uint64_t> forwarded{0};   // sent to the owning node (cluster)
+  std::atomic<int64_t> active{0};       // products served by a live actor
+  std::atomic<int64_t> passive{0};      // products at rest in the shard
+  std::atomic<uint64_t> passivated{0};  // actors ended, their product at rest
+  std::atomic<uint64_t> activated{0};   // actors spawned for a product at rest
+  std::atomic<int64_t> passive_bytes{0}; // what the products at rest take
   /// Its best sellers by orders, most first, ranked by the shard once a
   /// second while it sells; /metrics reads them.
   mutable std::mutex top_mutex;

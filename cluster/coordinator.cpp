@@ -373,10 +373,12 @@ void load_catalog(coordinator_state& st) {
     st.catalog_store = std::make_unique<persistence::pg_store>(st.deps.pg_uri,
                                                         st.deps.node_id);
   auto products = st.catalog_store->load_catalog();
-  const auto& updates = (*st.inv)->catalog_updates();
+  std::vector<domain::product_doc_ptr> docs;
+  docs.reserve(products.size());
   for (const auto& p : products)
-    caf::anon_send(updates, actors::update_atom::value,
-                   actors::render_product_doc(p));
+    docs.push_back(actors::render_product_doc(p));
+  caf::anon_send((*st.inv)->catalog_updates(), actors::update_atom::value,
+                 std::move(docs));
   spdlog::info("cluster: catalog loaded from PostgreSQL ({} products)",
                products.size());
 }

@@ -67,8 +67,7 @@ gateway_behavior(gateway_actor::pointer self, actors::inventory* inv,
                             std::move(req));
     },
     [=](actors::update_atom atm, std::vector<domain::product_doc_ptr>& docs) {
-      for (auto& doc : docs)
-        self->send(inv->catalog_updates(), atm, std::move(doc));
+      caf::anon_send(inv->catalog_updates(), atm, std::move(docs));
     },
     [=](hello_atom atm, std::string& node_id, uint64_t generation,
         caf::actor& gateway) {

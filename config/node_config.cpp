@@ -159,7 +159,11 @@ node_config::node_config() {
          "idempotency keys remembered per product (oldest forgotten first)")
     .add(o.products.max_mailbox, "max-mailbox",
          "purchases queued for one product before new ones get 503",
-         size_t{1}, unbounded);
+         size_t{1}, unbounded)
+    .add(o.products.passivate_after_ms, "passivate-after-ms",
+         "idle this long, a product's actor ends and its state rests in its "
+         "shard until the next request (0: never)",
+         int64_t{0}, int64_t{24} * 3600 * 1000);
   group{custom_options_, "checkout", b}
     .add(o.checkout.coordinators, "coordinators",
          "checkout coordinators (reservations and multi-item orders)",

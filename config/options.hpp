@@ -48,6 +48,9 @@ struct product_options {
   int64_t max_quantity = 1000;
   size_t idempotency_keys = 100000; // per product
   size_t max_mailbox = 1000; // queued purchases per product before 503
+  // Idle this long (no request, no live hold), a product's actor ends and
+  // its state rests in its shard until the next request; 0: never.
+  int64_t passivate_after_ms = 60000;
 };
 
 struct checkout_options {

@@ -14,10 +14,11 @@ struct shard_report {
   int64_t queued = 0;    // purchases and holds waiting at its products
   int64_t max_depth = 0; // the deepest product queue
   uint64_t requests = 0; // purchases and holds routed since start
+  uint64_t active = 0;   // products served by a live actor; the rest at rest
 
   template <class Self>
   static auto members(Self& x) {
-    return std::tie(x.products, x.queued, x.max_depth, x.requests);
+    return std::tie(x.products, x.queued, x.max_depth, x.requests, x.active);
   }
   bool operator==(const shard_report&) const = default;
 };

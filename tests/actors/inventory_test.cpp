@@ -42,13 +42,17 @@ struct registered : caf::actor_system_config {
 
 class inventory_test : public ::testing::Test {
 protected:
+  inventory_test() : inventory_test(small_node()) {}
+  explicit inventory_test(const config::options& opts)
+    : inv{sys, journal, opts, 3} {}
+
   std::string dir = testing::make_temp_dir("doorbuster-inv");
   registered cfg;
   caf::actor_system sys{cfg};
   persistence::status stat;
   persistence::journal_actor journal = persistence::spawn_journal(
     sys, dir, {}, 1, {}, &stat);
-  inventory inv{sys, journal, small_node(), 3};
+  inventory inv;
 
   ~inventory_test() override {
     inv.stop();
@@ -83,9 +87,10 @@ protected:
   }
 
   purchase_result buy(const std::string& sku, int64_t q,
-                      std::string key = {}) {
+                      std::string key = {}, std::string customer = "c") {
     return ask<purchase_result>(inv.shard_for(sku), purchase_atom::value,
-                                purchase_request{sku, q, "c", std::move(key)});
+                                purchase_request{sku, q, std::move(customer),
+                                                 std::move(key)});
   }
 
   product_doc_ptr read(const std::string& sku) {
@@ -286,6 +291,179 @@ TEST_F(inventory_test, a_lost_answer_releases_what_was_held_and_frees_the_key) {
     << "the line that was held is given back before the answer";
   auto again = ask<checkout_result>(coordinator, checkout_atom::value, req);
   EXPECT_EQ(again.error, errc::unavailable) << "the key is not left busy";
+}
+
+} // namespace
+} // namespace doorbuster::actors
+
+namespace doorbuster::actors {
+namespace {
+
+/// Products rest after `idle_ms` idle: passivation and activation happen
+/// many times within a test.
+config::options resting_node(int64_t idle_ms) {
+  auto opts = small_node();
+  opts.products.passivate_after_ms = idle_ms;
+  return opts;
+}
+
+class passivation_test : public inventory_test {
+protected:
+  explicit passivation_test(int64_t idle_ms = 30)
+    : inventory_test(resting_node(idle_ms)) {}
+
+  /// Products served by an actor and at rest, over every shard.
+  std::pair<uint64_t, uint64_t> active_and_passive() {
+    uint64_t active = 0, products = 0;
+    for (const auto& shard : inv.shards()) {
+      auto r = ask<shard_report>(shard, report_atom::value);
+      active += r.active;
+      products += r.products;
+    }
+    return {active, products - active};
+  }
+
+  /// Waits (5 s at most) until `n` products rest and none is active.
+  void wait_until_all_rest(uint64_t n) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (active_and_passive() != std::pair<uint64_t, uint64_t>{0, n}) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until)
+        << "still active: " << active_and_passive().first;
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+  }
+
+  uint64_t metric(const std::string& name) {
+    auto text = inv.metrics();
+    auto at = text.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name;
+    return at == std::string::npos
+             ? 0
+             : std::stoull(text.substr(at + name.size() + 2));
+  }
+};
+
+TEST_F(passivation_test, a_product_at_rest_keeps_its_state_limits_and_keys) {
+  put("A", fields(10));
+  product_patch rules;
+  rules.max_per_customer = 5;
+  ASSERT_EQ(ask<write_result>(inv.shard_for("A"), patch_atom::value,
+                              std::string{"A"}, rules)
+              .error,
+            errc::ok);
+  auto first = buy("A", 2, "k1", "alice");
+  ASSERT_EQ(first.error, errc::ok);
+  wait_until_all_rest(1);
+  EXPECT_GE(metric("doorbuster_passivations_total"), 1u);
+  // Each request below wakes the product: its first message is its state.
+  auto again = buy("A", 2, "k1", "alice");
+  EXPECT_EQ(again.error, errc::ok);
+  EXPECT_EQ(again.order_id, first.order_id) << "the key's first answer";
+  wait_until_all_rest(1);
+  EXPECT_EQ(buy("A", 4, "k2", "alice").error, errc::limit_exceeded)
+    << "alice's 2 units are remembered at rest";
+  wait_until_all_rest(1);
+  auto third = buy("A", 3, "k3", "alice");
+  ASSERT_EQ(third.error, errc::ok);
+  auto doc = read("A");
+  EXPECT_NE(doc->json.find(R"("stock":5)"), std::string::npos) << doc->json;
+  EXPECT_EQ(doc->version, 4u) << "put, patch, two sales";
+  EXPECT_GE(metric("doorbuster_activations_total"), 3u);
+  EXPECT_EQ(journaled().size(), 4u) << "resting journals nothing";
+}
+
+TEST_F(passivation_test, a_reservation_keeps_its_product_active_until_it_ends) {
+  put("A", fields(10));
+  put("B", fields(10));
+  checkout_request req;
+  req.customer_id = "c";
+  req.items = {{"A", 2}};
+  req.ttl_ms = 60000;
+  auto held = ask<checkout_result>(inv.checkout_for({}), checkout_atom::value,
+                                   req);
+  ASSERT_EQ(held.error, errc::ok);
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});
+  EXPECT_EQ(active_and_passive(), (std::pair<uint64_t, uint64_t>{1, 1}))
+    << "B rests, A holds units";
+  reservation_request cancel;
+  cancel.checkout_id = held.checkout_id;
+  cancel.op = reservation_op::cancel;
+  ASSERT_EQ(ask<checkout_result>(inv.reservation_owner(held.checkout_id),
+                                 resv_atom::value, cancel)
+              .error,
+            errc::ok);
+  wait_until_all_rest(2);
+  EXPECT_NE(read("A")->json.find(R"("reserved":0,"available":10)"),
+            std::string::npos);
+}
+
+/// Products rest after 1 ms idle: thousands of offers to rest within a
+/// test, many of them crossing a purchase on its way.
+class racing_passivation_test : public passivation_test {
+protected:
+  racing_passivation_test() : passivation_test(1) {}
+};
+
+TEST_F(racing_passivation_test, purchases_apply_exactly_once) {
+  // Buyers pause around the 1 ms idle time, so products go to rest and
+  // wake while purchases and retries of the same keys arrive.
+  constexpr int64_t stock = 100000;
+  const std::vector<std::string> skus{"R1", "R2", "R3"};
+  for (const auto& sku : skus)
+    put(sku, fields(stock));
+  std::atomic<int64_t> sold{0};
+  std::mutex ids_mtx;
+  std::set<uint64_t> ids;
+  std::vector<std::thread> buyers;
+  for (int t = 0; t < 6; ++t)
+    buyers.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const auto& sku = skus[(t + i) % skus.size()];
+        auto key = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto first = buy(sku, 1, key);
+        ASSERT_EQ(first.error, errc::ok);
+        std::this_thread::sleep_for(
+          std::chrono::microseconds{(t * 337 + i * 211) % 2000});
+        auto retry = buy(sku, 1, key);
+        ASSERT_EQ(retry.order_id, first.order_id) << key;
+        ++sold;
+        std::lock_guard<std::mutex> guard{ids_mtx};
+        EXPECT_TRUE(ids.insert(first.order_id).second);
+      }
+    });
+  for (auto& b : buyers)
+    b.join();
+  EXPECT_GT(metric("doorbuster_passivations_total"), 20u)
+    << "the race did not happen: products never rested";
+  int64_t left = 0;
+  for (const auto& sku : skus) {
+    auto json = read(sku)->json;
+    auto at = json.find("\"stock\":");
+    left += std::stoll(json.substr(at + 8));
+  }
+  EXPECT_EQ(left, 3 * stock - sold.load());
+  size_t orders = 0;
+  for (const auto& r : journaled())
+    orders += std::holds_alternative<domain::order>(r.entry);
+  EXPECT_EQ(orders, static_cast<size_t>(sold.load()))
+    << "every sale journaled once";
+}
+
+TEST_F(passivation_test, restored_products_start_at_rest_and_wake_on_demand) {
+  std::vector<stored_product> saved(3);
+  for (size_t i = 0; i < saved.size(); ++i) {
+    saved[i].state.sku = "S" + std::to_string(i);
+    saved[i].state.fields = fields(5);
+    saved[i].state.version = 7;
+  }
+  saved[0].purchases.push_back({"k", 1, "c", 99, 4});
+  EXPECT_EQ(inv.restore(saved, {}), 3u);
+  EXPECT_EQ(active_and_passive(), (std::pair<uint64_t, uint64_t>{0, 3}));
+  EXPECT_EQ(read("S2")->version, 7u) << "in the catalog while at rest";
+  EXPECT_EQ(buy("S0", 1, "k").order_id, 99u);
+  EXPECT_EQ(buy("S1", 1).error, errc::ok);
+  EXPECT_EQ(metric("doorbuster_activations_total"), 2u)
+    << "S2 rests until asked";
 }
 
 } // namespace

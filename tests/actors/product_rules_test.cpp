@@ -1,4 +1,5 @@
 // Holds, purchase limits and the sale window of one product.
+#include "actors/passive_product.hpp"
 #include "actors/product.hpp"
 #include "actors/purchase_helper.hpp"
 
@@ -232,10 +233,7 @@ TEST(product_rules, a_client_holds_at_most_its_cap_of_live_reservations) {
             errc::too_many_holds);
   // A restart restores the count with the holds.
   product again{"HOT", 16};
-  stored_product saved{p.state(), {}, {}, {}};
-  for (const auto& h : p.holds_snapshot())
-    saved.holds[h.checkout_id] = hold_record{h, p.state().counts()};
-  again.restore(saved);
+  again.restore(p.save());
   EXPECT_EQ(again.holds_of("10.0.0.1"), 3u);
   EXPECT_EQ(again.place_hold(from(10, "10.0.0.1"), now, 0, 3).error,
             errc::too_many_holds);
@@ -278,6 +276,32 @@ TEST(product_rules, stock_cannot_drop_below_reserved) {
   cut.stock_delta = -4;
   EXPECT_EQ(p.apply(cut), errc::ok);
   EXPECT_EQ(p.available(), 0);
+}
+
+TEST(product_rules, at_rest_a_product_keeps_keys_holds_and_customers) {
+  auto p = make_product(10);
+  product_patch rule;
+  rule.max_per_customer = 3;
+  ASSERT_EQ(p.apply(rule), errc::ok);
+  order_ids ids{1};
+  bool changed = false;
+  auto first = purchase(p, {"HOT", 2, "ann", "key-1"}, now, ids, changed);
+  ASSERT_EQ(first.error, errc::ok);
+  ASSERT_EQ(p.place_hold(hold_for(5, "bob", 1), now).error, errc::ok);
+  // Packed the way a shard keeps it, then unpacked for a new actor.
+  auto packed = passive_product::pack(p.save());
+  EXPECT_GT(packed.bytes(), 0u);
+  product woken{"HOT", 16};
+  woken.restore(packed.unpack());
+  EXPECT_EQ(woken.save(), p.save());
+  EXPECT_EQ(purchase(woken, {"HOT", 2, "ann", "key-1"}, now, ids, changed)
+              .order_id,
+            first.order_id);
+  EXPECT_FALSE(changed) << "the key's first answer, no second order";
+  EXPECT_EQ(purchase(woken, buy("ann", 2), now, ids, changed).error,
+            errc::limit_exceeded);
+  EXPECT_EQ(woken.available(), 7) << "10 - 2 sold - 1 held";
+  EXPECT_NE(woken.find_hold(5), nullptr);
 }
 
 } // namespace

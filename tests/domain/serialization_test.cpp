@@ -133,7 +133,7 @@ TEST(serialization, listings_and_reports_round_trip) {
   EXPECT_EQ(round_trip(page), page);
   listing last{"[{}]", std::nullopt};
   EXPECT_EQ(round_trip(last), last);
-  shard_report report{10, 3, 2, 99};
+  shard_report report{10, 3, 2, 99, 4};
   EXPECT_EQ(round_trip(report), report);
   std::vector<shard_report> reports{report, {}};
   EXPECT_EQ(round_trip(reports), reports);

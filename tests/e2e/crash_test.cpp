@@ -1,6 +1,9 @@
 // SIGKILL under concurrent load, again and again: every order answered 201
 // survives in PostgreSQL, stock and orders always add up, no id repeats.
+// And SIGKILL while products rest in their shards (passivation): nothing
+// acknowledged is lost, and their idempotency keys still replay.
 #include "support/http_client.hpp"
+#include "support/metrics_check.hpp"
 #include "support/node_process.hpp"
 #include "support/pg_database.hpp"
 #include "support/readiness.hpp"
@@ -111,6 +114,60 @@ TEST(crash, sigkill_under_load_loses_no_acknowledged_order) {
       b.join();
   }
   EXPECT_GT(acked.size(), 100u) << "the load must actually have run";
+  std::filesystem::remove_all(data);
+}
+
+TEST(crash, sigkill_while_products_rest_loses_nothing) {
+  pg_database db{shared_cluster_uri()};
+  auto data = make_temp_dir("doorbuster-crash-rest");
+  std::vector<std::string> args{"--demo.products=0",
+                                "--products.passivate-after-ms=100",
+                                "--persistence.pg-uri=" + db.uri()};
+  constexpr int products = 20;
+  auto sku = [](int i) { return "REST-" + std::to_string(i); };
+  auto buy = [&](http_client& client, int i) {
+    return client.request(verb::post, "/v1/products/" + sku(i) + "/purchase",
+                          R"({"quantity":2,"customer_id":"rest"})",
+                          {{"Idempotency-Key", "rest-" + std::to_string(i)}});
+  };
+  std::map<int, std::string> answers;
+  {
+    node_process node{args, data};
+    http_client client{node.port()};
+    for (int i = 0; i < products; ++i) {
+      ASSERT_EQ(client
+                  .admin(verb::put, "/v1/admin/products/" + sku(i),
+                         R"({"name":"Rest","description":"d","category":"c",)"
+                         R"("price":100,"currency":"USD","stock":10})")
+                  .status,
+                201u);
+      auto res = buy(client, i);
+      ASSERT_EQ(res.status, 201u);
+      answers[i] = res.body;
+    }
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (metric_sample(client.get("/metrics").body,
+                         R"(doorbuster_products{state="passive"})")
+           != products) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until)
+        << "the products never went to rest";
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    node.kill_hard();
+  }
+  node_process node{args, data};
+  http_client client{node.port()};
+  ASSERT_TRUE(wait_caught_up(client));
+  for (int i = 0; i < products; ++i) {
+    EXPECT_EQ(client.get("/v1/products/" + sku(i)).json()["stock"], 8);
+    auto again = buy(client, i);
+    EXPECT_EQ(again.status, 201u);
+    EXPECT_EQ(again.body, answers[i]) << "the key's first answer";
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM orders WHERE sku LIKE 'REST-%'"),
+            products);
+  EXPECT_EQ(db.scalar("SELECT sum(stock) FROM products WHERE sku LIKE 'REST-%'"),
+            8 * products);
   std::filesystem::remove_all(data);
 }
 

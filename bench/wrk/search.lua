@@ -1,0 +1,10 @@
+-- GET /v1/products?q=... with queries drawn from words of the bench's
+-- catalog names, some that match nothing, and limit=50.
+local queries = { "deluxe", "lamp", "speaker 12", "zzz", "ultra drone",
+                  "eco k", "ss hea", "wireless", "turbo camera 9", "qqq" }
+local counter = 0
+request = function()
+  counter = counter + 1
+  local q = queries[(counter % #queries) + 1]
+  return wrk.format("GET", "/v1/products?limit=50&q=" .. q:gsub(" ", "%%20"))
+end
