@@ -93,10 +93,14 @@ void recovered_state::put(domain::stored_product product) {
 
 void recovered_state::remember(const std::string& sku,
                                domain::remembered_purchase purchase) {
+  // Trimmed a quarter of the bound at a time, so a hot product's keys cost
+  // amortized O(1); restoring into a product keeps only the newest ones.
   auto& purchases = products_[sku].purchases;
   purchases.push_back(std::move(purchase));
-  while (purchases.size() > keys_per_product_)
-    purchases.pop_front();
+  if (purchases.size() > keys_per_product_ + keys_per_product_ / 4)
+    purchases.erase(purchases.begin(),
+                    purchases.end()
+                      - static_cast<std::ptrdiff_t>(keys_per_product_));
 }
 
 void recovered_state::add_hold(domain::hold_record hold) {
