@@ -8,29 +8,86 @@
 
 namespace doorbuster::actors {
 
+namespace {
+
+std::string folded(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+/// Appends `doc` to a page's JSON array.
+void append(domain::listing& page, size_t& count,
+            const domain::product_doc& doc) {
+  if (count++ > 0)
+    page.items_json += ',';
+  page.items_json += doc.json;
+}
+
+} // namespace
+
 void catalog_index::upsert(domain::product_doc_ptr doc) {
-  auto& slot = by_sku_[doc->sku];
-  if (slot) {
-    if (slot->version > doc->version)
+  auto [at, created] = ids_.try_emplace(doc->sku,
+                                        static_cast<uint32_t>(docs_.size()));
+  auto id = at->second;
+  if (created) {
+    docs_.push_back(doc);
+    names_.add(id, doc->folded_name);
+  } else {
+    const auto& old = docs_[id];
+    if (old->version > doc->version)
       return;
-    if (slot->category != doc->category) {
-      auto cat = by_category_.find(slot->category);
+    if (old->category != doc->category) {
+      auto cat = by_category_.find(old->category);
       cat->second.erase(doc->sku);
       if (cat->second.empty())
         by_category_.erase(cat);
     }
+    if (old->folded_name != doc->folded_name)
+      names_.add(id, doc->folded_name);
+    docs_[id] = doc;
   }
-  slot = doc;
   all_[doc->sku] = doc;
   by_category_[doc->category][doc->sku] = std::move(doc);
 }
 
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
-  auto i = by_sku_.find(sku);
-  return i == by_sku_.end() ? nullptr : i->second;
+  auto i = ids_.find(sku);
+  return i == ids_.end() ? nullptr : docs_[i->second];
 }
 
 domain::listing catalog_index::list(const domain::listing_query& query) const {
+  auto needle = folded(query.search);
+  auto ids = names_.candidates(needle);
+  if (!ids)
+    return scan(query);
+  // The matches after the cursor, then the page's worth of the smallest
+  // SKUs among them; one more match means another page.
+  std::vector<const domain::product_doc*> matches;
+  for (auto id : *ids) {
+    const auto& doc = *docs_[id];
+    if ((!query.category.empty() && doc.category != query.category)
+        || (!query.after.empty() && doc.sku <= query.after)
+        || doc.folded_name.find(needle) == std::string::npos)
+      continue;
+    matches.push_back(&doc);
+  }
+  auto by_sku = [](const auto* a, const auto* b) { return a->sku < b->sku; };
+  auto shown = std::min<size_t>(matches.size(), query.limit);
+  std::partial_sort(matches.begin(), matches.begin() + shown, matches.end(),
+                    by_sku);
+  domain::listing result;
+  result.items_json = "[";
+  size_t count = 0;
+  for (size_t i = 0; i < shown; ++i)
+    append(result, count, *matches[i]);
+  result.items_json += ']';
+  if (matches.size() > shown)
+    result.next = matches[shown - 1]->sku;
+  return result;
+}
+
+domain::listing catalog_index::scan(const domain::listing_query& query) const {
   domain::listing result;
   const sorted* source = &all_;
   if (!query.category.empty()) {
@@ -41,25 +98,23 @@ domain::listing catalog_index::list(const domain::listing_query& query) const {
     }
     source = &cat->second;
   }
-  std::string needle = query.search;
-  std::transform(needle.begin(), needle.end(), needle.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  auto needle = folded(query.search);
   auto i = query.after.empty() ? source->begin()
                                : source->upper_bound(query.after);
   result.items_json = "[";
   size_t count = 0;
+  const std::string* last = nullptr;
   for (; i != source->end(); ++i) {
     const auto& doc = *i->second;
     if (!needle.empty() && doc.folded_name.find(needle) == std::string::npos)
       continue;
     if (count == query.limit) {
-      // Another match exists: resume right before it.
-      result.next = std::prev(i)->first;
+      // Another match exists: resume after the last one shown.
+      result.next = *last;
       break;
     }
-    if (count++ > 0)
-      result.items_json += ',';
-    result.items_json += doc.json;
+    append(result, count, doc);
+    last = &i->first;
   }
   result.items_json += ']';
   return result;

@@ -1,14 +1,18 @@
-// The read side's data: every product's rendered document, indexed by SKU
-// and by category, in SKU order for cursor pagination. One catalog actor owns
-// one index; documents are shared, immutable, between indexes.
+// The read side's data: every product's rendered document, indexed by SKU,
+// by category, in SKU order for cursor pagination, and by name trigrams for
+// search (name_index). One per node (shared_catalog); documents are shared,
+// immutable.
 #pragma once
 
+#include "actors/name_index.hpp"
 #include "domain/listing.hpp"
 #include "domain/product.hpp"
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace doorbuster::actors {
 
@@ -20,20 +24,27 @@ public:
   /// Returns nullptr for an unknown SKU.
   domain::product_doc_ptr find(const std::string& sku) const;
 
-  /// Requires: query.limit >= 1.
+  /// Requires: query.limit >= 1. A search of name_index::min_query or more
+  /// bytes uses the name index; shorter ones scan the names in SKU order.
   domain::listing list(const domain::listing_query& query) const;
+
+  /// The same page by a scan of the names in SKU order, whatever the
+  /// search: what list() answers, the slow way (tests compare them).
+  domain::listing scan(const domain::listing_query& query) const;
 
   /// `[{"name":...,"count":...},...]`, sorted by name.
   std::string categories_json() const;
 
-  size_t size() const { return by_sku_.size(); }
+  size_t size() const { return ids_.size(); }
 
 private:
   using sorted = std::map<std::string, domain::product_doc_ptr>;
 
-  std::unordered_map<std::string, domain::product_doc_ptr> by_sku_;
+  std::unordered_map<std::string, uint32_t> ids_; // SKU -> index in docs_
+  std::vector<domain::product_doc_ptr> docs_;
   sorted all_;
   std::map<std::string, sorted> by_category_;
+  name_index names_;
 };
 
 } // namespace doorbuster::actors

@@ -1,0 +1,36 @@
+// The catalog's search index: for every trigram (three consecutive bytes)
+// of the lower-cased product names, the sorted ids of the products whose
+// name has it. A name containing the query contains each of its trigrams,
+// so the intersection of the query's lists is a superset of the matches,
+// which the caller checks against the names. Renames only add ids: a list
+// may keep a product whose new name lost the trigram, which the check
+// drops.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace doorbuster::actors {
+
+class name_index {
+public:
+  /// Queries shorter than this are not indexed (the caller scans).
+  static constexpr size_t min_query = 3;
+
+  /// Indexes `folded_name` under `id`. Adding ids in increasing order is
+  /// cheapest.
+  void add(uint32_t id, std::string_view folded_name);
+
+  /// The ids (sorted) of every product whose name may contain `needle`, or
+  /// nullopt for a needle shorter than min_query.
+  std::optional<std::vector<uint32_t>>
+  candidates(std::string_view needle) const;
+
+private:
+  std::unordered_map<uint32_t, std::vector<uint32_t>> postings_;
+};
+
+} // namespace doorbuster::actors
