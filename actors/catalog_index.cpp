@@ -16,6 +16,9 @@ std::string folded(std::string s) {
   return s;
 }
 
+/// Candidates for a search at least one in this many products: scan.
+constexpr size_t dense = 64;
+
 /// Appends `doc` to a page's JSON array.
 void append(domain::listing& page, size_t& count,
             const domain::product_doc& doc) {
@@ -59,12 +62,29 @@ domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
 domain::listing catalog_index::list(const domain::listing_query& query) const {
   auto needle = folded(query.search);
   auto ids = names_.candidates(needle);
-  if (!ids)
+  // Without an index for it, or when candidates are dense (one in 64 or
+  // more), a scan in SKU order fills the page sooner than sorting them.
+  if (!ids || ids->size() * dense > docs_.size())
     return scan(query);
+  return page_of(*ids, needle, query);
+}
+
+std::optional<domain::listing>
+catalog_index::search(const domain::listing_query& query) const {
+  auto needle = folded(query.search);
+  auto ids = names_.candidates(needle);
+  if (!ids)
+    return std::nullopt;
+  return page_of(*ids, needle, query);
+}
+
+domain::listing catalog_index::page_of(const std::vector<uint32_t>& candidates,
+                                       const std::string& needle,
+                                       const domain::listing_query& query) const {
   // The matches after the cursor, then the page's worth of the smallest
   // SKUs among them; one more match means another page.
   std::vector<const domain::product_doc*> matches;
-  for (auto id : *ids) {
+  for (auto id : candidates) {
     const auto& doc = *docs_[id];
     if ((!query.category.empty() && doc.category != query.category)
         || (!query.after.empty() && doc.sku <= query.after)

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,12 +26,18 @@ public:
   domain::product_doc_ptr find(const std::string& sku) const;
 
   /// Requires: query.limit >= 1. A search of name_index::min_query or more
-  /// bytes uses the name index; shorter ones scan the names in SKU order.
+  /// bytes uses the name index, unless its candidates are so many that a
+  /// scan of the names in SKU order fills the page sooner.
   domain::listing list(const domain::listing_query& query) const;
 
-  /// The same page by a scan of the names in SKU order, whatever the
-  /// search: what list() answers, the slow way (tests compare them).
+  /// The page by a scan of the names in SKU order.
   domain::listing scan(const domain::listing_query& query) const;
+
+  /// The page by the name index, whatever the candidates; nullopt for a
+  /// search shorter than name_index::min_query. The same page as scan()
+  /// (tests compare them).
+  std::optional<domain::listing>
+  search(const domain::listing_query& query) const;
 
   /// `[{"name":...,"count":...},...]`, sorted by name.
   std::string categories_json() const;
@@ -39,6 +46,10 @@ public:
 
 private:
   using sorted = std::map<std::string, domain::product_doc_ptr>;
+
+  domain::listing page_of(const std::vector<uint32_t>& candidates,
+                          const std::string& needle,
+                          const domain::listing_query& query) const;
 
   std::unordered_map<std::string, uint32_t> ids_; // SKU -> index in docs_
   std::vector<domain::product_doc_ptr> docs_;

@@ -1,23 +1,30 @@
 #include "actors/name_index.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace doorbuster::actors {
 
 namespace {
 
+/// After every indexed name. A name may hold this byte too: candidates stay
+/// a superset of the matches either way, and the names are checked.
+constexpr char terminator = '\0';
+
+uint32_t trigram(unsigned char a, unsigned char b, unsigned char c) {
+  return static_cast<uint32_t>(a) << 16 | static_cast<uint32_t>(b) << 8 | c;
+}
+
 /// The distinct trigrams of `s`, sorted.
 std::vector<uint32_t> trigrams(std::string_view s) {
   std::vector<uint32_t> result;
-  if (s.size() < name_index::min_query)
+  if (s.size() < 3)
     return result;
   result.reserve(s.size() - 2);
   for (size_t i = 0; i + 2 < s.size(); ++i)
-    result.push_back(static_cast<uint32_t>(static_cast<unsigned char>(s[i]))
-                       << 16
-                     | static_cast<uint32_t>(static_cast<unsigned char>(s[i + 1]))
-                         << 8
-                     | static_cast<unsigned char>(s[i + 2]));
+    result.push_back(trigram(static_cast<unsigned char>(s[i]),
+                             static_cast<unsigned char>(s[i + 1]),
+                             static_cast<unsigned char>(s[i + 2])));
   std::sort(result.begin(), result.end());
   result.erase(std::unique(result.begin(), result.end()), result.end());
   return result;
@@ -47,7 +54,9 @@ void intersect(std::vector<uint32_t>& kept, const std::vector<uint32_t>& list) {
 } // namespace
 
 void name_index::add(uint32_t id, std::string_view folded_name) {
-  for (auto t : trigrams(folded_name)) {
+  std::string terminated{folded_name};
+  terminated += terminator;
+  for (auto t : trigrams(terminated)) {
     auto& list = postings_[t];
     if (list.empty() || list.back() < id) {
       list.push_back(id);
@@ -63,6 +72,20 @@ std::optional<std::vector<uint32_t>>
 name_index::candidates(std::string_view needle) const {
   if (needle.size() < min_query)
     return std::nullopt;
+  if (needle.size() == 2) {
+    // Every name with the pair has a trigram "pair, then any byte".
+    std::vector<uint32_t> result;
+    for (unsigned next = 0; next < 256; ++next) {
+      auto i = postings_.find(trigram(static_cast<unsigned char>(needle[0]),
+                                      static_cast<unsigned char>(needle[1]),
+                                      static_cast<unsigned char>(next)));
+      if (i != postings_.end())
+        result.insert(result.end(), i->second.begin(), i->second.end());
+    }
+    std::sort(result.begin(), result.end());
+    result.erase(std::unique(result.begin(), result.end()), result.end());
+    return result;
+  }
   std::vector<const std::vector<uint32_t>*> lists;
   for (auto t : trigrams(needle)) {
     auto i = postings_.find(t);

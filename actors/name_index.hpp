@@ -2,9 +2,11 @@
 // of the lower-cased product names, the sorted ids of the products whose
 // name has it. A name containing the query contains each of its trigrams,
 // so the intersection of the query's lists is a superset of the matches,
-// which the caller checks against the names. Renames only add ids: a list
-// may keep a product whose new name lost the trigram, which the check
-// drops.
+// which the caller checks against the names. Names are indexed with a
+// terminator byte after them, so that a two-byte query is in some trigram
+// "qqX" of every name that contains it: its candidates are the union of
+// those lists. Renames only add ids: a list may keep a product whose new
+// name lost the trigram, which the check drops.
 #pragma once
 
 #include <cstdint>
@@ -18,14 +20,14 @@ namespace doorbuster::actors {
 class name_index {
 public:
   /// Queries shorter than this are not indexed (the caller scans).
-  static constexpr size_t min_query = 3;
+  static constexpr size_t min_query = 2;
 
   /// Indexes `folded_name` under `id`. Adding ids in increasing order is
   /// cheapest.
   void add(uint32_t id, std::string_view folded_name);
 
-  /// The ids (sorted) of every product whose name may contain `needle`, or
-  /// nullopt for a needle shorter than min_query.
+  /// The ids (sorted, distinct) of every product whose name may contain
+  /// `needle`, or nullopt for a needle shorter than min_query.
   std::optional<std::vector<uint32_t>>
   candidates(std::string_view needle) const;
 

@@ -121,7 +121,7 @@ TEST(catalog_index, search_finds_exactly_what_a_scan_finds) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     queries.push_back(q);
   }
-  size_t pages = 0, matches = 0;
+  size_t pages = 0, matches = 0, indexed_pages = 0;
   for (const auto& q : queries)
     for (const auto& category : {std::string{}, std::string{"b"}}) {
       listing_query query{category, q, "", 1 + rng() % 40};
@@ -130,6 +130,11 @@ TEST(catalog_index, search_finds_exactly_what_a_scan_finds) {
         auto slow = idx.scan(query);
         ASSERT_EQ(fast, slow) << "q=" << q << " category=" << category
                               << " after=" << query.after;
+        if (auto indexed = idx.search(query)) {
+          ASSERT_EQ(*indexed, slow) << "q=" << q << " category=" << category
+                                    << " after=" << query.after;
+          ++indexed_pages;
+        }
         ++pages;
         matches += fast.items_json.size() > 2;
         if (!fast.next)
@@ -139,6 +144,7 @@ TEST(catalog_index, search_finds_exactly_what_a_scan_finds) {
     }
   EXPECT_GT(matches, 300u) << "the queries must find things";
   EXPECT_GT(pages, 1000u);
+  EXPECT_GT(indexed_pages, 900u);
 }
 
 } // namespace
