@@ -61,10 +61,10 @@ domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
 
 domain::listing catalog_index::list(const domain::listing_query& query) const {
   auto needle = folded(query.search);
-  auto ids = names_.candidates(needle);
   // Without an index for it, or when candidates are dense (one in 64 or
   // more), a scan in SKU order fills the page sooner than sorting them.
-  if (!ids || ids->size() * dense > docs_.size())
+  auto ids = names_.candidates(needle, docs_.size() / dense);
+  if (!ids)
     return scan(query);
   return page_of(*ids, needle, query);
 }

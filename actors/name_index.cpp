@@ -30,23 +30,28 @@ std::vector<uint32_t> trigrams(std::string_view s) {
   return result;
 }
 
-/// Keeps the ids of `kept` that are in `list` as well.
+/// Keeps the ids of `kept` that are in `list` as well. Each lookup
+/// gallops from the previous one (steps of 1, 2, 4... then a binary
+/// search), so lists of any sizes cost about the shorter one's length
+/// times the log of the gap.
 void intersect(std::vector<uint32_t>& kept, const std::vector<uint32_t>& list) {
   auto out = kept.begin();
-  if (list.size() > 16 * kept.size()) {
-    // A long list: look each one up.
-    for (auto id : kept)
-      if (std::binary_search(list.begin(), list.end(), id))
-        *out++ = id;
-  } else {
-    auto in = list.begin();
-    for (auto id : kept) {
-      in = std::lower_bound(in, list.end(), id);
-      if (in == list.end())
-        break;
-      if (*in == id)
-        *out++ = id;
+  auto in = list.begin();
+  for (auto id : kept) {
+    size_t step = 1;
+    auto probe = in;
+    while (probe != list.end() && *probe < id) {
+      in = probe;
+      probe = static_cast<size_t>(list.end() - probe) > step ? probe + step
+                                                             : list.end();
+      step *= 2;
     }
+    // Before `in` all are smaller than id; from `probe` on, none is.
+    in = std::lower_bound(in, probe, id);
+    if (in == list.end())
+      break;
+    if (*in == id)
+      *out++ = id;
   }
   kept.erase(out, kept.end());
 }
@@ -69,7 +74,7 @@ void name_index::add(uint32_t id, std::string_view folded_name) {
 }
 
 std::optional<std::vector<uint32_t>>
-name_index::candidates(std::string_view needle) const {
+name_index::candidates(std::string_view needle, size_t at_most) const {
   if (needle.size() < min_query)
     return std::nullopt;
   if (needle.size() == 2) {
@@ -84,6 +89,8 @@ name_index::candidates(std::string_view needle) const {
     }
     std::sort(result.begin(), result.end());
     result.erase(std::unique(result.begin(), result.end()), result.end());
+    if (result.size() > at_most)
+      return std::nullopt;
     return result;
   }
   std::vector<const std::vector<uint32_t>*> lists;
@@ -96,8 +103,13 @@ name_index::candidates(std::string_view needle) const {
   std::sort(lists.begin(), lists.end(),
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
   auto result = *lists.front();
-  for (size_t i = 1; i < lists.size() && !result.empty(); ++i)
+  for (size_t i = 1; i < lists.size() && !result.empty(); ++i) {
     intersect(result, *lists[i]);
+    if (result.size() > at_most)
+      return std::nullopt;
+  }
+  if (result.size() > at_most)
+    return std::nullopt;
   return result;
 }
 

@@ -9,6 +9,7 @@
 // name lost the trigram, which the check drops.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -27,9 +28,11 @@ public:
   void add(uint32_t id, std::string_view folded_name);
 
   /// The ids (sorted, distinct) of every product whose name may contain
-  /// `needle`, or nullopt for a needle shorter than min_query.
+  /// `needle`; nullopt for a needle shorter than min_query, or when they
+  /// are more than `at_most` after intersecting the two shortest lists
+  /// (the caller had better scan: matches are dense).
   std::optional<std::vector<uint32_t>>
-  candidates(std::string_view needle) const;
+  candidates(std::string_view needle, size_t at_most = SIZE_MAX) const;
 
 private:
   std::unordered_map<uint32_t, std::vector<uint32_t>> postings_;
