@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -79,6 +80,19 @@ public:
     return body["data"];
   }
 
+  /// The same, or nullopt while it is not ready (503 as its storage
+  /// starts) or the call did not succeed.
+  std::optional<json> api_if_ready(const std::string& target) {
+    http_client c{port_, contract::ignore};
+    auto r = c.get(target);
+    if (r.status != 200)
+      return std::nullopt;
+    auto body = json::parse(r.body);
+    if (body["status"] != "success")
+      return std::nullopt;
+    return body["data"];
+  }
+
   /// Waits until `ok(api(target))` holds; false after `timeout`.
   template <class Check>
   bool wait_for(const std::string& target, Check ok,
@@ -88,7 +102,7 @@ public:
       if (!process_->running())
         return false;
       try {
-        if (ok(api(target)))
+        if (auto data = api_if_ready(target); data && ok(*data))
           return true;
       } catch (const std::exception&) { // not listening yet
       }
