@@ -12,6 +12,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -41,6 +43,25 @@ Result wait_for(caf::actor_system& sys, Start start) {
   });
   return done.get_future().get();
 }
+
+/// Logs how far a long start-up step got, each tenth of the way; steps of
+/// fewer than 100,000 products are quiet.
+class progress {
+public:
+  progress(const char* what, size_t total) : what_(what), total_(total) {}
+
+  void at(size_t done) {
+    if (total_ < 100000 || done * 10 / total_ <= tenths_)
+      return;
+    tenths_ = done * 10 / total_;
+    spdlog::info("{}: {} of {} products", what_, done, total_);
+  }
+
+private:
+  const char* what_;
+  size_t total_;
+  size_t tenths_ = 0;
+};
 
 } // namespace
 
@@ -237,16 +258,23 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
   products.shrink_to_fit();
   // A shard that does not answer in time counts none, so the start-up can
   // tell and refuse.
+  // A few shards at a time (the scheduler has a thread or two anyway), so
+  // that a shard is asked once an earlier one answered: the progress log
+  // then says how far the restore got.
+  constexpr size_t restore_window = 8;
+  progress shown{"restoring", total};
   auto taken = wait_for<std::vector<uint64_t>>(
-    d.sys, [&d, &per_shard](caf::event_based_actor* self, auto done) {
+    d.sys, [&d, &per_shard, &shown, total](caf::event_based_actor* self,
+                                           auto done) {
       gather<uint64_t>(
         per_shard.size(),
-        [&d, &per_shard, self](size_t i) {
+        [&d, &per_shard, &shown, total, self](size_t i) {
+          shown.at(i * total / per_shard.size());
           return self->request(d.shards.shards()[i], startup_timeout,
                                restore_atom::value, std::move(per_shard[i]));
         },
         [](size_t, const caf::error&) { return uint64_t{0}; },
-        std::move(done));
+        std::move(done), restore_window);
     });
   auto restored = std::accumulate(taken.begin(), taken.end(), uint64_t{0});
   if (restored != total)
@@ -261,9 +289,10 @@ std::vector<domain::write_result>
 inventory::put_all(std::vector<domain::product_entry> entries) {
   return wait_for<std::vector<domain::write_result>>(
     impl_->sys, [&](caf::event_based_actor* self, auto done) {
+      auto shown = std::make_shared<progress>("loading", entries.size());
       detail::put_each(self, *this, std::move(entries),
-                       caf::duration{startup_timeout},
-                       std::move(done));
+                       caf::duration{startup_timeout}, std::move(done),
+                       [shown](size_t i) { shown->at(i); });
     });
 }
 

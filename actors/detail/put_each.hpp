@@ -8,6 +8,7 @@
 
 #include <caf/duration.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -15,16 +16,20 @@ namespace doorbuster::actors::detail {
 
 /// `done(std::vector<domain::write_result>)` gets the results in the
 /// entries' order; an entry not answered within `timeout` is `unavailable`.
-/// `inv` outlives the gathering; the entries are its own.
+/// `inv` outlives the gathering; the entries are its own. `sent(i)`, if
+/// given, hears of each entry as it is sent (start-up progress).
 template <class Self, class Done>
 void put_each(Self* self, const inventory& inv,
               std::vector<domain::product_entry> entries,
-              caf::duration timeout, Done done) {
+              caf::duration timeout, Done done,
+              std::function<void(size_t)> sent = {}) {
   auto owned = std::make_shared<std::vector<domain::product_entry>>(
     std::move(entries));
   gather<domain::write_result>(
     owned->size(),
-    [self, &inv, owned, timeout](size_t i) {
+    [self, &inv, owned, timeout, sent](size_t i) {
+      if (sent)
+        sent(i);
       auto& e = (*owned)[i];
       return self->request(inv.shard_for(e.sku), timeout, put_atom::value,
                            std::move(e.sku), std::move(e.fields));
