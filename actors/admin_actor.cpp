@@ -15,7 +15,6 @@ namespace {
 
 /// A bulk load may be large; only a node in trouble takes this long for
 /// one of its products.
-constexpr auto bulk_timeout = std::chrono::seconds{60};
 
 caf::result<std::string> run(admin_self self, const std::string& token,
                              const std::vector<std::string>& words) {

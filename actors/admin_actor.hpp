@@ -14,6 +14,7 @@
 #include <caf/typed_actor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -36,6 +37,9 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<bulk_atom, std::vector<domain::product_entry>>::with<
     std::vector<domain::write_result>>,
   caf::replies_to<log_atom, std::string>::with<std::string>>;
+
+/// How long a bulk load may take to answer (every product journaled).
+constexpr std::chrono::seconds bulk_timeout{60};
 
 class inventory;
 

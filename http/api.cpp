@@ -164,6 +164,13 @@ size_t api::body_limit(std::string_view target) const {
                              : opts_.http.max_body_bytes;
 }
 
+std::chrono::milliseconds api::time_limit(std::string_view target) const {
+  std::chrono::milliseconds limit{opts_.http.request_timeout_ms};
+  if (target == bulk_path)
+    return std::max<std::chrono::milliseconds>(limit, actors::bulk_timeout);
+  return limit;
+}
+
 std::vector<std::string> api::not_ready_reasons() const {
   std::vector<std::string> reasons;
   auto now = phase_.load();

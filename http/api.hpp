@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <utility>
@@ -54,6 +55,11 @@ public:
 
   /// The largest body accepted for `target` (bulk loads get more).
   size_t body_limit(std::string_view target) const;
+
+  /// How long a request for `target` may take before 504:
+  /// http.request-timeout-ms, or actors::bulk_timeout for bulk loads if
+  /// that is longer.
+  std::chrono::milliseconds time_limit(std::string_view target) const;
 
   /// The largest body_limit() of any path.
   size_t body_limit_max() const {

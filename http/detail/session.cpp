@@ -176,8 +176,7 @@ private:
     ctx.who.address = client_;
     ctx.request_id = request_id_of(req);
     ctx.received = std::chrono::steady_clock::now();
-    ctx.deadline = ctx.received
-                   + std::chrono::milliseconds{opts_.request_timeout_ms};
+    ctx.deadline = ctx.received + api_.time_limit(req.target());
     ctx.io_thread = io_thread_;
     ctx.executor = &executor_;
     request_id_ = ctx.request_id;

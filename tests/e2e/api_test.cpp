@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 
@@ -252,6 +253,26 @@ TEST_F(api_test, bulk_load_reports_loaded_count_and_rejected_lines) {
   EXPECT_EQ(counted("malformed_json"), malformed_before + 1)
     << "rejected lines are counted like any refusal";
   EXPECT_EQ(counted("missing_field"), missing_before + 1);
+}
+
+TEST(bulk_load, outlives_the_request_timeout_of_other_calls) {
+  // 100 ms for any other request; a bulk load of 20,000 products takes
+  // longer and still answers with its result (its deadline is the admin
+  // actor's bulk timeout), instead of 504 while the load goes on.
+  node_process node{{"--demo.products=0", "--http.request-timeout-ms=100"}};
+  http_client client{node.port()};
+  std::string ndjson;
+  for (int i = 0; i < 20000; ++i)
+    ndjson += R"({"sku":"LONG-)" + std::to_string(i)
+              + R"(","name":"N","description":"d","category":"c","price":1,)"
+                R"("currency":"USD","stock":1})" "\n";
+  auto started = std::chrono::steady_clock::now();
+  auto res = client.admin(verb::post, "/v1/admin/products:bulk", ndjson);
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(res.status, 200u) << res.body;
+  EXPECT_EQ(res.json()["loaded"], 20000);
+  EXPECT_GT(took, std::chrono::milliseconds{100})
+    << "the load must outlast the other calls' timeout to show anything";
 }
 
 TEST_F(api_test, keep_alive_serves_many_requests_on_one_connection) {
