@@ -94,6 +94,14 @@ void activate(self_ptr self, const std::string& sku, product_slot& slot,
   self->send(slot.actor, restore_atom::value, std::move(*saved));
 }
 
+/// Keeps `saved` at rest in `slot` (whose actor, if any, has ended).
+void put_to_rest(shard_stats& stats, product_slot& slot,
+                 const domain::stored_product& saved) {
+  slot.passive = passive_product::pack(saved);
+  ++stats.passive;
+  stats.passive_bytes += static_cast<int64_t>(slot.passive.bytes());
+}
+
 /// Takes a product at rest back into an actor.
 void wake(self_ptr self, const std::string& sku, product_slot& slot) {
   auto& stats = *self->state.deps.stats;
@@ -145,9 +153,7 @@ take_products(self_ptr self, std::vector<domain::stored_product>& products) {
       activate(self, p.state.sku, slot, &p);
       continue;
     }
-    slot.passive = passive_product::pack(p);
-    ++st.deps.stats->passive;
-    st.deps.stats->passive_bytes += static_cast<int64_t>(slot.passive.bytes());
+    put_to_rest(*st.deps.stats, slot, p);
   }
   return docs;
 }
@@ -176,9 +182,7 @@ void passivate(self_ptr self, const std::string& sku, uint64_t handled,
     st.products.erase(i);
     return;
   }
-  slot.passive = passive_product::pack(saved);
-  ++stats.passive;
-  stats.passive_bytes += static_cast<int64_t>(slot.passive.bytes());
+  put_to_rest(stats, slot, saved);
 }
 
 /// Ranks the touched products into the best sellers.
