@@ -489,9 +489,9 @@ std::vector<domain::product_state> pg_store::load_catalog() {
   recovered_state state{0};
   load_products(tx, state, nullptr);
   std::vector<domain::product_state> result;
-  result.reserve(state.products().size());
-  for (const auto& [sku, p] : state.products())
-    result.push_back(p.state);
+  result.reserve(state.product_count());
+  state.for_each_product(
+    [&result](const domain::stored_product& p) { result.push_back(p.state); });
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "persistence/recovered_state.hpp"
 
+#include "persistence/codec.hpp"
+
 namespace doorbuster::persistence {
 
 namespace {
@@ -22,23 +24,23 @@ void recovered_state::apply(const journal_record& rec) {
     [this](const auto& r) {
       using T = std::decay_t<decltype(r)>;
       if constexpr (std::is_same_v<T, domain::product_state>) {
-        auto& slot = products_[r.sku];
-        if (r.version > slot.state.version)
-          slot.state = r;
+        auto& product = slot(r.sku);
+        if (r.version > product.state.version)
+          product.state = r;
       } else if constexpr (std::is_same_v<T, domain::checkout_decision>) {
         for (const auto& line : r.lines) {
-          auto found = products_.find(line.sku);
-          if (found == products_.end())
+          auto* found = find(line.sku);
+          if (found == nullptr)
             continue;
-          auto hold = found->second.holds.find(r.checkout_id);
-          if (hold != found->second.holds.end())
+          auto hold = found->holds.find(r.checkout_id);
+          if (hold != found->holds.end())
             hold->second.placed.order_id = line.order_id;
         }
       } else if constexpr (std::is_same_v<T, domain::order>) {
-        auto found = products_.find(r.sku);
-        if (found == products_.end())
+        auto* found = find(r.sku);
+        if (found == nullptr)
           return; // a change needs its product; nothing to attach it to
-        auto& product = found->second;
+        auto& product = *found;
         advance(product.state, r.after);
         if (r.checkout_id != 0) {
           // Its units were counted for the customer with the hold.
@@ -55,10 +57,10 @@ void recovered_state::apply(const journal_record& rec) {
           remember(r.sku, {r.idempotency_key, r.quantity, r.customer_id,
                            r.order_id, r.after.stock - r.after.reserved});
       } else if constexpr (std::is_same_v<T, domain::hold_record>) {
-        auto found = products_.find(r.placed.sku);
-        if (found == products_.end())
+        auto* found = find(r.placed.sku);
+        if (found == nullptr)
           return;
-        auto& product = found->second;
+        auto& product = *found;
         advance(product.state, r.after);
         auto [hold, added] = product.holds.emplace(r.placed.checkout_id, r);
         if (added)
@@ -67,10 +69,10 @@ void recovered_state::apply(const journal_record& rec) {
           hold->second.placed.expires_at_ms = r.placed.expires_at_ms;
       } else {
         static_assert(std::is_same_v<T, domain::release_record>);
-        auto found = products_.find(r.sku);
-        if (found == products_.end())
+        auto* found = find(r.sku);
+        if (found == nullptr)
           return;
-        auto& product = found->second;
+        auto& product = *found;
         advance(product.state, r.after);
         auto hold = product.holds.find(r.checkout_id);
         if (hold == product.holds.end())
@@ -84,18 +86,21 @@ void recovered_state::apply(const journal_record& rec) {
       }
     },
     rec.entry);
+  pack_if_many();
 }
 
 void recovered_state::put(domain::stored_product product) {
   auto sku = product.state.sku;
-  products_[sku] = std::move(product);
+  packed_.erase(sku);
+  unpacked_[sku] = std::move(product);
+  pack_if_many();
 }
 
 void recovered_state::remember(const std::string& sku,
                                domain::remembered_purchase purchase) {
   // Trimmed a quarter of the bound at a time, so a hot product's keys cost
   // amortized O(1); restoring into a product keeps only the newest ones.
-  auto& purchases = products_[sku].purchases;
+  auto& purchases = slot(sku).purchases;
   purchases.push_back(std::move(purchase));
   if (purchases.size() > keys_per_product_ + keys_per_product_ / 4)
     purchases.erase(purchases.begin(),
@@ -106,12 +111,14 @@ void recovered_state::remember(const std::string& sku,
 void recovered_state::add_hold(domain::hold_record hold) {
   auto id = hold.placed.checkout_id;
   auto sku = hold.placed.sku;
-  products_[sku].holds[id] = std::move(hold);
+  slot(sku).holds[id] = std::move(hold);
+  pack_if_many();
 }
 
 void recovered_state::add_units(const std::string& sku,
                                 const std::string& customer, int64_t units) {
-  products_[sku].customers[customer] += units;
+  slot(sku).customers[customer] += units;
+  pack_if_many();
 }
 
 void recovered_state::add_checkout_line(const domain::order& sale) {
@@ -137,11 +144,80 @@ void recovered_state::forget_old_checkouts() {
 std::vector<domain::stored_product>
 recovered_state::existing_products() const {
   std::vector<domain::stored_product> result;
-  result.reserve(products_.size());
-  for (const auto& [sku, p] : products_)
+  result.reserve(product_count());
+  for_each_product([&result](const domain::stored_product& p) {
     if (p.state.version != 0)
       result.push_back(p);
+  });
   return result;
+}
+
+namespace {
+
+domain::stored_product decode(const std::string& packed) {
+  size_t offset = 0;
+  return bounded_unpack(packed.data(), packed.size(), offset)
+    ->as<domain::stored_product>();
+}
+
+} // namespace
+
+std::optional<domain::stored_product>
+recovered_state::product(const std::string& sku) const {
+  if (auto found = unpacked_.find(sku); found != unpacked_.end())
+    return found->second;
+  if (auto found = packed_.find(sku); found != packed_.end())
+    return decode(found->second);
+  return std::nullopt;
+}
+
+void recovered_state::for_each_product(
+  const std::function<void(const domain::stored_product&)>& f) const {
+  for (const auto& [sku, p] : unpacked_)
+    f(p);
+  for (const auto& [sku, packed] : packed_)
+    f(decode(packed));
+}
+
+void recovered_state::for_each_encoded(
+  const std::function<void(std::string_view)>& f) const {
+  msgpack::sbuffer buf;
+  for (const auto& [sku, p] : unpacked_) {
+    buf.clear();
+    msgpack::pack(buf, p);
+    f({buf.data(), buf.size()});
+  }
+  for (const auto& [sku, packed] : packed_)
+    f(packed);
+}
+
+domain::stored_product* recovered_state::find(const std::string& sku) {
+  if (auto found = unpacked_.find(sku); found != unpacked_.end())
+    return &found->second;
+  auto found = packed_.find(sku);
+  if (found == packed_.end())
+    return nullptr;
+  auto& product = unpacked_[sku] = decode(found->second);
+  packed_.erase(found);
+  return &product;
+}
+
+domain::stored_product& recovered_state::slot(const std::string& sku) {
+  if (auto* found = find(sku))
+    return *found;
+  return unpacked_[sku];
+}
+
+void recovered_state::pack_if_many() {
+  if (unpacked_.size() <= unpacked_at_most_)
+    return;
+  msgpack::sbuffer buf;
+  for (auto& [sku, p] : unpacked_) {
+    buf.clear();
+    msgpack::pack(buf, p);
+    packed_[sku].assign(buf.data(), buf.size());
+  }
+  unpacked_.clear();
 }
 
 } // namespace doorbuster::persistence

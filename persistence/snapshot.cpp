@@ -55,9 +55,9 @@ void write_snapshot(const std::string& dir, const recovered_state& state) {
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> pk{buf};
   pk.pack(state.seq);
-  pk.pack(static_cast<uint64_t>(state.products().size()));
-  for (const auto& [sku, product] : state.products())
-    pk.pack(product);
+  pk.pack(static_cast<uint64_t>(state.product_count()));
+  state.for_each_encoded(
+    [&buf](std::string_view product) { buf.write(product.data(), product.size()); });
   pk.pack(state.checkouts()); // absent in older snapshots
   uint32_t crc = crc32c(buf.data(), buf.size());
   boost::endian::native_to_little_inplace(crc);

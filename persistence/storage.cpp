@@ -51,7 +51,13 @@ storage::storage(caf::actor_system& sys,
   auto& d = *impl_;
   d.opts = opts;
   auto started = std::chrono::steady_clock::now();
-  recovered_state state{keys_per_product};
+  // A journal-only node keeps this state for its snapshots: packed, but
+  // for the products the newest records touched.
+  constexpr size_t unpacked_for_snapshots = 4096;
+  recovered_state state{keys_per_product,
+                        opts.pg_uri.empty()
+                          ? unpacked_for_snapshots
+                          : std::numeric_limits<size_t>::max()};
   uint64_t base = 0;
   if (!opts.pg_uri.empty()) {
     std::unique_ptr<pg_store> connected;

@@ -50,7 +50,7 @@ bool snapshot_sink::snapshot_now() {
   last_ = now;
   snapshot_seq_ = state_.seq;
   spdlog::info("snapshot written up to record {} ({} products)", snapshot_seq_,
-               state_.products().size());
+               state_.product_count());
   return true;
 }
 

@@ -94,7 +94,7 @@ TEST(format, snapshots_of_an_earlier_build_decode_unchanged) {
   fs::copy_file(DOORBUSTER_TEST_DATA "/" + name, dir + "/" + name);
   recovered_state state{10};
   EXPECT_EQ(read_latest_snapshot(dir, state), 7u);
-  const auto& p = state.products().at("GOLD-1");
+  const auto p = state.product("GOLD-1").value();
   EXPECT_EQ(p.state.fields.stock, 45);
   EXPECT_EQ(p.state.reserved, 2);
   EXPECT_EQ(p.state.version, 8u);
@@ -118,7 +118,7 @@ TEST(format, snapshots_of_an_earlier_build_decode_unchanged) {
   write_snapshot(dir, state);
   recovered_state again{10};
   EXPECT_EQ(read_latest_snapshot(dir, again), 7u);
-  EXPECT_EQ(again.products().at("GOLD-1"), p);
+  EXPECT_EQ(again.product("GOLD-1").value(), p);
   EXPECT_EQ(again.checkouts().at(77), sold);
   fs::remove_all(dir);
 }

@@ -77,9 +77,9 @@ TEST(pg_store, quotes_text_safely) {
   store.apply({tricky});
   recovered_state state{10};
   store.load(state, 10);
-  EXPECT_EQ(state.products().at("Q").state.fields.name,
+  EXPECT_EQ(state.product("Q").value().state.fields.name,
             "it's a \"test\"; DROP TABLE x");
-  EXPECT_EQ(state.products().at("Q").state.fields.description,
+  EXPECT_EQ(state.product("Q").value().state.fields.description,
             "back\\slash");
 }
 
@@ -92,7 +92,7 @@ TEST(pg_store, loads_products_recent_keys_and_watermark) {
                order(5, 103, "A", 6, 5)});
   recovered_state state{2};
   EXPECT_EQ(store.load(state, 2), 5u);
-  const auto& a = state.products().at("A");
+  const auto a = state.product("A").value();
   EXPECT_EQ(a.state.fields.stock, 6);
   ASSERT_EQ(a.purchases.size(), 2u);
   EXPECT_EQ(a.purchases[0].key, "k2");
@@ -155,8 +155,8 @@ TEST(pg_store, holds_decisions_and_sales_load_as_they_were_journaled) {
   recovered_state loaded{10};
   EXPECT_EQ(store.load(loaded, 10), 9u);
   for (const auto* state : {&folded, &loaded}) {
-    const auto& a = state->products().at("A");
-    const auto& b = state->products().at("B");
+    const auto a = state->product("A").value();
+    const auto b = state->product("B").value();
     EXPECT_EQ(a.state.fields.stock, 8);
     EXPECT_EQ(a.state.reserved, 0);
     EXPECT_TRUE(a.holds.empty());

@@ -42,7 +42,7 @@ TEST(recovered_state, folds_products_orders_and_bounded_keys) {
     state.apply(rec(i, sale(i, 1, "k" + std::to_string(i),
                             11 - static_cast<int64_t>(i), i)));
   state.apply(rec(6, sale(9, 1, "", 5, 6)));
-  const auto& a = state.products().at("A");
+  auto a = state.product("A").value();
   EXPECT_EQ(a.state.fields.stock, 5);
   EXPECT_EQ(a.state.version, 6u);
   ASSERT_EQ(a.purchases.size(), 2u);
@@ -53,6 +53,43 @@ TEST(recovered_state, folds_products_orders_and_bounded_keys) {
   EXPECT_EQ(restored[0].purchases.back().order_id, 5u);
 }
 
+TEST(recovered_state, packed_products_fold_as_decoded_ones) {
+  // One product decoded at most: every record that touches another one
+  // decodes it from its packed form and packs the rest.
+  recovered_state packed{3, 1};
+  recovered_state decoded{3};
+  uint64_t seq = 0;
+  auto both = [&](domain::change e) {
+    packed.apply(rec(++seq, e));
+    decoded.apply(rec(seq, std::move(e)));
+  };
+  for (auto sku : {"A", "B", "C"})
+    both(product(sku, 10));
+  for (uint64_t i = 1; i <= 6; ++i) {
+    auto s = sale(i, 1, "k" + std::to_string(i),
+                  10 - static_cast<int64_t>(i), 1 + i);
+    s.sku = i % 2 == 0 ? "A" : "C";
+    s.after.version = 1 + (i + 1) / 2;
+    s.customer_id = "c" + std::to_string(i % 3);
+    both(s);
+  }
+  ASSERT_EQ(packed.product_count(), 3u);
+  for (auto sku : {"A", "B", "C"}) {
+    auto p = packed.product(sku);
+    ASSERT_TRUE(p.has_value()) << sku;
+    EXPECT_EQ(*p, decoded.product(sku).value()) << sku;
+  }
+  EXPECT_EQ(packed.product("A")->purchases.size(), 3u);
+  EXPECT_FALSE(packed.product("Z").has_value());
+
+  auto dir = temp_dir();
+  write_snapshot(dir, packed);
+  recovered_state loaded{3};
+  EXPECT_EQ(read_latest_snapshot(dir, loaded), seq);
+  for (auto sku : {"A", "B", "C"})
+    EXPECT_EQ(loaded.product(sku).value(), decoded.product(sku).value());
+}
+
 TEST(snapshot, round_trips_and_rejects_a_damaged_file) {
   auto dir = temp_dir();
   recovered_state state{10};
@@ -61,8 +98,8 @@ TEST(snapshot, round_trips_and_rejects_a_damaged_file) {
   write_snapshot(dir, state);
   recovered_state loaded{10};
   EXPECT_EQ(read_latest_snapshot(dir, loaded), 2u);
-  EXPECT_EQ(loaded.products().at("A").state.fields.stock, 7);
-  EXPECT_EQ(loaded.products().at("A").purchases.at(0).key, "key");
+  EXPECT_EQ(loaded.product("A").value().state.fields.stock, 7);
+  EXPECT_EQ(loaded.product("A").value().purchases.at(0).key, "key");
 
   auto path = fs::directory_iterator{dir}->path().string();
   {
