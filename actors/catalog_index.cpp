@@ -36,22 +36,23 @@ void catalog_index::upsert(domain::product_doc_ptr doc) {
   if (created) {
     docs_.push_back(doc);
     names_.add(id, doc->folded_name);
-  } else {
-    const auto& old = docs_[id];
-    if (old->version > doc->version)
-      return;
-    if (old->category != doc->category) {
-      auto cat = by_category_.find(old->category);
-      cat->second.erase(doc->sku);
-      if (cat->second.empty())
-        by_category_.erase(cat);
-    }
-    if (old->folded_name != doc->folded_name)
-      names_.add(id, doc->folded_name);
-    docs_[id] = doc;
+    all_.insert(id, docs_);
+    by_category_[doc->category].insert(id, docs_);
+    return;
   }
-  all_[doc->sku] = doc;
-  by_category_[doc->category][doc->sku] = std::move(doc);
+  auto old = docs_[id];
+  if (old->version > doc->version)
+    return;
+  docs_[id] = doc;
+  if (old->category != doc->category) {
+    auto cat = by_category_.find(old->category);
+    cat->second.erase(id, docs_);
+    if (cat->second.empty())
+      by_category_.erase(cat);
+    by_category_[doc->category].insert(id, docs_);
+  }
+  if (old->folded_name != doc->folded_name)
+    names_.add(id, doc->folded_name);
 }
 
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
@@ -109,7 +110,7 @@ domain::listing catalog_index::page_of(const std::vector<uint32_t>& candidates,
 
 domain::listing catalog_index::scan(const domain::listing_query& query) const {
   domain::listing result;
-  const sorted* source = &all_;
+  const sku_order* source = &all_;
   if (!query.category.empty()) {
     auto cat = by_category_.find(query.category);
     if (cat == by_category_.end()) {
@@ -119,23 +120,22 @@ domain::listing catalog_index::scan(const domain::listing_query& query) const {
     source = &cat->second;
   }
   auto needle = folded(query.search);
-  auto i = query.after.empty() ? source->begin()
-                               : source->upper_bound(query.after);
   result.items_json = "[";
   size_t count = 0;
   const std::string* last = nullptr;
-  for (; i != source->end(); ++i) {
-    const auto& doc = *i->second;
+  source->visit_after(query.after, docs_, [&](uint32_t id) {
+    const auto& doc = *docs_[id];
     if (!needle.empty() && doc.folded_name.find(needle) == std::string::npos)
-      continue;
+      return true;
     if (count == query.limit) {
       // Another match exists: resume after the last one shown.
       result.next = *last;
-      break;
+      return false;
     }
     append(result, count, doc);
-    last = &i->first;
-  }
+    last = &doc.sku;
+    return true;
+  });
   result.items_json += ']';
   return result;
 }

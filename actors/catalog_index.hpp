@@ -5,6 +5,7 @@
 #pragma once
 
 #include "actors/name_index.hpp"
+#include "actors/sku_order.hpp"
 #include "domain/listing.hpp"
 #include "domain/product.hpp"
 
@@ -45,16 +46,14 @@ public:
   size_t size() const { return ids_.size(); }
 
 private:
-  using sorted = std::map<std::string, domain::product_doc_ptr>;
-
   domain::listing page_of(const std::vector<uint32_t>& candidates,
                           const std::string& needle,
                           const domain::listing_query& query) const;
 
   std::unordered_map<std::string, uint32_t> ids_; // SKU -> index in docs_
-  std::vector<domain::product_doc_ptr> docs_;
-  sorted all_;
-  std::map<std::string, sorted> by_category_;
+  sku_order::docs docs_; // by id
+  sku_order all_;
+  std::map<std::string, sku_order> by_category_;
   name_index names_;
 };
 
