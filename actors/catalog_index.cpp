@@ -30,16 +30,17 @@ void append(domain::listing& page, size_t& count,
 } // namespace
 
 void catalog_index::upsert(domain::product_doc_ptr doc) {
-  auto [at, created] = ids_.try_emplace(doc->sku,
-                                        static_cast<uint32_t>(docs_.size()));
-  auto id = at->second;
-  if (created) {
+  auto at = ids_.find(std::string_view{doc->sku});
+  if (at == ids_.end()) {
+    auto id = static_cast<uint32_t>(docs_.size());
     docs_.push_back(doc);
+    ids_.insert(id);
     names_.add(id, doc->folded_name);
     all_.insert(id, docs_);
     by_category_[doc->category].insert(id, docs_);
     return;
   }
+  auto id = *at;
   auto old = docs_[id];
   if (old->version > doc->version)
     return;
@@ -56,8 +57,8 @@ void catalog_index::upsert(domain::product_doc_ptr doc) {
 }
 
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
-  auto i = ids_.find(sku);
-  return i == ids_.end() ? nullptr : docs_[i->second];
+  auto i = ids_.find(std::string_view{sku});
+  return i == ids_.end() ? nullptr : docs_[*i];
 }
 
 domain::listing catalog_index::list(const domain::listing_query& query) const {

@@ -13,13 +13,19 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace doorbuster::actors {
 
 class catalog_index {
 public:
+  catalog_index() = default;
+  // ids_ hashes through docs_: the index stays where it was made.
+  catalog_index(const catalog_index&) = delete;
+  catalog_index& operator=(const catalog_index&) = delete;
+
   /// Inserts or replaces by SKU; an older version never replaces a newer one.
   void upsert(domain::product_doc_ptr doc);
 
@@ -43,15 +49,37 @@ public:
   /// `[{"name":...,"count":...},...]`, sorted by name.
   std::string categories_json() const;
 
-  size_t size() const { return ids_.size(); }
+  size_t size() const { return docs_.size(); }
 
 private:
   domain::listing page_of(const std::vector<uint32_t>& candidates,
                           const std::string& needle,
                           const domain::listing_query& query) const;
 
-  std::unordered_map<std::string, uint32_t> ids_; // SKU -> index in docs_
+  /// Ids hashed and compared by their document's SKU, so that a lookup by
+  /// SKU finds one: 16 bytes per product, where a map with the SKU as its
+  /// key took 72.
+  struct by_sku {
+    using is_transparent = void;
+    const sku_order::docs* docs;
+    size_t operator()(std::string_view sku) const noexcept {
+      return std::hash<std::string_view>{}(sku);
+    }
+    size_t operator()(uint32_t id) const noexcept {
+      return (*this)(std::string_view{(*docs)[id]->sku});
+    }
+    bool operator()(uint32_t a, uint32_t b) const noexcept { return a == b; }
+    bool operator()(std::string_view sku, uint32_t id) const noexcept {
+      return sku == (*docs)[id]->sku;
+    }
+    bool operator()(uint32_t id, std::string_view sku) const noexcept {
+      return sku == (*docs)[id]->sku;
+    }
+  };
+
   sku_order::docs docs_; // by id
+  std::unordered_set<uint32_t, by_sku, by_sku> ids_{0, by_sku{&docs_},
+                                                    by_sku{&docs_}};
   sku_order all_;
   std::map<std::string, sku_order> by_category_;
   name_index names_;

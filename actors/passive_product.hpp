@@ -1,7 +1,8 @@
 // A product at rest in its shard while no actor serves it: its
-// stored_product in CAF's binary form, in one allocation. An idle product
-// keeps only this; its shard unpacks it for the actor that serves the next
-// request.
+// stored_product in one allocation, encoded as the journal and snapshots
+// encode it (msgpack: small numbers take a byte, where CAF's binary form
+// takes eight). An idle product keeps only this; its shard unpacks it for
+// the actor that serves the next request.
 #pragma once
 
 #include "domain/stored_product.hpp"
@@ -20,13 +21,15 @@ public:
   /// Requires: !empty().
   domain::stored_product unpack() const;
 
-  bool empty() const { return size_ == 0; }
+  bool empty() const { return data_ == nullptr; }
   /// Bytes kept, besides this object.
-  size_t bytes() const { return size_; }
+  size_t bytes() const { return empty() ? 0 : sizeof(uint32_t) + size(); }
 
 private:
+  uint32_t size() const;
+
+  // The encoding's size (a uint32_t), then the encoding: one pointer here.
   std::unique_ptr<char[]> data_;
-  uint32_t size_ = 0;
 };
 
 } // namespace doorbuster::actors

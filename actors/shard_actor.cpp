@@ -32,11 +32,10 @@ constexpr auto sweep_interval = std::chrono::milliseconds{100};
 constexpr auto rank_interval = std::chrono::seconds{1};
 constexpr size_t top_sellers = 10; // per shard
 
-/// A product: active (`actor` and `gauges` set) or at rest (`passive`).
+/// An active product: its actor and what the shard counts of it.
 struct product_slot {
   product_actor actor;
   product_gauges_ptr gauges;
-  passive_product passive;
   uint64_t sent = 0;     // messages sent to `actor` since it was spawned
   uint64_t requests = 0; // purchases and holds routed to it
   uint64_t reported = 0; // `requests` at the last hot_atom query
@@ -61,7 +60,11 @@ struct forwarded_request {
 };
 
 struct shard_state {
-  std::unordered_map<std::string, product_slot> products;
+  std::unordered_map<std::string, product_slot> active;
+  // Products at rest keep only their packed state: a million of them are
+  // most of a large catalog's products.
+  std::unordered_map<std::string, passive_product> resting;
+  uint64_t rested_requests = 0; // `requests` of products put to rest
   product_actor_deps deps;
   shard_options opts;
   mode now = mode::serving;
@@ -94,40 +97,44 @@ void activate(self_ptr self, const std::string& sku, product_slot& slot,
   self->send(slot.actor, restore_atom::value, std::move(*saved));
 }
 
-/// Keeps `saved` at rest in `slot` (whose actor, if any, has ended).
-void put_to_rest(shard_stats& stats, product_slot& slot,
+/// Keeps `saved` at rest (its actor, if any, has ended).
+void put_to_rest(shard_state& st, const std::string& sku,
                  const domain::stored_product& saved) {
-  slot.passive = passive_product::pack(saved);
+  auto& stats = *st.deps.stats;
+  auto& passive = st.resting[sku];
+  if (!passive.empty()) {
+    --stats.passive;
+    stats.passive_bytes -= static_cast<int64_t>(passive.bytes());
+  }
+  passive = passive_product::pack(saved);
   ++stats.passive;
-  stats.passive_bytes += static_cast<int64_t>(slot.passive.bytes());
+  stats.passive_bytes += static_cast<int64_t>(passive.bytes());
 }
 
-/// Takes a product at rest back into an actor.
-void wake(self_ptr self, const std::string& sku, product_slot& slot) {
-  auto& stats = *self->state.deps.stats;
-  auto saved = slot.passive.unpack();
-  --stats.passive;
-  stats.passive_bytes -= static_cast<int64_t>(slot.passive.bytes());
-  ++stats.activated;
-  slot.passive = {};
-  activate(self, sku, slot, &saved);
-}
-
-/// Returns the product's slot, its actor running, or nullptr for an
-/// unknown SKU.
+/// Returns the product's slot, its actor running (woken if it was at
+/// rest), or nullptr for an unknown SKU.
 product_slot* find(self_ptr self, const std::string& sku) {
-  auto i = self->state.products.find(sku);
-  if (i == self->state.products.end())
+  auto& st = self->state;
+  if (auto i = st.active.find(sku); i != st.active.end())
+    return &i->second;
+  auto rested = st.resting.find(sku);
+  if (rested == st.resting.end())
     return nullptr;
-  if (!i->second.actor)
-    wake(self, sku, i->second);
-  return &i->second;
+  auto& stats = *st.deps.stats;
+  auto saved = rested->second.unpack();
+  --stats.passive;
+  stats.passive_bytes -= static_cast<int64_t>(rested->second.bytes());
+  ++stats.activated;
+  st.resting.erase(rested);
+  auto& slot = st.active[sku];
+  activate(self, sku, slot, &saved);
+  return &slot;
 }
 
 product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
   if (auto slot = find(self, sku))
     return *slot;
-  auto& slot = self->state.products[sku];
+  auto& slot = self->state.active[sku];
   activate(self, sku, slot, nullptr);
   return slot;
 }
@@ -145,15 +152,14 @@ take_products(self_ptr self, std::vector<domain::stored_product>& products) {
   auto& st = self->state;
   std::vector<domain::product_doc_ptr> docs;
   docs.reserve(products.size());
-  st.products.reserve(st.products.size() + products.size());
+  st.resting.reserve(st.resting.size() + products.size());
   for (auto& p : products) {
     docs.push_back(render_product_doc(p.state));
-    auto& slot = st.products[p.state.sku];
     if (!p.holds.empty()) {
-      activate(self, p.state.sku, slot, &p);
+      activate(self, p.state.sku, st.active[p.state.sku], &p);
       continue;
     }
-    put_to_rest(*st.deps.stats, slot, p);
+    put_to_rest(st, p.state.sku, p);
   }
   return docs;
 }
@@ -164,8 +170,8 @@ take_products(self_ptr self, std::vector<domain::stored_product>& products) {
 void passivate(self_ptr self, const std::string& sku, uint64_t handled,
                domain::stored_product& saved) {
   auto& st = self->state;
-  auto i = st.products.find(sku);
-  if (st.now != mode::serving || i == st.products.end())
+  auto i = st.active.find(sku);
+  if (st.now != mode::serving || i == st.active.end())
     return;
   auto& slot = i->second;
   if (!slot.actor || self->current_sender() != slot.actor.address()
@@ -173,27 +179,22 @@ void passivate(self_ptr self, const std::string& sku, uint64_t handled,
     return;
   self->unlink_from(slot.actor);
   self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
-  slot.actor = nullptr;
-  slot.gauges = nullptr;
+  st.rested_requests += slot.requests;
+  st.active.erase(i);
   auto& stats = *st.deps.stats;
   --stats.active;
   ++stats.passivated;
-  if (saved.state.version == 0) { // never created: nothing to keep
-    st.products.erase(i);
-    return;
-  }
-  put_to_rest(stats, slot, saved);
+  if (saved.state.version != 0) // never created: nothing to keep
+    put_to_rest(st, sku, saved);
 }
 
 /// Ranks the touched products into the best sellers.
 void rank(shard_state& st) {
   for (const auto& sku : st.touched) {
-    auto i = st.products.find(sku);
-    if (i == st.products.end())
-      continue;
-    i->second.touched = false;
-    if (!i->second.gauges)
+    auto i = st.active.find(sku);
+    if (i == st.active.end())
       continue; // at rest: keeps its place until a newer ranking
+    i->second.touched = false;
     std::erase_if(st.top, [&](const auto& p) { return p.sku == sku; });
     const auto& g = *i->second.gauges;
     if (auto orders = g.orders.load(std::memory_order_relaxed); orders > 0)
@@ -343,11 +344,10 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
 
 domain::shard_report report(const shard_state& st) {
   domain::shard_report r;
-  for (const auto& [sku, slot] : st.products) {
-    ++r.products;
+  r.products = st.active.size() + st.resting.size();
+  r.requests = st.rested_requests;
+  for (const auto& [sku, slot] : st.active) {
     r.requests += slot.requests;
-    if (!slot.gauges)
-      continue;
     ++r.active;
     auto depth = slot.gauges->depth.load();
     r.queued += depth;
@@ -358,10 +358,10 @@ domain::shard_report report(const shard_state& st) {
 
 std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
   std::vector<domain::product_heat> heat;
-  for (auto& [sku, slot] : st.products) {
+  for (auto& [sku, slot] : st.active) {
     auto recent = slot.requests - slot.reported;
     slot.reported = slot.requests;
-    auto depth = slot.gauges ? slot.gauges->depth.load() : 0;
+    auto depth = slot.gauges->depth.load();
     if (recent > 0 || depth > 0)
       heat.push_back({sku, recent, depth});
   }
@@ -377,9 +377,7 @@ std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
 
 /// Ends every product actor of the shard and forgets its products.
 void drop_products(self_ptr self) {
-  for (auto& [sku, slot] : self->state.products) {
-    if (!slot.actor)
-      continue;
+  for (auto& [sku, slot] : self->state.active) {
     self->unlink_from(slot.actor);
     self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
   }
@@ -387,7 +385,9 @@ void drop_products(self_ptr self) {
   stats.active = 0;
   stats.passive = 0;
   stats.passive_bytes = 0;
-  self->state.products.clear();
+  self->state.active.clear();
+  self->state.resting.clear();
+  self->state.rested_requests = 0;
   self->state.touched.clear();
   self->state.top.clear();
   std::lock_guard lock{self->state.deps.stats->top_mutex};
@@ -518,7 +518,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       auto& st = self->state;
       st.now = mode::waiting;
       st.owner = nullptr;
-      if (!drain || st.products.empty()) {
+      if (!drain || (st.active.empty() && st.resting.empty())) {
         drop_products(self);
         return true;
       }
@@ -534,9 +534,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         drop_products(self);
         promise.deliver(true);
       };
-      for (auto& [sku, slot] : st.products) {
-        if (!slot.actor)
-          continue;
+      for (auto& [sku, slot] : st.active) {
         ++*left;
         self->request(to_product(slot), forward_timeout, drain_atom::value)
           .then([one_done](bool) mutable { one_done(); },
