@@ -60,7 +60,7 @@ void patch(admin_call& call, const std::string& sku, domain::product_patch p) {
       [call = call, sku](domain::write_result& res) mutable {
         using domain::errc;
         if (res.error == errc::ok)
-          call.succeed(res.doc->json);
+          call.succeed(res.doc->json());
         else if (res.error == errc::unknown_sku)
           call.fail("unknown_sku", "no product with SKU " + sku);
         else

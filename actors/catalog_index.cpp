@@ -24,7 +24,7 @@ void append(domain::listing& page, size_t& count,
             const domain::product_doc& doc) {
   if (count++ > 0)
     page.items_json += ',';
-  page.items_json += doc.json;
+  doc.append_json(page.items_json);
 }
 
 } // namespace
@@ -35,9 +35,9 @@ void catalog_index::upsert(domain::product_doc_ptr doc) {
     auto id = static_cast<uint32_t>(docs_.size());
     docs_.push_back(doc);
     ids_.insert(id);
-    names_.add(id, doc->folded_name);
+    names_.add(id, doc->folded_name());
     all_.insert(id, docs_);
-    by_category_[doc->category].insert(id, docs_);
+    by_category_[std::string{doc->category()}].insert(id, docs_);
     return;
   }
   auto id = *at;
@@ -45,15 +45,15 @@ void catalog_index::upsert(domain::product_doc_ptr doc) {
   if (old->version > doc->version)
     return;
   docs_[id] = doc;
-  if (old->category != doc->category) {
-    auto cat = by_category_.find(old->category);
+  if (old->category() != doc->category()) {
+    auto cat = by_category_.find(old->category());
     cat->second.erase(id, docs_);
     if (cat->second.empty())
       by_category_.erase(cat);
-    by_category_[doc->category].insert(id, docs_);
+    by_category_[std::string{doc->category()}].insert(id, docs_);
   }
-  if (old->folded_name != doc->folded_name)
-    names_.add(id, doc->folded_name);
+  if (old->folded_name() != doc->folded_name())
+    names_.add(id, doc->folded_name());
 }
 
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
@@ -88,9 +88,9 @@ domain::listing catalog_index::page_of(const std::vector<uint32_t>& candidates,
   std::vector<const domain::product_doc*> matches;
   for (auto id : candidates) {
     const auto& doc = *docs_[id];
-    if ((!query.category.empty() && doc.category != query.category)
+    if ((!query.category.empty() && doc.category() != query.category)
         || (!query.after.empty() && doc.sku <= query.after)
-        || doc.folded_name.find(needle) == std::string::npos)
+        || doc.folded_name().find(needle) == std::string_view::npos)
       continue;
     matches.push_back(&doc);
   }
@@ -126,7 +126,7 @@ domain::listing catalog_index::scan(const domain::listing_query& query) const {
   const std::string* last = nullptr;
   source->visit_after(query.after, docs_, [&](uint32_t id) {
     const auto& doc = *docs_[id];
-    if (!needle.empty() && doc.folded_name.find(needle) == std::string::npos)
+    if (!needle.empty() && doc.folded_name().find(needle) == std::string_view::npos)
       return true;
     if (count == query.limit) {
       // Another match exists: resume after the last one shown.

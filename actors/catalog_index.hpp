@@ -81,7 +81,7 @@ private:
   std::unordered_set<uint32_t, by_sku, by_sku> ids_{0, by_sku{&docs_},
                                                     by_sku{&docs_}};
   sku_order all_;
-  std::map<std::string, sku_order> by_category_;
+  std::map<std::string, sku_order, std::less<>> by_category_;
   name_index names_;
 };
 

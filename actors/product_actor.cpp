@@ -316,7 +316,8 @@ std::string inspect_json(const product_state& st) {
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
   w.Key("product");
-  w.RawValue(doc->json.c_str(), doc->json.size(), rapidjson::kObjectType);
+  auto json = doc->json();
+  w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
   w.Key("holds");
   w.Uint64(st.item->hold_count());
   w.Key("orders_since_start");

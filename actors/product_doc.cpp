@@ -19,31 +19,11 @@ void write_string(Writer& w, const std::string& s) {
 
 } // namespace
 
-domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
-  const auto& sku = p.sku;
-  const auto& fields = p.fields;
-  const auto& rules = p.rules;
+std::string render_rules_json(const domain::sale_rules& rules) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  // The end of the product's object: its opening brace is the head's.
   w.StartObject();
-  w.Key("sku");
-  write_string(w, sku);
-  w.Key("name");
-  write_string(w, fields.name);
-  w.Key("description");
-  write_string(w, fields.description);
-  w.Key("category");
-  write_string(w, fields.category);
-  w.Key("price");
-  w.Int64(fields.price);
-  w.Key("currency");
-  write_string(w, fields.currency);
-  w.Key("stock");
-  w.Int64(fields.stock);
-  w.Key("reserved");
-  w.Int64(p.reserved);
-  w.Key("available");
-  w.Int64(p.available());
   auto limit = [&w](const char* key, int64_t value) {
     w.Key(key);
     if (value == 0)
@@ -65,19 +45,47 @@ domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
   instant("sale_ends_at", rules.sale_ends_at_ms);
   w.Key("paused");
   w.Bool(rules.paused);
+  w.EndObject();
+  return {buf.GetString() + 1, buf.GetSize() - 1};
+}
+
+domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
+  const auto& fields = p.fields;
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("sku");
+  write_string(w, p.sku);
+  w.Key("name");
+  write_string(w, fields.name);
+  w.Key("description");
+  write_string(w, fields.description);
+  w.Key("category");
+  write_string(w, fields.category);
+  w.Key("price");
+  w.Int64(fields.price);
+  w.Key("currency");
+  write_string(w, fields.currency);
+  w.Key("stock");
+  w.Int64(fields.stock);
+  w.Key("reserved");
+  w.Int64(p.reserved);
+  w.Key("available");
+  w.Int64(p.available());
   w.Key("version");
   w.Uint64(p.version);
-  w.EndObject();
-  auto doc = std::make_shared<domain::product_doc>();
-  doc->sku = sku;
-  doc->category = fields.category;
-  doc->folded_name = fields.name;
-  std::transform(doc->folded_name.begin(), doc->folded_name.end(),
-                 doc->folded_name.begin(),
+  // The rules follow: the writer would add the comma before their first key.
+  std::string head{buf.GetString(), buf.GetSize()};
+  head += ',';
+  std::string folded_name = fields.name;
+  std::transform(folded_name.begin(), folded_name.end(), folded_name.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  doc->version = p.version;
-  doc->json.assign(buf.GetString(), buf.GetSize());
-  return doc;
+  auto rules = p.rules == domain::sale_rules{}
+                 ? domain::default_rules_json()
+                 : std::make_shared<const std::string>(
+                     render_rules_json(p.rules));
+  return std::make_shared<const domain::product_doc>(domain::product_doc::make(
+    p.sku, p.version, head, fields.category, folded_name, std::move(rules)));
 }
 
 } // namespace doorbuster::actors

@@ -1,7 +1,7 @@
 // A Beast body for the API's responses: text of its own, or bytes shared
 // with whatever rendered them and keeps them alive (a product's
-// pre-rendered document), so that a product page is written from the
-// catalog's bytes without copying them.
+// pre-rendered document, in its two parts), so that a product page is
+// written from the catalog's bytes without copying them.
 #pragma once
 
 #include <boost/asio/buffer.hpp>
@@ -26,23 +26,28 @@ struct shared_text_body {
       return *this;
     }
 
-    /// Shares `bytes`, which live as long as `keeper` does (null: bytes of
-    /// static storage).
-    void share(std::shared_ptr<const void> keeper, std::string_view bytes) {
+    /// Shares `bytes`, then `more`, which live as long as `keeper` does
+    /// (null: bytes of static storage).
+    void share(std::shared_ptr<const void> keeper, std::string_view bytes,
+               std::string_view more = {}) {
       keeper_ = std::move(keeper);
       shared_ = bytes;
+      more_ = more;
       is_shared_ = true;
       own_.clear();
     }
 
+    /// The body's first part: all of it but `rest()`.
     std::string_view view() const {
       return is_shared_ ? shared_ : std::string_view{own_};
     }
+    std::string_view rest() const { return is_shared_ ? more_ : std::string_view{}; }
 
     /// The text to change; shared bytes become text of its own first.
     std::string& text() {
       if (is_shared_) {
         own_.assign(shared_);
+        own_.append(more_);
         unshare();
       }
       return own_;
@@ -58,24 +63,26 @@ struct shared_text_body {
       unshare();
     }
 
-    size_t size() const { return view().size(); }
+    size_t size() const { return view().size() + rest().size(); }
 
   private:
     void unshare() {
       keeper_.reset();
       shared_ = {};
+      more_ = {};
       is_shared_ = false;
     }
 
     std::string own_;
     std::shared_ptr<const void> keeper_;
     std::string_view shared_; // valid while is_shared_
+    std::string_view more_;
     bool is_shared_ = false;
   };
 
   static std::uint64_t size(const value_type& body) { return body.size(); }
 
-  /// Hands Beast's serializer the whole body as one buffer.
+  /// Hands Beast's serializer the body's parts, one buffer each.
   class writer {
   public:
     using const_buffers_type = boost::asio::const_buffer;
@@ -90,13 +97,20 @@ struct shared_text_body {
     boost::optional<std::pair<const_buffers_type, bool>>
     get(boost::beast::error_code& ec) {
       ec = {};
+      if (sent_first_) {
+        auto rest = body_.rest();
+        return std::make_pair(const_buffers_type{rest.data(), rest.size()},
+                              false);
+      }
+      sent_first_ = true;
       auto bytes = body_.view();
       return std::make_pair(const_buffers_type{bytes.data(), bytes.size()},
-                            false);
+                            !body_.rest().empty());
     }
 
   private:
     const value_type& body_;
+    bool sent_first_ = false;
   };
 };
 

@@ -71,7 +71,7 @@ void get_product(const context& ctx, const request& req, std::string sku,
     }
     response res{bhttp::status::ok, 11};
     res.set(bhttp::field::content_type, "application/json");
-    res.body().share(doc, doc->json); // the catalog's bytes, not a copy
+    res.body().share(doc, doc->head(), doc->rules_json()); // not a copy
     res.set(bhttp::field::etag, etag);
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));

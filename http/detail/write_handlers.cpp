@@ -51,7 +51,7 @@ auto answer_write(std::string sku) {
     }
     auto out =
         json_response(res.created ? bhttp::status::created : bhttp::status::ok,
-                      res.doc->json);
+                      res.doc->json());
     out.set(bhttp::field::etag, etag_of(*res.doc));
     send(std::move(out));
   };

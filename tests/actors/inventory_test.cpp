@@ -130,9 +130,9 @@ TEST_F(inventory_test, read_after_write_sees_the_new_stock_at_once) {
     ASSERT_EQ(res.error, errc::ok);
     auto doc = read("A");
     ASSERT_NE(doc, nullptr);
-    EXPECT_NE(doc->json.find("\"stock\":" + std::to_string(10 - i)),
+    EXPECT_NE(doc->json().find("\"stock\":" + std::to_string(10 - i)),
               std::string::npos)
-      << doc->json;
+      << doc->json();
   }
 }
 
@@ -199,7 +199,7 @@ TEST_F(inventory_test, concurrent_purchases_never_oversell) {
     b.join();
   auto doc = read("HOT");
   EXPECT_EQ(sold.load(), stock) << "4x demand must sell out exactly";
-  EXPECT_NE(doc->json.find("\"stock\":0"), std::string::npos);
+  EXPECT_NE(doc->json().find("\"stock\":0"), std::string::npos);
 }
 
 TEST_F(inventory_test, put_all_answers_once_with_every_result) {
@@ -250,7 +250,7 @@ TEST_F(inventory_test, checkout_past_its_deadline_holds_nothing) {
   auto res = order({{"A", 1}, {"B", 1}}, past);
   EXPECT_EQ(res.error, errc::deadline_exceeded);
   for (const auto* sku : {"A", "B"})
-    EXPECT_NE(read(sku)->json.find(R"("reserved":0,"available":5)"),
+    EXPECT_NE(read(sku)->json().find(R"("reserved":0,"available":5)"),
               std::string::npos)
       << sku;
 }
@@ -286,7 +286,7 @@ TEST_F(inventory_test, a_lost_answer_releases_what_was_held_and_frees_the_key) {
   EXPECT_EQ(first.error, errc::unavailable);
   ASSERT_EQ(first.lines.size(), 1u);
   EXPECT_EQ(first.lines[0].sku, dead);
-  EXPECT_NE(read(alive)->json.find(R"("reserved":0,"available":5)"),
+  EXPECT_NE(read(alive)->json().find(R"("reserved":0,"available":5)"),
             std::string::npos)
     << "the line that was held is given back before the answer";
   auto again = ask<checkout_result>(coordinator, checkout_atom::value, req);
@@ -366,7 +366,7 @@ TEST_F(passivation_test, a_product_at_rest_keeps_its_state_limits_and_keys) {
   auto third = buy("A", 3, "k3", "alice");
   ASSERT_EQ(third.error, errc::ok);
   auto doc = read("A");
-  EXPECT_NE(doc->json.find(R"("stock":5)"), std::string::npos) << doc->json;
+  EXPECT_NE(doc->json().find(R"("stock":5)"), std::string::npos) << doc->json();
   EXPECT_EQ(doc->version, 4u) << "put, patch, two sales";
   EXPECT_GE(metric("doorbuster_activations_total"), 3u);
   EXPECT_EQ(journaled().size(), 4u) << "resting journals nothing";
@@ -393,7 +393,7 @@ TEST_F(passivation_test, a_reservation_keeps_its_product_active_until_it_ends) {
               .error,
             errc::ok);
   wait_until_all_rest(2);
-  EXPECT_NE(read("A")->json.find(R"("reserved":0,"available":10)"),
+  EXPECT_NE(read("A")->json().find(R"("reserved":0,"available":10)"),
             std::string::npos);
 }
 
@@ -437,7 +437,7 @@ TEST_F(racing_passivation_test, purchases_apply_exactly_once) {
     << "the race did not happen: products never rested";
   int64_t left = 0;
   for (const auto& sku : skus) {
-    auto json = read(sku)->json;
+    auto json = read(sku)->json();
     auto at = json.find("\"stock\":");
     left += std::stoll(json.substr(at + 8));
   }

@@ -1,4 +1,5 @@
 #include "actors/product.hpp"
+#include "actors/product_doc.hpp"
 #include "actors/purchase_helper.hpp"
 
 #include <gtest/gtest.h>
@@ -129,14 +130,28 @@ TEST(product, renders_document_with_version_and_folded_name) {
   auto p = make_product(4);
   auto doc = p.render();
   EXPECT_EQ(doc->version, 1u);
-  EXPECT_EQ(doc->folded_name, "lamp");
-  EXPECT_EQ(doc->json,
+  EXPECT_EQ(doc->folded_name(), "lamp");
+  EXPECT_EQ(doc->category(), "home");
+  EXPECT_EQ(doc->json(),
             R"({"sku":"SKU-1","name":"Lamp","description":"","category":"home",)"
             R"("price":1999,"currency":"USD","stock":4,"reserved":0,)"
-            R"("available":4,"max_per_order":null,"max_per_customer":null,)"
-            R"("max_hold_seconds":null,)"
-            R"("sale_starts_at":null,"sale_ends_at":null,"paused":false,)"
-            R"("version":1})");
+            R"("available":4,"version":1,"max_per_order":null,)"
+            R"("max_per_customer":null,"max_hold_seconds":null,)"
+            R"("sale_starts_at":null,"sale_ends_at":null,"paused":false})");
+  EXPECT_EQ(doc->rules, domain::default_rules_json())
+    << "products without rules share their part of the document";
+}
+
+TEST(product, the_shared_rules_part_is_what_default_rules_render_to) {
+  EXPECT_EQ(render_rules_json(domain::sale_rules{}),
+            *domain::default_rules_json());
+  domain::sale_rules rules;
+  rules.max_per_order = 2;
+  rules.paused = true;
+  EXPECT_EQ(render_rules_json(rules),
+            R"("max_per_order":2,"max_per_customer":null,)"
+            R"("max_hold_seconds":null,"sale_starts_at":null,)"
+            R"("sale_ends_at":null,"paused":true})");
 }
 
 } // namespace

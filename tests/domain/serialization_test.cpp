@@ -52,9 +52,10 @@ line_result line() {
   return {errc::limit_exceeded, "SKU-1", 3, 7, 1, 44, 1999, "EUR", 78, true};
 }
 
-product_doc_ptr doc() {
-  return std::make_shared<const product_doc>(
-    product_doc{"SKU-1", "home", "lamp", 9, R"({"sku":"SKU-1"})"});
+product_doc_ptr doc(std::shared_ptr<const std::string> rules =
+                      default_rules_json()) {
+  return std::make_shared<const product_doc>(product_doc::make(
+    "SKU-1", 9, R"({"sku":"SKU-1",)", "home", "lamp", std::move(rules)));
 }
 
 /// The values below, by type; the test at the end checks that every type
@@ -71,6 +72,11 @@ TEST(serialization, products_round_trip) {
   EXPECT_EQ(round_trip(product_patch{}), product_patch{});
   auto d = doc();
   EXPECT_EQ(*round_trip(d), *d);
+  EXPECT_EQ(round_trip(d)->rules, default_rules_json())
+    << "a document without rules shares the default's bytes again";
+  auto ruled = doc(std::make_shared<const std::string>(R"("paused":true})"));
+  EXPECT_EQ(*round_trip(ruled), *ruled);
+  EXPECT_EQ(round_trip(ruled)->json(), R"({"sku":"SKU-1","paused":true})");
   EXPECT_EQ(round_trip(product_doc_ptr{}), nullptr);
   write_result written{errc::ok, true, doc(), 12};
   EXPECT_EQ(round_trip(written), written);
