@@ -57,15 +57,16 @@ private:
                           const domain::listing_query& query) const;
 
   /// Ids hashed and compared by their document's SKU, so that a lookup by
-  /// SKU finds one: 16 bytes per product, where a map with the SKU as its
-  /// key took 72.
+  /// SKU finds one: 32 bytes per product, where a map with the SKU as its
+  /// key took 72. Not noexcept, so that the set keeps each hash (rehashing
+  /// would read every document again).
   struct by_sku {
     using is_transparent = void;
     const sku_order::docs* docs;
-    size_t operator()(std::string_view sku) const noexcept {
+    size_t operator()(std::string_view sku) const {
       return std::hash<std::string_view>{}(sku);
     }
-    size_t operator()(uint32_t id) const noexcept {
+    size_t operator()(uint32_t id) const {
       return (*this)(std::string_view{(*docs)[id]->sku});
     }
     bool operator()(uint32_t a, uint32_t b) const noexcept { return a == b; }

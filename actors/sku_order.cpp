@@ -6,49 +6,95 @@ namespace doorbuster::actors {
 
 namespace {
 
-struct by_sku {
-  const sku_order::docs& all;
-  bool operator()(uint32_t a, const std::string& sku) const {
-    return all[a]->sku < sku;
-  }
-  bool operator()(const std::string& sku, uint32_t b) const {
-    return sku < all[b]->sku;
-  }
-};
+/// The 8 bytes of `sku` from `at` as a big-endian number, zeros past its
+/// end: keys compare as the bytes do.
+uint64_t key_of(std::string_view sku, size_t at) {
+  uint64_t key = 0;
+  for (size_t i = 0; i < 8; ++i)
+    key = key << 8
+          | (at + i < sku.size() ? static_cast<unsigned char>(sku[at + i]) : 0u);
+  return key;
+}
+
+size_t shared_prefix(std::string_view a, std::string_view b) {
+  auto n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i])
+    ++i;
+  return i;
+}
 
 } // namespace
 
-size_t sku_order::run_of(const std::string& sku, const docs& all) const {
+size_t sku_order::run_of(std::string_view sku) const {
   auto after = std::upper_bound(
     runs_.begin(), runs_.end(), sku,
-    [&all](const std::string& s, const run& r) { return s < all[r.front()]->sku; });
-  return after == runs_.begin() ? 0 : static_cast<size_t>(after - runs_.begin()) - 1;
+    [](std::string_view s, const run& r) { return s < r.front; });
+  return after == runs_.begin() ? 0
+                                : static_cast<size_t>(after - runs_.begin()) - 1;
 }
 
-sku_order::run::const_iterator sku_order::first_after(const run& ids,
-                                                      const std::string& sku,
-                                                      const docs& all) {
-  if (sku.empty())
-    return ids.begin();
-  return std::upper_bound(ids.begin(), ids.end(), sku, by_sku{all});
+size_t sku_order::upper_bound(const run& r, std::string_view sku,
+                              const docs& all) {
+  std::string_view prefix{r.front.data(), r.prefix};
+  if (sku.substr(0, r.prefix) != prefix)
+    // Outside the run's prefix: before all of its SKUs or after them.
+    return sku < prefix ? 0 : r.ids.size();
+  auto key = key_of(sku, r.prefix);
+  size_t low = 0, high = r.ids.size();
+  while (low < high) {
+    auto mid = low + (high - low) / 2;
+    bool before = key != r.keys[mid] ? key < r.keys[mid]
+                                     : sku < all[r.ids[mid]]->sku;
+    if (before)
+      high = mid;
+    else
+      low = mid + 1;
+  }
+  return low;
+}
+
+void sku_order::index(run& r, const docs& all) {
+  r.front = all[r.ids.front()]->sku;
+  r.prefix = shared_prefix(r.front, all[r.ids.back()]->sku);
+  r.keys.resize(r.ids.size());
+  for (size_t i = 0; i < r.ids.size(); ++i)
+    r.keys[i] = key_of(all[r.ids[i]]->sku, r.prefix);
 }
 
 void sku_order::insert(uint32_t id, const docs& all) {
   ++size_;
+  const auto& sku = all[id]->sku;
   if (runs_.empty()) {
-    runs_.emplace_back().push_back(id);
+    auto& r = runs_.emplace_back();
+    r.ids.push_back(id);
+    index(r, all);
     return;
   }
-  const auto& sku = all[id]->sku;
-  auto r = run_of(sku, all);
-  auto& ids = runs_[r];
-  ids.insert(std::upper_bound(ids.begin(), ids.end(), sku, by_sku{all}), id);
-  if (ids.size() <= run_at_most)
+  auto at = run_of(sku);
+  auto& r = runs_[at];
+  auto pos = upper_bound(r, sku, all);
+  r.ids.insert(r.ids.begin() + static_cast<std::ptrdiff_t>(pos), id);
+  if (std::string_view{sku}.substr(0, r.prefix)
+      != std::string_view{r.front}.substr(0, r.prefix)) {
+    index(r, all); // a new first or last SKU that shares less
+  } else {
+    r.keys.insert(r.keys.begin() + static_cast<std::ptrdiff_t>(pos),
+                  key_of(sku, r.prefix));
+    if (pos == 0)
+      r.front = sku;
+  }
+  if (r.ids.size() <= run_at_most)
     return;
-  run upper(ids.begin() + run_at_most / 2, ids.end());
-  ids.resize(run_at_most / 2);
-  ids.shrink_to_fit();
-  runs_.insert(runs_.begin() + static_cast<std::ptrdiff_t>(r) + 1,
+  run upper;
+  upper.ids.assign(r.ids.begin() + run_at_most / 2, r.ids.end());
+  r.ids.resize(run_at_most / 2);
+  r.ids.shrink_to_fit();
+  r.keys.resize(run_at_most / 2);
+  r.keys.shrink_to_fit();
+  index(r, all);
+  index(upper, all);
+  runs_.insert(runs_.begin() + static_cast<std::ptrdiff_t>(at) + 1,
                std::move(upper));
 }
 
@@ -56,16 +102,23 @@ void sku_order::erase(uint32_t id, const docs& all) {
   if (runs_.empty())
     return;
   const auto& sku = all[id]->sku;
-  auto r = run_of(sku, all);
-  auto& ids = runs_[r];
-  auto [from, to] = std::equal_range(ids.begin(), ids.end(), sku, by_sku{all});
-  auto found = std::find(from, to, id);
-  if (found == to)
+  auto at = run_of(sku);
+  auto& r = runs_[at];
+  // The ids of this SKU end at its upper bound; one of them is `id`.
+  for (auto pos = upper_bound(r, sku, all); pos-- > 0;) {
+    if (all[r.ids[pos]]->sku != sku)
+      return;
+    if (r.ids[pos] != id)
+      continue;
+    r.ids.erase(r.ids.begin() + static_cast<std::ptrdiff_t>(pos));
+    r.keys.erase(r.keys.begin() + static_cast<std::ptrdiff_t>(pos));
+    --size_;
+    if (r.ids.empty())
+      runs_.erase(runs_.begin() + static_cast<std::ptrdiff_t>(at));
+    else if (pos == 0)
+      r.front = all[r.ids.front()]->sku;
     return;
-  ids.erase(found);
-  --size_;
-  if (ids.empty())
-    runs_.erase(runs_.begin() + static_cast<std::ptrdiff_t>(r));
+  }
 }
 
 } // namespace doorbuster::actors

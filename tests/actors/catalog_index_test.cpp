@@ -105,9 +105,16 @@ TEST(catalog_index, pages_in_sku_order_across_merges_and_moves) {
     category_of[sku] = category;
     idx.upsert(doc(sku, category, "N", version));
   };
+  // SKUs of several shapes, so that runs share long, short and no
+  // prefixes (sku_order compares the bytes after them).
   auto sku_of = [](int n) {
-    char sku[16];
-    std::snprintf(sku, sizeof(sku), "K%06d", n);
+    char sku[64];
+    switch (n % 4) {
+    case 0: std::snprintf(sku, sizeof(sku), "K%06d", n); break;
+    case 1: std::snprintf(sku, sizeof(sku), "category-electronics-%d", n); break;
+    case 2: std::snprintf(sku, sizeof(sku), "%d", n * 7919 % 100003); break;
+    default: std::snprintf(sku, sizeof(sku), "K%06d-%d", n / 3, n); break;
+    }
     return std::string{sku};
   };
   for (auto n : numbers)
@@ -122,7 +129,8 @@ TEST(catalog_index, pages_in_sku_order_across_merges_and_moves) {
       for (size_t at = 0;
            (at = page.items_json.find("\"sku\":\"", at)) != std::string::npos;
            at += 7)
-        seen.push_back(page.items_json.substr(at + 7, 7));
+        seen.push_back(page.items_json.substr(
+          at + 7, page.items_json.find('"', at + 7) - at - 7));
       if (!page.next)
         break;
       q.after = *page.next;
