@@ -52,6 +52,11 @@ public:
   size_t size() const { return docs_.size(); }
 
 private:
+  /// The page by a walk in SKU order, of the ids `marked` (all, without
+  /// it) whose name has `needle`.
+  domain::listing walk(const domain::listing_query& query,
+                       const std::string& needle,
+                       const std::vector<uint64_t>* marked) const;
   domain::listing page_of(const std::vector<uint32_t>& candidates,
                           const std::string& needle,
                           const domain::listing_query& query) const;

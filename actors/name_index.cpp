@@ -7,6 +7,16 @@ namespace doorbuster::actors {
 
 namespace {
 
+/// How many of a query's trigram lists are intersected: the rarest.
+constexpr size_t lists_intersected = 3;
+
+/// A rarest list longer than this is the candidates: not intersected.
+constexpr size_t intersected_at_most = 4096;
+
+/// Ids of the rarest list that judge whether a search's candidates are
+/// dense.
+constexpr size_t sample_size = 1024;
+
 /// After every indexed name. A name may hold this byte too: candidates stay
 /// a superset of the matches either way, and the names are checked.
 constexpr char terminator = '\0';
@@ -102,14 +112,26 @@ name_index::candidates(std::string_view needle, size_t at_most) const {
   }
   std::sort(lists.begin(), lists.end(),
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
-  auto result = *lists.front();
-  for (size_t i = 1; i < lists.size() && !result.empty(); ++i) {
-    intersect(result, *lists[i]);
-    if (result.size() > at_most)
+  // The rarest few lists narrow the candidates most; the caller checks
+  // every candidate's name anyway, so the commoner ones are left out.
+  lists.resize(std::min(lists.size(), lists_intersected));
+  const auto& rarest = *lists.front();
+  if (rarest.size() > at_most) {
+    // Dense, unless the rare lists seldom meet: judged on a sample, which
+    // costs a small fraction of intersecting the long lists.
+    auto n = std::min(rarest.size(), sample_size);
+    std::vector<uint32_t> kept(rarest.begin(), rarest.begin() + n);
+    for (size_t i = 1; i < lists.size() && !kept.empty(); ++i)
+      intersect(kept, *lists[i]);
+    if (kept.size() * rarest.size() / n > at_most)
       return std::nullopt;
   }
-  if (result.size() > at_most)
-    return std::nullopt;
+  // A long list's candidates are checked as the caller meets them in SKU
+  // order, until its page is full: cheaper than intersecting long lists.
+  auto result = rarest;
+  if (result.size() <= intersected_at_most)
+    for (size_t i = 1; i < lists.size() && !result.empty(); ++i)
+      intersect(result, *lists[i]);
   return result;
 }
 

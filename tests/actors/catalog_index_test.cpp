@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -140,6 +141,33 @@ TEST(catalog_index, pages_in_sku_order_across_merges_and_moves) {
   }
 }
 
+TEST(name_index, candidates_hold_every_match_of_long_lists) {
+  // Lists longer than the index intersects: the rarest list is the
+  // candidates, and must hold every name that has the query.
+  name_index idx;
+  std::vector<std::string> names;
+  for (uint32_t id = 0; id < 12000; ++id) {
+    names.push_back((id % 2 ? "lamb " : id % 3 ? "lamp " : "ramp ")
+                    + std::to_string(id));
+    idx.add(id, names.back());
+  }
+  for (std::string q : {"lamp", "amp 1", "mp 11", "lamp 1199", "ramp"}) {
+    auto found = idx.candidates(q);
+    ASSERT_TRUE(found.has_value()) << q;
+    EXPECT_TRUE(std::is_sorted(found->begin(), found->end())) << q;
+    size_t matches = 0;
+    for (uint32_t id = 0; id < names.size(); ++id)
+      if (names[id].find(q) != std::string::npos) {
+        ++matches;
+        EXPECT_TRUE(std::binary_search(found->begin(), found->end(), id))
+          << q << " misses " << names[id];
+      }
+    EXPECT_GT(matches, 0u) << q;
+  }
+  EXPECT_FALSE(idx.candidates("lamp", 100).has_value())
+    << "4,000 matches of 12,000 are dense";
+}
+
 TEST(catalog_index, search_finds_exactly_what_a_scan_finds) {
   // Awkward names: case, UTF-8 (a query may even cut a character), runs
   // of one letter, repeats, names shorter than a trigram; some products
@@ -158,9 +186,9 @@ TEST(catalog_index, search_finds_exactly_what_a_scan_finds) {
   const std::vector<std::string> categories{"a", "b", "c"};
   catalog_index idx;
   std::vector<std::string> names;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 12000; ++i) {
     char sku[16];
-    std::snprintf(sku, sizeof(sku), "S%05d", static_cast<int>(rng() % 5000));
+    std::snprintf(sku, sizeof(sku), "S%05d", static_cast<int>(rng() % 20000));
     auto name = random_name();
     names.push_back(name);
     idx.upsert(doc(sku, pick(categories), name, 1 + rng() % 3));
