@@ -154,6 +154,37 @@ recovered_state::existing_products() const {
 
 namespace {
 
+domain::stored_product decode(const std::string& packed);
+
+} // namespace
+
+std::vector<domain::stored_product>
+recovered_state::take_products(bool keep_packed) {
+  std::vector<domain::stored_product> result;
+  result.reserve(product_count());
+  for (const auto& [sku, packed] : packed_) {
+    auto p = decode(packed);
+    if (p.state.version != 0)
+      result.push_back(std::move(p));
+  }
+  if (!keep_packed)
+    packed_.clear();
+  msgpack::sbuffer buf;
+  for (auto& [sku, p] : unpacked_) {
+    if (keep_packed) {
+      buf.clear();
+      msgpack::pack(buf, p);
+      packed_[sku].assign(buf.data(), buf.size());
+    }
+    if (p.state.version != 0)
+      result.push_back(std::move(p));
+  }
+  unpacked_.clear();
+  return result;
+}
+
+namespace {
+
 domain::stored_product decode(const std::string& packed) {
   size_t offset = 0;
   return bounded_unpack(packed.data(), packed.size(), offset)

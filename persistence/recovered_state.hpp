@@ -70,6 +70,16 @@ public:
   /// product actors take them back.
   std::vector<domain::stored_product> existing_products() const;
 
+  /// existing_products(), moved out: afterwards the state holds every
+  /// product packed (`keep_packed`) or none.
+  std::vector<domain::stored_product> take_products(bool keep_packed);
+
+  /// From now on, at most `n` products decoded.
+  void unpack_at_most(size_t n) {
+    unpacked_at_most_ = n;
+    pack_if_many();
+  }
+
 private:
   /// The product with that SKU, decoded (created when there is none).
   domain::stored_product& slot(const std::string& sku);

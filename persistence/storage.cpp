@@ -51,13 +51,7 @@ storage::storage(caf::actor_system& sys,
   auto& d = *impl_;
   d.opts = opts;
   auto started = std::chrono::steady_clock::now();
-  // A journal-only node keeps this state for its snapshots: packed, but
-  // for the products the newest records touched.
-  constexpr size_t unpacked_for_snapshots = 4096;
-  recovered_state state{keys_per_product,
-                        opts.pg_uri.empty()
-                          ? unpacked_for_snapshots
-                          : std::numeric_limits<size_t>::max()};
+  recovered_state state{keys_per_product};
   uint64_t base = 0;
   if (!opts.pg_uri.empty()) {
     std::unique_ptr<pg_store> connected;
@@ -93,7 +87,11 @@ storage::storage(caf::actor_system& sys,
                              ++d.replayed;
                            });
   auto last = std::max(scan.last_seq, base);
-  d.recovered = state.existing_products();
+  // A journal-only node keeps this state for its snapshots: packed, but
+  // for the products the newest records touch.
+  d.recovered = state.take_products(opts.pg_uri.empty());
+  constexpr size_t unpacked_for_snapshots = 4096;
+  state.unpack_at_most(unpacked_for_snapshots);
   d.checkouts = state.checkouts();
   d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                             - started)

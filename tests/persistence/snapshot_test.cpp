@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -88,6 +89,28 @@ TEST(recovered_state, packed_products_fold_as_decoded_ones) {
   EXPECT_EQ(read_latest_snapshot(dir, loaded), seq);
   for (auto sku : {"A", "B", "C"})
     EXPECT_EQ(loaded.product(sku).value(), decoded.product(sku).value());
+}
+
+TEST(recovered_state, hands_over_its_products_and_keeps_them_packed) {
+  for (bool keep : {true, false}) {
+    recovered_state state{3, 1}; // packs all but one product
+    uint64_t seq = 0;
+    for (auto sku : {"A", "B", "C"})
+      state.apply(rec(++seq, product(sku, 10)));
+    state.add_units("Z", "c", 1); // no state record seen: does not exist
+    auto taken = state.take_products(keep);
+    std::vector<std::string> skus;
+    for (const auto& p : taken)
+      skus.push_back(p.state.sku);
+    std::sort(skus.begin(), skus.end());
+    EXPECT_EQ(skus, (std::vector<std::string>{"A", "B", "C"})) << keep;
+    if (keep) {
+      EXPECT_EQ(state.product_count(), 4u);
+      EXPECT_EQ(state.product("B").value().state.fields.stock, 10);
+    } else {
+      EXPECT_EQ(state.product_count(), 0u);
+    }
+  }
 }
 
 TEST(snapshot, round_trips_and_rejects_a_damaged_file) {
