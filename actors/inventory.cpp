@@ -32,6 +32,11 @@ namespace {
 /// takes this long for one of them.
 constexpr auto startup_timeout = std::chrono::seconds{60};
 
+/// A few shards at a time (the scheduler has a thread or two anyway), so
+/// that a shard is asked once an earlier one answered: the progress log
+/// then says how far the restore got.
+constexpr size_t shards_restored_at_once = 8;
+
 /// Runs `start(self, done)` in a short-lived actor, which asks others and
 /// calls `done(result)` from its continuation; blocks until then. Start-up
 /// only: the caller is no actor's thread.
@@ -258,10 +263,6 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
   products.shrink_to_fit();
   // A shard that does not answer in time counts none, so the start-up can
   // tell and refuse.
-  // A few shards at a time (the scheduler has a thread or two anyway), so
-  // that a shard is asked once an earlier one answered: the progress log
-  // then says how far the restore got.
-  constexpr size_t restore_window = 8;
   progress shown{"restoring", total};
   auto taken = wait_for<std::vector<uint64_t>>(
     d.sys, [&d, &per_shard, &shown, total](caf::event_based_actor* self,
@@ -274,7 +275,7 @@ size_t inventory::restore(std::vector<domain::stored_product> products,
                                restore_atom::value, std::move(per_shard[i]));
         },
         [](size_t, const caf::error&) { return uint64_t{0}; },
-        std::move(done), restore_window);
+        std::move(done), shards_restored_at_once);
     });
   auto restored = std::accumulate(taken.begin(), taken.end(), uint64_t{0});
   if (restored != total)

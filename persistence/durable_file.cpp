@@ -44,16 +44,35 @@ void sync_directory(const std::string& dir) {
 }
 
 void replace_file(const std::string& path, std::string_view data) {
+  replace_file(path, [data](const auto& write) { write(data); });
+}
+
+void replace_file(
+  const std::string& path,
+  const std::function<void(const std::function<void(std::string_view)>&)>&
+    produce) {
   auto tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     fail("cannot create", tmp);
-  if (!write_fully(fd, data.data(), data.size(), 0) || ::fsync(fd) != 0) {
+  auto abandon = [&] {
     auto error = errno;
     ::close(fd);
     ::unlink(tmp.c_str()); // a full disk must not keep a half-written copy
     errno = error;
-    fail("cannot write", tmp);
+  };
+  size_t offset = 0;
+  try {
+    produce([&](std::string_view piece) {
+      if (!write_fully(fd, piece.data(), piece.size(), offset))
+        fail("cannot write", tmp);
+      offset += piece.size();
+    });
+    if (::fsync(fd) != 0)
+      fail("cannot write", tmp);
+  } catch (...) {
+    abandon();
+    throw;
   }
   ::close(fd);
   std::filesystem::rename(tmp, path);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,12 @@ void sync_directory(const std::string& dir);
 /// syncs the directory: a crash leaves the old or the new content, never a
 /// torn one. Throws std::runtime_error on failure.
 void replace_file(const std::string& path, std::string_view data);
+
+/// replace_file() of what `produce` writes, piece by piece, through the
+/// function it is given: a large file needs no buffer of its size.
+void replace_file(
+  const std::string& path,
+  const std::function<void(const std::function<void(std::string_view)>&)>&
+    produce);
 
 } // namespace doorbuster::persistence

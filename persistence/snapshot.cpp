@@ -11,7 +11,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 namespace doorbuster::persistence {
 
@@ -52,17 +51,30 @@ std::vector<std::pair<uint64_t, std::string>> list_snapshots(
 
 void write_snapshot(const std::string& dir, const recovered_state& state) {
   fs::create_directories(dir);
-  msgpack::sbuffer buf;
-  msgpack::packer<msgpack::sbuffer> pk{buf};
-  pk.pack(state.seq);
-  pk.pack(static_cast<uint64_t>(state.product_count()));
-  state.for_each_encoded(
-    [&buf](std::string_view product) { buf.write(product.data(), product.size()); });
-  pk.pack(state.checkouts()); // absent in older snapshots
-  uint32_t crc = crc32c(buf.data(), buf.size());
-  boost::endian::native_to_little_inplace(crc);
-  buf.write(reinterpret_cast<const char*>(&crc), sizeof(crc));
-  replace_file(snapshot_path(dir, state.seq), {buf.data(), buf.size()});
+  // Written a megabyte at a time: a million products would take a
+  // buffer of 100 MB or more, every snapshot interval.
+  constexpr size_t piece = 1 << 20;
+  replace_file(snapshot_path(dir, state.seq), [&state](const auto& write) {
+    msgpack::sbuffer buf;
+    msgpack::packer<msgpack::sbuffer> pk{buf};
+    crc32c_stream crc;
+    auto flush = [&] {
+      crc.add(buf.data(), buf.size());
+      write({buf.data(), buf.size()});
+      buf.clear();
+    };
+    pk.pack(state.seq);
+    pk.pack(static_cast<uint64_t>(state.product_count()));
+    state.for_each_encoded([&](std::string_view product) {
+      buf.write(product.data(), product.size());
+      if (buf.size() >= piece)
+        flush();
+    });
+    pk.pack(state.checkouts()); // absent in older snapshots
+    flush();
+    auto sum = boost::endian::native_to_little(crc.value());
+    write({reinterpret_cast<const char*>(&sum), sizeof(sum)});
+  });
   for (const auto& [seq, old] : list_snapshots(dir))
     if (seq < state.seq)
       fs::remove(old);
@@ -98,8 +110,9 @@ uint64_t read_latest_snapshot(const std::string& dir,
     return 0;
   const auto& path = snapshots.front().second;
   std::ifstream in{path, std::ios::binary};
-  std::vector<char> data{std::istreambuf_iterator<char>{in},
-                         std::istreambuf_iterator<char>{}};
+  std::vector<char> data(fs::file_size(path));
+  if (!in.read(data.data(), static_cast<std::streamsize>(data.size())))
+    throw std::runtime_error("snapshot " + path + ": cannot be read");
   uint64_t count = 0;
   try {
     count = decode_snapshot(data.data(), data.size(), state);

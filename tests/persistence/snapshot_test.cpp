@@ -1,3 +1,4 @@
+#include "persistence/crc32c.hpp"
 #include "persistence/snapshot.hpp"
 #include "support/temp_dir.hpp"
 
@@ -111,6 +112,33 @@ TEST(recovered_state, hands_over_its_products_and_keeps_them_packed) {
       EXPECT_EQ(state.product_count(), 0u);
     }
   }
+}
+
+TEST(crc32c, of_pieces_is_of_the_whole) {
+  // The check value of CRC-32C (iSCSI), then the same bytes in pieces.
+  const std::string digits = "123456789";
+  EXPECT_EQ(crc32c(digits.data(), digits.size()), 0xE3069283u);
+  crc32c_stream pieces;
+  pieces.add(digits.data(), 2);
+  pieces.add(digits.data() + 2, 0);
+  pieces.add(digits.data() + 2, 7);
+  EXPECT_EQ(pieces.value(), 0xE3069283u);
+  EXPECT_EQ(crc32c_stream{}.value(), crc32c(nullptr, 0));
+}
+
+TEST(snapshot, of_many_megabytes_is_written_in_pieces_and_read_whole) {
+  auto dir = temp_dir();
+  recovered_state state{10, 100};
+  const uint64_t n = 80000; // about 2.5 MB: three pieces of a megabyte
+  for (uint64_t i = 1; i <= n; ++i)
+    state.apply(rec(i, product("P" + std::to_string(i), 7)));
+  write_snapshot(dir, state);
+  recovered_state loaded{10};
+  EXPECT_EQ(read_latest_snapshot(dir, loaded), n);
+  EXPECT_EQ(loaded.product_count(), n);
+  EXPECT_EQ(loaded.product("P12345").value(), state.product("P12345").value());
+  EXPECT_GT(fs::file_size(fs::directory_iterator{dir}->path()), 2u << 20);
+  fs::remove_all(dir);
 }
 
 TEST(snapshot, round_trips_and_rejects_a_damaged_file) {
