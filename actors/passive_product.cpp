@@ -7,9 +7,7 @@
 namespace doorbuster::actors {
 
 passive_product passive_product::pack(const domain::stored_product& product) {
-  thread_local msgpack::sbuffer bytes;
-  bytes.clear();
-  msgpack::pack(bytes, product);
+  auto bytes = persistence::encode(product);
   auto size = static_cast<uint32_t>(bytes.size());
   passive_product result;
   result.data_ = std::make_unique_for_overwrite<char[]>(sizeof(size) + size);
@@ -25,10 +23,8 @@ uint32_t passive_product::size() const {
 }
 
 domain::stored_product passive_product::unpack() const {
-  size_t offset = 0;
-  return persistence::bounded_unpack(data_.get() + sizeof(uint32_t), size(),
-                                     offset)
-    ->as<domain::stored_product>();
+  return persistence::decode<domain::stored_product>(
+    data_.get() + sizeof(uint32_t), size());
 }
 
 } // namespace doorbuster::actors

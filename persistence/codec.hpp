@@ -9,6 +9,7 @@
 
 #include <msgpack.hpp>
 
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -74,6 +75,23 @@ inline msgpack::object_handle bounded_unpack(const char* data, size_t size,
   auto n = size > 0xffffffffu ? std::size_t{0xffffffffu} : size;
   msgpack::unpack_limit limit{n, n, n, n, n, 64};
   return msgpack::unpack(data, size, offset, nullptr, nullptr, limit);
+}
+
+/// `x` encoded, in this thread's buffer for T, which the next call reuses.
+template <class T>
+std::string_view encode(const T& x) {
+  thread_local msgpack::sbuffer buf;
+  buf.clear();
+  msgpack::pack(buf, x);
+  return {buf.data(), buf.size()};
+}
+
+/// The T encoded in [data, data + size) (bounded_unpack's bounds and
+/// exceptions).
+template <class T>
+T decode(const char* data, size_t size) {
+  size_t offset = 0;
+  return bounded_unpack(data, size, offset)->template as<T>();
 }
 
 } // namespace doorbuster::persistence

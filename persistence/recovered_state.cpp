@@ -6,6 +6,10 @@ namespace doorbuster::persistence {
 
 namespace {
 
+domain::stored_product unpack(const std::string& packed) {
+  return decode<domain::stored_product>(packed.data(), packed.size());
+}
+
 /// Moves a product's counters forward; records of a product come in version
 /// order, so an older one changes nothing.
 void advance(domain::product_state& state, const domain::counters& after) {
@@ -152,30 +156,20 @@ recovered_state::existing_products() const {
   return result;
 }
 
-namespace {
-
-domain::stored_product decode(const std::string& packed);
-
-} // namespace
-
 std::vector<domain::stored_product>
 recovered_state::take_products(bool keep_packed) {
   std::vector<domain::stored_product> result;
   result.reserve(product_count());
   for (const auto& [sku, packed] : packed_) {
-    auto p = decode(packed);
+    auto p = unpack(packed);
     if (p.state.version != 0)
       result.push_back(std::move(p));
   }
   if (!keep_packed)
     packed_.clear();
-  msgpack::sbuffer buf;
   for (auto& [sku, p] : unpacked_) {
-    if (keep_packed) {
-      buf.clear();
-      msgpack::pack(buf, p);
-      packed_[sku].assign(buf.data(), buf.size());
-    }
+    if (keep_packed)
+      packed_[sku] = encode(p);
     if (p.state.version != 0)
       result.push_back(std::move(p));
   }
@@ -183,22 +177,12 @@ recovered_state::take_products(bool keep_packed) {
   return result;
 }
 
-namespace {
-
-domain::stored_product decode(const std::string& packed) {
-  size_t offset = 0;
-  return bounded_unpack(packed.data(), packed.size(), offset)
-    ->as<domain::stored_product>();
-}
-
-} // namespace
-
 std::optional<domain::stored_product>
 recovered_state::product(const std::string& sku) const {
   if (auto found = unpacked_.find(sku); found != unpacked_.end())
     return found->second;
   if (auto found = packed_.find(sku); found != packed_.end())
-    return decode(found->second);
+    return unpack(found->second);
   return std::nullopt;
 }
 
@@ -207,17 +191,13 @@ void recovered_state::for_each_product(
   for (const auto& [sku, p] : unpacked_)
     f(p);
   for (const auto& [sku, packed] : packed_)
-    f(decode(packed));
+    f(unpack(packed));
 }
 
 void recovered_state::for_each_encoded(
   const std::function<void(std::string_view)>& f) const {
-  msgpack::sbuffer buf;
-  for (const auto& [sku, p] : unpacked_) {
-    buf.clear();
-    msgpack::pack(buf, p);
-    f({buf.data(), buf.size()});
-  }
+  for (const auto& [sku, p] : unpacked_)
+    f(encode(p));
   for (const auto& [sku, packed] : packed_)
     f(packed);
 }
@@ -228,7 +208,7 @@ domain::stored_product* recovered_state::find(const std::string& sku) {
   auto found = packed_.find(sku);
   if (found == packed_.end())
     return nullptr;
-  auto& product = unpacked_[sku] = decode(found->second);
+  auto& product = unpacked_[sku] = unpack(found->second);
   packed_.erase(found);
   return &product;
 }
@@ -242,12 +222,8 @@ domain::stored_product& recovered_state::slot(const std::string& sku) {
 void recovered_state::pack_if_many() {
   if (unpacked_.size() <= unpacked_at_most_)
     return;
-  msgpack::sbuffer buf;
-  for (auto& [sku, p] : unpacked_) {
-    buf.clear();
-    msgpack::pack(buf, p);
-    packed_[sku].assign(buf.data(), buf.size());
-  }
+  for (const auto& [sku, p] : unpacked_)
+    packed_[sku] = encode(p);
   unpacked_.clear();
 }
 
