@@ -1,20 +1,15 @@
 #include "actors/catalog_index.hpp"
 
+#include "actors/product_doc.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace doorbuster::actors {
 
 namespace {
-
-std::string folded(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 /// Candidates for a search at least one in this many products: scan.
 constexpr size_t dense = 64;
@@ -66,7 +61,7 @@ domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
 }
 
 domain::listing catalog_index::list(const domain::listing_query& query) const {
-  auto needle = folded(query.search);
+  auto needle = fold_case(query.search);
   // Without an index for it, or when candidates are dense (one in 64 or
   // more), a scan in SKU order fills the page sooner than sorting them.
   auto ids = names_.candidates(needle, docs_.size() / dense);
@@ -77,7 +72,7 @@ domain::listing catalog_index::list(const domain::listing_query& query) const {
 
 std::optional<domain::listing>
 catalog_index::search(const domain::listing_query& query) const {
-  auto needle = folded(query.search);
+  auto needle = fold_case(query.search);
   auto ids = names_.candidates(needle);
   if (!ids)
     return std::nullopt;
@@ -123,7 +118,7 @@ domain::listing catalog_index::page_of(const std::vector<uint32_t>& candidates,
 }
 
 domain::listing catalog_index::scan(const domain::listing_query& query) const {
-  return walk(query, folded(query.search), nullptr);
+  return walk(query, fold_case(query.search), nullptr);
 }
 
 domain::listing catalog_index::walk(const domain::listing_query& query,

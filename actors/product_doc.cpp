@@ -19,6 +19,12 @@ void write_string(Writer& w, const std::string& s) {
 
 } // namespace
 
+std::string fold_case(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
 std::string render_rules_json(const domain::sale_rules& rules) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -77,15 +83,13 @@ domain::product_doc_ptr render_product_doc(const domain::product_state& p) {
   // The rules follow: the writer would add the comma before their first key.
   std::string head{buf.GetString(), buf.GetSize()};
   head += ',';
-  std::string folded_name = fields.name;
-  std::transform(folded_name.begin(), folded_name.end(), folded_name.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
   auto rules = p.rules == domain::sale_rules{}
                  ? domain::default_rules_json()
                  : std::make_shared<const std::string>(
                      render_rules_json(p.rules));
   return std::make_shared<const domain::product_doc>(domain::product_doc::make(
-    p.sku, p.version, head, fields.category, folded_name, std::move(rules)));
+    p.sku, p.version, head, fields.category, fold_case(fields.name),
+    std::move(rules)));
 }
 
 } // namespace doorbuster::actors
