@@ -97,18 +97,22 @@ void activate(self_ptr self, const std::string& sku, product_slot& slot,
   self->send(slot.actor, restore_atom::value, std::move(*saved));
 }
 
+/// Counts `passive` in (`sign` 1) or out (-1) of the products at rest.
+void count_at_rest(shard_stats& stats, const passive_product& passive,
+                   int64_t sign) {
+  stats.passive += sign;
+  stats.passive_bytes += sign * static_cast<int64_t>(passive.bytes());
+}
+
 /// Keeps `saved` at rest (its actor, if any, has ended).
 void put_to_rest(shard_state& st, const std::string& sku,
                  const domain::stored_product& saved) {
   auto& stats = *st.deps.stats;
   auto& passive = st.resting[sku];
-  if (!passive.empty()) {
-    --stats.passive;
-    stats.passive_bytes -= static_cast<int64_t>(passive.bytes());
-  }
+  if (!passive.empty())
+    count_at_rest(stats, passive, -1);
   passive = passive_product::pack(saved);
-  ++stats.passive;
-  stats.passive_bytes += static_cast<int64_t>(passive.bytes());
+  count_at_rest(stats, passive, 1);
 }
 
 /// Returns the product's slot, its actor running (woken if it was at
@@ -122,8 +126,7 @@ product_slot* find(self_ptr self, const std::string& sku) {
     return nullptr;
   auto& stats = *st.deps.stats;
   auto saved = rested->second.unpack();
-  --stats.passive;
-  stats.passive_bytes -= static_cast<int64_t>(rested->second.bytes());
+  count_at_rest(stats, rested->second, -1);
   ++stats.activated;
   st.resting.erase(rested);
   auto& slot = st.active[sku];
