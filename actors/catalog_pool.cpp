@@ -11,11 +11,11 @@
 
 namespace doorbuster::actors {
 
-catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
-  auto catalog = std::make_shared<shared_catalog>();
+catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers)
+  : catalog_(std::make_shared<shared_catalog>()) {
   auto spawn = [&] {
     stats_.push_back(std::make_unique<catalog_stats>());
-    return spawn_catalog_actor(sys, catalog, stats_.back().get());
+    return spawn_catalog_actor(sys, catalog_, stats_.back().get());
   };
   caf::scoped_execution_unit ctx{&sys};
   auto reads = caf::actor_pool::make(&ctx, caf::actor_pool::round_robin());
@@ -31,6 +31,16 @@ catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers) {
   // speaks its workers' protocol.
   reads_ = caf::actor_cast<catalog_actor>(reads);
   updates_ = spawn();
+  direct_ = stats_.emplace_back(std::make_unique<catalog_stats>()).get();
+}
+
+std::optional<domain::product_doc_ptr>
+catalog_pool::try_find(const std::string& sku) const {
+  auto doc = catalog_->try_read(
+    [&](const catalog_index& index) { return index.find(sku); });
+  if (doc)
+    ++(*doc ? direct_->hits : direct_->misses);
+  return doc;
 }
 
 void catalog_pool::stop() {

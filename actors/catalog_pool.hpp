@@ -9,9 +9,13 @@
 #include <caf/fwd.hpp>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace doorbuster::actors {
+
+class shared_catalog;
 
 class catalog_pool {
 public:
@@ -28,10 +32,16 @@ public:
   /// and every worker reads them.
   const catalog_actor& updates() const { return updates_; }
 
+  /// A product's document, read on the calling thread from the view the
+  /// catalog actors share, without a message: null for an unknown SKU;
+  /// nothing when the writer is changing the view at that moment (ask
+  /// reads() then).
+  std::optional<domain::product_doc_ptr> try_find(const std::string& sku) const;
+
   /// Stops the pool, its workers and the writer.
   void stop();
 
-  /// Every worker's counters, then the writer's.
+  /// Every worker's counters, the writer's, then those of try_find().
   const std::vector<std::unique_ptr<catalog_stats>>& stats() const {
     return stats_;
   }
@@ -41,6 +51,8 @@ private:
   catalog_actor searches_;
   catalog_actor updates_;
   std::vector<std::unique_ptr<catalog_stats>> stats_;
+  std::shared_ptr<shared_catalog> catalog_;
+  catalog_stats* direct_ = nullptr; // try_find()'s, in stats_
 };
 
 } // namespace doorbuster::actors

@@ -189,6 +189,11 @@ const catalog_actor& inventory::catalog_updates() const {
   return impl_->catalog.updates();
 }
 
+std::optional<domain::product_doc_ptr>
+inventory::try_find_product(const std::string& sku) const {
+  return impl_->catalog.try_find(sku);
+}
+
 const catalog_actor& inventory::catalog() const {
   return impl_->catalog.reads();
 }

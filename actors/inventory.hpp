@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,13 @@ public:
 
   /// Where every catalog actor takes product documents (any node's).
   const catalog_actor& catalog_updates() const;
+
+  /// A product page without a message: the document read on the calling
+  /// thread from the view the catalog actors share (null: unknown SKU).
+  /// Nothing when the catalog's writer is changing the view at that moment:
+  /// ask catalog() then.
+  std::optional<domain::product_doc_ptr>
+  try_find_product(const std::string& sku) const;
 
   /// Product pages, listings, categories: one of the catalog actors.
   const catalog_actor& catalog() const;

@@ -7,6 +7,7 @@
 #include "actors/catalog_index.hpp"
 
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 
 namespace doorbuster::actors {
@@ -17,6 +18,17 @@ public:
   template <class F>
   auto read(F&& f) const {
     std::shared_lock lock{mutex_};
+    return f(static_cast<const catalog_index&>(index_));
+  }
+
+  /// As read(), unless the writer holds the lock: then nothing, at once.
+  /// For threads that must not wait (an io thread).
+  template <class F>
+  auto try_read(F&& f) const
+    -> std::optional<decltype(f(std::declval<const catalog_index&>()))> {
+    std::shared_lock lock{mutex_, std::try_to_lock};
+    if (!lock.owns_lock())
+      return std::nullopt;
     return f(static_cast<const catalog_index&>(index_));
   }
 

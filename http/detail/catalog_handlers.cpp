@@ -76,6 +76,11 @@ void get_product(const context& ctx, const request& req, std::string sku,
     res.set(bhttp::field::cache_control, *cache);
     send(std::move(res));
   };
+  // Read here, on the io thread: no hop to a catalog actor and back.
+  if (auto doc = ctx.inv.try_find_product(sku)) {
+    answer(*doc, send);
+    return;
+  }
   ask<domain::product_doc_ptr>(ctx, ctx.inv.catalog(), std::move(send),
                                std::move(answer), actors::get_atom::value,
                                std::move(sku));

@@ -136,6 +136,33 @@ TEST_F(inventory_test, read_after_write_sees_the_new_stock_at_once) {
   }
 }
 
+// A product page read on the caller's thread, without a message to a
+// catalog actor (what an io thread does), sees every answered change too,
+// and is counted like the catalog actors' reads.
+TEST_F(inventory_test, pages_read_without_a_message_see_answered_changes) {
+  auto unknown = inv.try_find_product("A");
+  ASSERT_TRUE(unknown.has_value()); // nobody writes: the view was free
+  EXPECT_EQ(*unknown, nullptr);
+  put("A", fields(10));
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(buy("A", 1).error, errc::ok);
+    auto doc = inv.try_find_product("A");
+    ASSERT_TRUE(doc.has_value());
+    ASSERT_NE(*doc, nullptr);
+    EXPECT_EQ((*doc)->version, 1u + i);
+    EXPECT_NE((*doc)->json().find("\"stock\":" + std::to_string(10 - i)),
+              std::string::npos)
+      << (*doc)->json();
+  }
+  auto text = inv.metrics();
+  EXPECT_NE(text.find("doorbuster_catalog_lookups_total{result=\"hit\"} 3"),
+            std::string::npos)
+    << text;
+  EXPECT_NE(text.find("doorbuster_catalog_lookups_total{result=\"miss\"} 1"),
+            std::string::npos)
+    << text;
+}
+
 TEST_F(inventory_test, every_answered_change_is_already_in_the_journal) {
   put("A", fields(10));
   auto res = buy("A", 3, "key-1");

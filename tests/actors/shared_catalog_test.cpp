@@ -1,0 +1,49 @@
+// The catalog view shared by the catalog actors and the io threads: a
+// reader that must not wait (an io thread) is told at once when the writer
+// holds the view, and reads it as soon as the writer is done.
+#include "actors/shared_catalog.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+namespace doorbuster::actors {
+namespace {
+
+TEST(shared_catalog, try_read_does_not_wait_for_the_writer) {
+  shared_catalog catalog;
+  std::promise<void> holding, release;
+  auto released = release.get_future().share();
+  std::thread writer{[&] {
+    catalog.write([&](catalog_index&) {
+      holding.set_value();
+      // A reader that waited would wait this long, and fail below.
+      released.wait_for(std::chrono::seconds{2});
+    });
+  }};
+  holding.get_future().wait();
+  auto started = std::chrono::steady_clock::now();
+  auto busy = catalog.try_read([](const catalog_index&) { return 1; });
+  auto took = std::chrono::steady_clock::now() - started;
+  release.set_value();
+  writer.join();
+  EXPECT_FALSE(busy.has_value());
+  EXPECT_LT(took, std::chrono::milliseconds{100});
+  auto free = catalog.try_read([](const catalog_index&) { return 2; });
+  ASSERT_TRUE(free.has_value());
+  EXPECT_EQ(*free, 2);
+}
+
+TEST(shared_catalog, readers_do_not_exclude_each_other) {
+  shared_catalog catalog;
+  auto nested = catalog.read([&](const catalog_index&) {
+    return catalog.try_read([](const catalog_index&) { return 3; });
+  });
+  ASSERT_TRUE(nested.has_value());
+  EXPECT_EQ(*nested, 3);
+}
+
+} // namespace
+} // namespace doorbuster::actors
