@@ -5,6 +5,7 @@
 #pragma once
 
 #include "actors/catalog_index.hpp"
+#include "actors/detail/writer_first_mutex.hpp"
 
 #include <mutex>
 #include <optional>
@@ -21,7 +22,8 @@ public:
     return f(static_cast<const catalog_index&>(index_));
   }
 
-  /// As read(), unless the writer holds the lock: then nothing, at once.
+  /// As read(), unless the writer holds the lock or waits for it: then
+  /// nothing, at once.
   /// For threads that must not wait (an io thread).
   template <class F>
   auto try_read(F&& f) const
@@ -40,7 +42,8 @@ public:
   }
 
 private:
-  mutable std::shared_mutex mutex_;
+  // A waiting writer goes first: io threads read without pause.
+  mutable detail::writer_first_mutex mutex_;
   catalog_index index_;
 };
 

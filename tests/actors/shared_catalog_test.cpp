@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -34,6 +35,38 @@ TEST(shared_catalog, try_read_does_not_wait_for_the_writer) {
   auto free = catalog.try_read([](const catalog_index&) { return 2; });
   ASSERT_TRUE(free.has_value());
   EXPECT_EQ(*free, 2);
+}
+
+// Readers that keep coming must not starve the writer (the catalog's
+// writer shares a CAF worker with the product actors): once it waits,
+// readers that must not wait are turned away, and it gets in.
+TEST(shared_catalog, a_waiting_writer_goes_before_new_readers) {
+  shared_catalog catalog;
+  std::promise<void> reading, leave;
+  auto left = leave.get_future().share();
+  std::thread reader{[&] {
+    catalog.read([&](const catalog_index&) {
+      reading.set_value();
+      left.wait_for(std::chrono::seconds{5});
+      return 0;
+    });
+  }};
+  reading.get_future().wait();
+  std::atomic<bool> written{false};
+  std::thread writer{[&] {
+    catalog.write([&](catalog_index&) { written = true; });
+  }};
+  // Another reader is let in until the writer waits; then never again.
+  bool turned_away = false;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (!turned_away && std::chrono::steady_clock::now() < until)
+    turned_away = !catalog.try_read([](const catalog_index&) { return 0; });
+  leave.set_value();
+  reader.join();
+  writer.join();
+  EXPECT_TRUE(turned_away);
+  EXPECT_TRUE(written);
+  EXPECT_TRUE(catalog.try_read([](const catalog_index&) { return 0; }));
 }
 
 TEST(shared_catalog, readers_do_not_exclude_each_other) {
