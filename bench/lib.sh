@@ -15,6 +15,26 @@ measure() {
     END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, bad, n }'
 }
 
+# cpu_ticks pid... : CPU time (user + system, in clock ticks) the processes
+# have used so far, all their threads together
+cpu_ticks() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+  echo "$t"
+}
+
+# measure_cpu "pid..." wrk-args... : measure's line, then the microseconds
+# of CPU the processes spent per request during it
+measure_cpu() {
+  local pids=$1 before line after
+  shift
+  before=$(cpu_ticks $pids)
+  line=$(measure "$@")
+  after=$(cpu_ticks $pids)
+  awk -v line="$line" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { split(line, f, " "); printf "%s %.1f\n", line, (f[5] > 0 ? t * 1e6 / hz / f[5] : 0) }'
+}
+
 # median of column $1 of file $2
 median() { sort -n -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
 
