@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -336,7 +337,10 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
   self->state.gauges = std::move(gauges);
   self->state.last_request = std::chrono::steady_clock::now();
   if (deps.passivate_after.count() > 0)
-    self->delayed_send(self, deps.passivate_after, idle_atom::value);
+    self->delayed_send(self,
+                       first_idle_check(self->state.item->sku(),
+                                        deps.passivate_after),
+                       idle_atom::value);
   return {
     [=](purchase_atom, const domain::purchase_request& req)
       -> caf::result<domain::purchase_result> {
@@ -475,6 +479,13 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
 }
 
 } // namespace
+
+std::chrono::milliseconds first_idle_check(std::string_view sku,
+                                           std::chrono::milliseconds after) {
+  constexpr uint64_t steps = 1024;
+  auto step = std::hash<std::string_view>{}(sku) % steps;
+  return after + after * static_cast<int64_t>(step) / (2 * steps);
+}
 
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
                                   product_gauges_ptr gauges,

@@ -9,7 +9,11 @@
 // request, no live hold, nothing waiting for the journal), it offers its
 // shard its stored state and how many of the shard's messages it handled.
 // The shard takes the offer only if it sent no more than that, then ends
-// the actor and keeps the state at rest until the next request.
+// the actor and keeps the state at rest until the next request. A new
+// actor's first check comes a little later, by its SKU (first_idle_check),
+// so that products created together (a catalog loaded, a node started) do
+// not all rest at once: a hundred thousand offers queued together held up
+// the worker they share, and every request behind them, for over a second.
 #pragma once
 
 #include "actors/atoms.hpp"
@@ -25,6 +29,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace doorbuster::actors {
 
@@ -88,6 +93,12 @@ struct product_actor_deps {
   std::chrono::milliseconds passivate_after{0};
   product_keeper keeper; // its shard
 };
+
+/// When a new product actor first checks whether it is idle: after
+/// `after` plus up to half of it more, the same for one SKU every time and
+/// spread evenly over SKUs.
+std::chrono::milliseconds first_idle_check(std::string_view sku,
+                                           std::chrono::milliseconds after);
 
 /// Spawned by (and linked to) its shard.
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,

@@ -3,6 +3,7 @@
 // one SKU at once. The test thread asks through a scoped actor (tests may
 // block; request paths never do).
 #include "actors/inventory.hpp"
+#include "actors/product_actor.hpp"
 #include "persistence/journal_actor.hpp"
 #include "persistence/journal_files.hpp"
 #include "support/temp_dir.hpp"
@@ -14,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -332,6 +334,29 @@ config::options resting_node(int64_t idle_ms) {
   auto opts = small_node();
   opts.products.passivate_after_ms = idle_ms;
   return opts;
+}
+
+// Products created together (a catalog loaded, a node started) must not
+// all offer to rest at the same moment: their first idle checks spread
+// over half a passivation period, each SKU always at the same point.
+TEST(first_idle_check, spreads_products_created_together) {
+  using std::chrono::milliseconds;
+  const milliseconds after{60000};
+  std::vector<size_t> per_tenth(5);
+  for (int i = 1; i <= 10000; ++i) {
+    char sku[16];
+    std::snprintf(sku, sizeof(sku), "SKU-%06d", i);
+    auto at = first_idle_check(sku, after);
+    ASSERT_GE(at, after) << sku;
+    ASSERT_LT(at, after + after / 2) << sku;
+    ASSERT_EQ(at, first_idle_check(sku, after)) << sku;
+    ++per_tenth[(at - after) * 10 / after];
+  }
+  // Each tenth of the period after `after` takes about a fifth of them.
+  for (auto n : per_tenth) {
+    EXPECT_GT(n, 1500u);
+    EXPECT_LT(n, 2500u);
+  }
 }
 
 class passivation_test : public inventory_test {
