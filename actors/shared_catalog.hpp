@@ -1,7 +1,8 @@
 // The node's one catalog_index, shared by its catalog actors: any of them
-// reads it under a shared lock, and only the pool's writer actor changes it
-// (single writer), under the exclusive lock. The catalog's memory does not
-// grow with the number of catalog actors.
+// reads it under a shared lock (and io threads read product pages with
+// try_read), and only the pool's writer actor changes it (single writer),
+// under the exclusive lock. The catalog's memory does not grow with the
+// number of catalog actors.
 #pragma once
 
 #include "actors/catalog_index.hpp"
@@ -23,8 +24,7 @@ public:
   }
 
   /// As read(), unless the writer holds the lock or waits for it: then
-  /// nothing, at once.
-  /// For threads that must not wait (an io thread).
+  /// nothing, at once. For threads that must not wait (an io thread).
   template <class F>
   auto try_read(F&& f) const
     -> std::optional<decltype(f(std::declval<const catalog_index&>()))> {
