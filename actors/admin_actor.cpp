@@ -13,9 +13,6 @@ namespace doorbuster::actors {
 
 namespace {
 
-/// A bulk load may be large; only a node in trouble takes this long for
-/// one of its products.
-
 caf::result<std::string> run(admin_self self, const std::string& token,
                              const std::vector<std::string>& words) {
   auto& st = self->state;

@@ -11,9 +11,9 @@
 // The shard takes the offer only if it sent no more than that, then ends
 // the actor and keeps the state at rest until the next request. A new
 // actor's first check comes a little later, by its SKU (first_idle_check),
-// so that products created together (a catalog loaded, a node started) do
-// not all rest at once: a hundred thousand offers queued together held up
-// the worker they share, and every request behind them, for over a second.
+// so that products woken or created together do not all rest at once: a
+// hundred thousand offers queued together held up the worker they share,
+// and every request behind them, for over a second.
 #pragma once
 
 #include "actors/atoms.hpp"

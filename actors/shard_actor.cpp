@@ -1,8 +1,7 @@
 #include "actors/shard_actor.hpp"
 
-#include "actors/passive_product.hpp"
-#include "actors/product_doc.hpp"
-#include "actors/stats.hpp"
+#include "actors/detail/shard_bulk_put.hpp"
+#include "actors/detail/shard_state.hpp"
 #include "domain/refusal.hpp"
 
 #include <caf/actor_system.hpp>
@@ -10,16 +9,13 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include <algorithm>
 #include <chrono>
-#include <deque>
-#include <tuple>
-#include <unordered_map>
 
 namespace doorbuster::actors {
 
 namespace {
 
+using namespace detail;
 using domain::errc;
 using std::chrono::steady_clock;
 
@@ -29,201 +25,8 @@ constexpr auto forward_timeout = std::chrono::seconds{5};
 constexpr auto longest_wait = std::chrono::seconds{5};
 constexpr size_t max_waiting = 10000;
 constexpr auto sweep_interval = std::chrono::milliseconds{100};
-constexpr auto rank_interval = std::chrono::seconds{1};
-constexpr size_t top_sellers = 10; // per shard
 
-/// An active product: its actor and what the shard counts of it.
-struct product_slot {
-  product_actor actor;
-  product_gauges_ptr gauges;
-  uint64_t sent = 0;     // messages sent to `actor` since it was spawned
-  uint64_t requests = 0; // purchases and holds routed to it
-  uint64_t reported = 0; // `requests` at the last hot_atom query
-  bool touched = false;  // asked to change since the last ranking
-};
-
-enum class mode { serving, forwarding, waiting };
-
-/// A request waiting for an owner.
-struct waiting_request {
-  caf::response_promise promise;
-  caf::message request;
-  steady_clock::time_point since;
-  caf::message timeout_answer;
-};
-
-/// A request forwarded to an owner, until its answer comes.
-struct forwarded_request {
-  caf::actor_addr owner;
-  caf::response_promise promise;
-  caf::message unknown_answer; // if the owner is lost meanwhile
-};
-
-struct shard_state {
-  std::unordered_map<std::string, product_slot> active;
-  // Products at rest keep only their packed state: a million of them are
-  // most of a large catalog's products.
-  std::unordered_map<std::string, passive_product> resting;
-  uint64_t rested_requests = 0; // `requests` of products put to rest
-  product_actor_deps deps;
-  shard_options opts;
-  mode now = mode::serving;
-  caf::actor owner; // forwarding: the owner's gateway
-  std::deque<waiting_request> waiting;
-  bool sweeping = false;
-  // CAF does not fail requests in flight to a node whose connection is
-  // lost; the cluster says so (lost_atom) and these are answered then.
-  std::unordered_map<uint64_t, forwarded_request> in_flight;
-  uint64_t forwarded = 0;
-  // The best sellers (stats->top): the products asked to change since the
-  // last ranking, which runs a second after the first of them.
-  std::vector<std::string> touched;
-  std::vector<product_sales> top;
-};
-
-using self_ptr = shard_control::stateful_pointer<shard_state>;
-
-/// Spawns the actor of a product at rest or new; `saved`: its state.
-void activate(self_ptr self, const std::string& sku, product_slot& slot,
-              domain::stored_product* saved) {
-  auto& st = self->state;
-  slot.gauges = std::make_shared<product_gauges>();
-  slot.actor = spawn_product_actor(self, sku, slot.gauges, st.deps);
-  slot.sent = 0;
-  ++st.deps.stats->active;
-  if (!saved)
-    return;
-  ++slot.sent;
-  self->send(slot.actor, restore_atom::value, std::move(*saved));
-}
-
-/// Counts `passive` in (`sign` 1) or out (-1) of the products at rest.
-void count_at_rest(shard_stats& stats, const passive_product& passive,
-                   int64_t sign) {
-  stats.passive += sign;
-  stats.passive_bytes += sign * static_cast<int64_t>(passive.bytes());
-}
-
-/// Keeps `saved` at rest (its actor, if any, has ended).
-void put_to_rest(shard_state& st, const std::string& sku,
-                 const domain::stored_product& saved) {
-  auto& stats = *st.deps.stats;
-  auto& passive = st.resting[sku];
-  if (!passive.empty())
-    count_at_rest(stats, passive, -1);
-  passive = passive_product::pack(saved);
-  count_at_rest(stats, passive, 1);
-}
-
-/// Returns the product's slot, its actor running (woken if it was at
-/// rest), or nullptr for an unknown SKU.
-product_slot* find(self_ptr self, const std::string& sku) {
-  auto& st = self->state;
-  if (auto i = st.active.find(sku); i != st.active.end())
-    return &i->second;
-  auto rested = st.resting.find(sku);
-  if (rested == st.resting.end())
-    return nullptr;
-  auto& stats = *st.deps.stats;
-  auto saved = rested->second.unpack();
-  count_at_rest(stats, rested->second, -1);
-  ++stats.activated;
-  st.resting.erase(rested);
-  auto& slot = st.active[sku];
-  activate(self, sku, slot, &saved);
-  return &slot;
-}
-
-product_slot& find_or_spawn(self_ptr self, const std::string& sku) {
-  if (auto slot = find(self, sku))
-    return *slot;
-  auto& slot = self->state.active[sku];
-  activate(self, sku, slot, nullptr);
-  return slot;
-}
-
-/// The actor of an active product, counting the message about to go to it.
-const product_actor& to_product(product_slot& slot) {
-  ++slot.sent;
-  return slot.actor;
-}
-
-/// Keeps stored products at rest, or active if they hold units (their
-/// holds run on the actor's timers); returns their catalog documents.
-std::vector<domain::product_doc_ptr>
-take_products(self_ptr self, std::vector<domain::stored_product>& products) {
-  auto& st = self->state;
-  std::vector<domain::product_doc_ptr> docs;
-  docs.reserve(products.size());
-  st.resting.reserve(st.resting.size() + products.size());
-  for (auto& p : products) {
-    docs.push_back(render_product_doc(p.state));
-    if (!p.holds.empty()) {
-      activate(self, p.state.sku, st.active[p.state.sku], &p);
-      continue;
-    }
-    put_to_rest(st, p.state.sku, p);
-  }
-  return docs;
-}
-
-/// An idle product's offer: taken if the shard serves, the offer comes
-/// from the product's current actor, and that actor took up every message
-/// sent to it (none is in flight to it).
-void passivate(self_ptr self, const std::string& sku, uint64_t handled,
-               domain::stored_product& saved) {
-  auto& st = self->state;
-  auto i = st.active.find(sku);
-  if (st.now != mode::serving || i == st.active.end())
-    return;
-  auto& slot = i->second;
-  if (!slot.actor || self->current_sender() != slot.actor.address()
-      || slot.sent != handled)
-    return;
-  self->unlink_from(slot.actor);
-  self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
-  st.rested_requests += slot.requests;
-  st.active.erase(i);
-  auto& stats = *st.deps.stats;
-  --stats.active;
-  ++stats.passivated;
-  if (saved.state.version != 0) // never created: nothing to keep
-    put_to_rest(st, sku, saved);
-}
-
-/// Ranks the touched products into the best sellers.
-void rank(shard_state& st) {
-  for (const auto& sku : st.touched) {
-    auto i = st.active.find(sku);
-    if (i == st.active.end())
-      continue; // at rest: keeps its place until a newer ranking
-    i->second.touched = false;
-    std::erase_if(st.top, [&](const auto& p) { return p.sku == sku; });
-    const auto& g = *i->second.gauges;
-    if (auto orders = g.orders.load(std::memory_order_relaxed); orders > 0)
-      st.top.push_back({sku, orders, g.stock.load(std::memory_order_relaxed)});
-  }
-  st.touched.clear();
-  std::stable_sort(st.top.begin(), st.top.end(), [](const auto& a,
-                                                    const auto& b) {
-    return a.orders > b.orders;
-  });
-  if (st.top.size() > top_sellers)
-    st.top.resize(top_sellers);
-  std::lock_guard lock{st.deps.stats->top_mutex};
-  st.deps.stats->top = st.top;
-}
-
-/// Notes that `slot`'s product may change: it is ranked a second later.
-void touch(self_ptr self, const std::string& sku, product_slot& slot) {
-  if (slot.touched)
-    return;
-  slot.touched = true;
-  auto& st = self->state;
-  if (st.touched.empty())
-    self->delayed_send(self, rank_interval, rank_atom::value);
-  st.touched.push_back(sku);
-}
+using self_ptr = shard_self;
 
 /// Sends the waiting requests where they go now.
 void replay_waiting(self_ptr self) {
@@ -345,58 +148,6 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
   return self->delegate(to_product(*slot), atm, std::move(req));
 }
 
-domain::shard_report report(const shard_state& st) {
-  domain::shard_report r;
-  r.products = st.active.size() + st.resting.size();
-  r.requests = st.rested_requests;
-  for (const auto& [sku, slot] : st.active) {
-    r.requests += slot.requests;
-    ++r.active;
-    auto depth = slot.gauges->depth.load();
-    r.queued += depth;
-    r.max_depth = std::max(r.max_depth, depth);
-  }
-  return r;
-}
-
-std::vector<domain::product_heat> hottest(shard_state& st, size_t n) {
-  std::vector<domain::product_heat> heat;
-  for (auto& [sku, slot] : st.active) {
-    auto recent = slot.requests - slot.reported;
-    slot.reported = slot.requests;
-    auto depth = slot.gauges->depth.load();
-    if (recent > 0 || depth > 0)
-      heat.push_back({sku, recent, depth});
-  }
-  auto hotter = [](const auto& a, const auto& b) {
-    return std::tie(a.requests, a.depth) > std::tie(b.requests, b.depth);
-  };
-  if (heat.size() > n) {
-    std::partial_sort(heat.begin(), heat.begin() + n, heat.end(), hotter);
-    heat.resize(n);
-  }
-  return heat;
-}
-
-/// Ends every product actor of the shard and forgets its products.
-void drop_products(self_ptr self) {
-  for (auto& [sku, slot] : self->state.active) {
-    self->unlink_from(slot.actor);
-    self->send_exit(slot.actor, caf::exit_reason::user_shutdown);
-  }
-  auto& stats = *self->state.deps.stats;
-  stats.active = 0;
-  stats.passive = 0;
-  stats.passive_bytes = 0;
-  self->state.active.clear();
-  self->state.resting.clear();
-  self->state.rested_requests = 0;
-  self->state.touched.clear();
-  self->state.top.clear();
-  std::lock_guard lock{self->state.deps.stats->top_mutex};
-  self->state.deps.stats->top.clear();
-}
-
 std::chrono::nanoseconds budget_of(const domain::deadline& due) {
   return due.remaining(forward_timeout);
 }
@@ -467,6 +218,15 @@ shard_control::behavior_type shard_behavior(self_ptr self,
                                 std::move(fields));
         },
         atm, sku, fields);
+    },
+    [=](put_atom, std::vector<domain::product_entry>& entries) {
+      return bulk_put(self, entries);
+    },
+    [=](persistence::durable_atom, uint64_t ticket) {
+      on_durable(self, ticket);
+    },
+    [=](persistence::refused_atom, uint64_t ticket) {
+      on_refused(self, ticket);
     },
     [=](restore_atom, std::vector<domain::stored_product>& products)
       -> caf::result<uint64_t> {
@@ -542,6 +302,10 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         self->request(to_product(slot), forward_timeout, drain_atom::value)
           .then([one_done](bool) mutable { one_done(); },
                 [one_done](caf::error&) mutable { one_done(); });
+      }
+      if (!st.writes.empty()) { // the shard's own bulk puts
+        ++*left;
+        st.written.push_back([one_done]() mutable { one_done(); });
       }
       one_done();
       return promise;

@@ -5,9 +5,11 @@
 // or at rest (passive_product, kept here): restored products start at rest
 // (unless they hold units), an idle product's actor offers to go to rest
 // (product_actor.hpp), and the next request to a product at rest spawns
-// its actor again, with the state it left. Purchases and holds for a product
-// with `max_mailbox` of them queued are refused (overloaded) before they
-// queue, so a hot SKU's backlog never delays other SKUs.
+// its actor again, with the state it left. A bulk put (many entries in one
+// message) is applied by the shard itself to products at rest and to new
+// ones, which stay at rest (detail/rest_writes.hpp). Purchases and holds
+// for a product with `max_mailbox` of them queued are refused (overloaded)
+// before they queue, so a hot SKU's backlog never delays other SKUs.
 //
 // In a cluster a shard is in one of three modes, set by the cluster:
 //   serving    it owns the shard's lease and serves as above;
@@ -25,11 +27,14 @@
 
 namespace doorbuster::actors {
 
-/// The product API, plus what operators ask of a shard: a report of its
-/// products, and the `n` busiest products since the previous such question;
-/// and the start-up's restore of stored products, answered with their number
-/// once the catalog has them.
+/// The product API, plus what operators ask of a shard: a bulk put of
+/// its SKUs' entries (answered in their order once all are durable), a
+/// report of its products, and the `n` busiest products since the previous
+/// such question; and the start-up's restore of stored products, answered
+/// with their number once the catalog has them.
 using shard_actor = product_api::extend<
+  caf::replies_to<put_atom, std::vector<domain::product_entry>>::with<
+    std::vector<domain::write_result>>,
   caf::replies_to<restore_atom, std::vector<domain::stored_product>>::with<
     uint64_t>,
   caf::replies_to<report_atom>::with<domain::shard_report>,
@@ -48,7 +53,10 @@ using shard_actor = product_api::extend<
 ///   sweep: its own timer, answering requests that waited too long
 ///   rank: its own timer, ranking its best sellers for /metrics
 ///   passivate: an idle product's offer to be kept at rest
+///   durable, refused: the journal's word on the records of its bulk puts
 using shard_control = shard_actor::extend<
+  caf::reacts_to<persistence::durable_atom, uint64_t>,
+  caf::reacts_to<persistence::refused_atom, uint64_t>,
   caf::reacts_to<passivate_atom, std::string, uint64_t,
                  domain::stored_product>,
   caf::replies_to<own_atom, uint64_t,
