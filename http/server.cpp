@@ -14,6 +14,7 @@
 
 #include <future>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -101,10 +102,19 @@ uint16_t server::start() {
   auto& acc = *impl_->acceptor;
   tcp::endpoint endpoint{net::ip::make_address(impl_->opts.address),
                          impl_->opts.port};
-  acc.open(endpoint.protocol());
-  acc.set_option(net::socket_base::reuse_address{true});
-  acc.bind(endpoint);
-  acc.listen(net::socket_base::max_listen_connections);
+  boost::system::error_code ec;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec)
+    acc.set_option(net::socket_base::reuse_address{true}, ec);
+  if (!ec)
+    acc.bind(endpoint, ec);
+  if (!ec)
+    acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen for HTTP on "
+                             + impl_->opts.address + ":"
+                             + std::to_string(impl_->opts.port) + ": "
+                             + ec.message());
   impl_->do_accept();
   for (auto& ctx : impl_->contexts)
     impl_->threads.emplace_back([&ctx] { ctx->run(); });

@@ -34,7 +34,9 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
+#include <functional>
 #include <jemalloc/jemalloc.h>
 #include <iostream>
 #include <memory>
@@ -47,6 +49,22 @@
 #endif
 
 namespace {
+
+/// Runs `stop` if left by an exception.
+class stop_on_throw {
+public:
+  explicit stop_on_throw(std::function<void()> stop) : stop_(std::move(stop)) {}
+  stop_on_throw(const stop_on_throw&) = delete;
+  stop_on_throw& operator=(const stop_on_throw&) = delete;
+  ~stop_on_throw() {
+    if (std::uncaught_exceptions() > pending_)
+      stop_();
+  }
+
+private:
+  std::function<void()> stop_;
+  int pending_ = std::uncaught_exceptions();
+};
 
 using namespace doorbuster;
 
@@ -198,6 +216,22 @@ int run(config::node_config& cfg) {
   std::unique_ptr<cluster::node> member;
   std::unique_ptr<persistence::storage> store_ptr;
   std::unique_ptr<actors::inventory> inv_ptr;
+  actors::admin_actor admin;
+  // Start-up may still fail (a port in use, a restore cut short): then the
+  // actors started so far are stopped, or the actor system would wait for
+  // them forever, and the node would hang, deaf to SIGTERM (blocked above),
+  // instead of exiting with the error.
+  stop_on_throw stop_started{[&] {
+    if (admin)
+      caf::anon_send_exit(admin, caf::exit_reason::user_shutdown);
+    if (member)
+      member->stop();
+    if (inv_ptr)
+      inv_ptr->stop();
+    if (store_ptr)
+      store_ptr->stop(
+        std::chrono::milliseconds{opts.persistence.shutdown_flush_ms});
+  }};
   uint32_t generation = 0;
   size_t recovered = 0, demo = 0;
   bool demo_wanted = false;
@@ -328,7 +362,7 @@ int run(config::node_config& cfg) {
     }}
            : std::function<std::string()>{},
     &admin_counts};
-  auto admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
+  admin = actors::spawn_admin_actor(sys, std::move(admin_deps));
   api = std::make_unique<http::api>(inv, admin, bridge, opts,
                                     std::move(hooks));
   // The admin actor's port, for doorbuster-console (loopback by default;

@@ -1,10 +1,16 @@
 // Options as a user meets them: --help shows each option's default (from
 // config/options.hpp) and bounds, the README's table says the same, and a
 // value out of bounds stops start-up with a message naming the option;
-// --version prints the version and commit.
+// --version prints the version and commit; a port in use stops start-up
+// with the error (the node does not hang).
 #include "support/node_process.hpp"
 
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -127,6 +133,36 @@ TEST(config, a_cluster_node_without_postgres_or_a_name_does_not_start) {
   EXPECT_NE(out.find("cluster.port=0 needs cluster.node-id"),
             std::string::npos)
     << out;
+}
+
+TEST(config, a_port_in_use_stops_start_up_with_the_error) {
+  // Another process holds the port; the node has started its actors (and
+  // loaded a demo catalog) by the time it binds.
+  int held = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(held, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(held, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(held, 1), 0);
+  ASSERT_EQ(getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  auto port = std::to_string(ntohs(addr.sin_port));
+  auto data = make_temp_dir("doorbuster-busy");
+  std::string out;
+  EXPECT_EQ(run_node_to_exit({"--http.address=127.0.0.1",
+                              "--http.port=" + port, "--admin.port=0",
+                              "--demo.products=1000",
+                              "--persistence.data-dir=" + data},
+                             out),
+            1)
+    << out;
+  EXPECT_NE(out.find("cannot listen for HTTP on 127.0.0.1:" + port
+                     + ": Address already in use"),
+            std::string::npos)
+    << out;
+  close(held);
+  std::filesystem::remove_all(data);
 }
 
 TEST(config, version_prints_the_projects_version_and_commit) {

@@ -133,7 +133,17 @@ int run_node_to_exit(std::vector<std::string> args, std::string& output) {
   args.insert(args.begin(), DOORBUSTER_BINARY);
   auto pid = spawn(args, err_file, true);
   int status = 0;
-  waitpid(pid, &status, 0);
+  // A node that hangs instead of exiting fails here, not at ctest's timeout.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > until) {
+      ::kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      output += "[the node did not exit within 60 s; killed]\n";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
   output += read_file(err_file);
   fs::remove_all(dir);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -78,7 +78,8 @@ private:
 };
 
 /// Runs the node binary with `args` to completion; returns its exit status
-/// and appends what it printed (stdout and stderr) to `output`.
+/// and appends what it printed (stdout and stderr) to `output`. A node
+/// still running after 60 s is killed: -1.
 int run_node_to_exit(std::vector<std::string> args, std::string& output);
 
 } // namespace doorbuster::testing
