@@ -33,13 +33,13 @@ catalog_actor::behavior_type catalog_behavior(
       return uint64_t{1};
     },
     [=](update_atom, std::vector<domain::product_doc_ptr>& docs) {
+      auto n = static_cast<uint64_t>(docs.size());
       auto size = self->state.catalog->write([&](catalog_index& index) {
-        for (auto& doc : docs)
-          index.upsert(std::move(doc));
+        index.upsert_many(std::move(docs));
         return index.size();
       });
       self->state.stats->size = size;
-      return static_cast<uint64_t>(docs.size());
+      return n;
     },
     [=](get_atom, const std::string& sku) {
       auto doc = self->state.catalog->read(

@@ -11,6 +11,10 @@ namespace doorbuster::actors {
 
 namespace {
 
+/// New documents in one upsert_many() from which the SKU orders are merged
+/// in one pass (when they are also a quarter of the catalog or more).
+constexpr size_t bulk_at_least = 1024;
+
 /// Candidates for a search at least one in this many products: scan.
 constexpr size_t dense = 64;
 
@@ -53,6 +57,49 @@ void catalog_index::upsert(domain::product_doc_ptr doc) {
   }
   if (old->folded_name() != doc->folded_name())
     names_.add(id, doc->folded_name());
+}
+
+void catalog_index::upsert_many(std::vector<domain::product_doc_ptr> docs) {
+  // New documents are indexed by SKU and name at once; their place in the
+  // SKU orders waits for the end of the batch.
+  auto first_new = static_cast<uint32_t>(docs_.size());
+  for (auto& doc : docs) {
+    auto at = ids_.find(std::string_view{doc->sku});
+    if (at == ids_.end()) {
+      auto id = static_cast<uint32_t>(docs_.size());
+      docs_.push_back(std::move(doc));
+      ids_.insert(id);
+      names_.add(id, docs_[id]->folded_name());
+    } else if (*at >= first_new) { // new in this batch: not in an order yet
+      auto& old = docs_[*at];
+      if (old->version > doc->version)
+        continue;
+      if (old->folded_name() != doc->folded_name())
+        names_.add(*at, doc->folded_name());
+      old = std::move(doc);
+    } else {
+      upsert(std::move(doc));
+    }
+  }
+  auto added = docs_.size() - first_new;
+  if (added == 0)
+    return;
+  if (added < bulk_at_least || added * 4 < all_.size()) {
+    for (auto id = first_new; id < docs_.size(); ++id) {
+      all_.insert(id, docs_);
+      by_category_[std::string{docs_[id]->category()}].insert(id, docs_);
+    }
+    return;
+  }
+  std::vector<uint32_t> ids(added);
+  std::map<std::string_view, std::vector<uint32_t>> by_category;
+  for (size_t i = 0; i < added; ++i) {
+    ids[i] = first_new + static_cast<uint32_t>(i);
+    by_category[docs_[ids[i]]->category()].push_back(ids[i]);
+  }
+  all_.insert_many(std::move(ids), docs_);
+  for (auto& [category, members] : by_category)
+    by_category_[std::string{category}].insert_many(std::move(members), docs_);
 }
 
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {

@@ -29,6 +29,10 @@ public:
   /// Inserts or replaces by SKU; an older version never replaces a newer one.
   void upsert(domain::product_doc_ptr doc);
 
+  /// upsert() of each, in order. New SKUs as many as a quarter of the
+  /// catalog (a start-up's restore) go into the SKU orders in one pass each.
+  void upsert_many(std::vector<domain::product_doc_ptr> docs);
+
   /// Returns nullptr for an unknown SKU.
   domain::product_doc_ptr find(const std::string& sku) const;
 

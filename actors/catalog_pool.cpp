@@ -31,6 +31,7 @@ catalog_pool::catalog_pool(caf::actor_system& sys, size_t workers)
   // speaks its workers' protocol.
   reads_ = caf::actor_cast<catalog_actor>(reads);
   updates_ = spawn();
+  writer_ = stats_.back().get();
   direct_ = stats_.emplace_back(std::make_unique<catalog_stats>()).get();
 }
 
@@ -41,6 +42,13 @@ catalog_pool::try_find(const std::string& sku) const {
   if (doc)
     ++(*doc ? direct_->hits : direct_->misses);
   return doc;
+}
+
+void catalog_pool::load(std::vector<domain::product_doc_ptr> docs) {
+  writer_->size = catalog_->write([&](catalog_index& index) {
+    index.upsert_many(std::move(docs));
+    return index.size();
+  });
 }
 
 void catalog_pool::stop() {

@@ -38,6 +38,12 @@ public:
   /// reads() then).
   std::optional<domain::product_doc_ptr> try_find(const std::string& sku) const;
 
+  /// Start-up only, before the node serves: applies `docs` on the calling
+  /// thread, under the writer's lock, as the writer would (the start-up's
+  /// restore indexes a million products while the shards take them on the
+  /// scheduler's thread).
+  void load(std::vector<domain::product_doc_ptr> docs);
+
   /// Stops the pool, its workers and the writer.
   void stop();
 
@@ -52,6 +58,7 @@ private:
   catalog_actor updates_;
   std::vector<std::unique_ptr<catalog_stats>> stats_;
   std::shared_ptr<shared_catalog> catalog_;
+  catalog_stats* writer_ = nullptr; // the writer's, in stats_
   catalog_stats* direct_ = nullptr; // try_find()'s, in stats_
 };
 

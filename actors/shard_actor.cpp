@@ -2,6 +2,7 @@
 
 #include "actors/detail/shard_bulk_put.hpp"
 #include "actors/detail/shard_state.hpp"
+#include "actors/product_doc.hpp"
 #include "domain/refusal.hpp"
 
 #include <caf/actor_system.hpp>
@@ -228,17 +229,9 @@ shard_control::behavior_type shard_behavior(self_ptr self,
     [=](persistence::refused_atom, uint64_t ticket) {
       on_refused(self, ticket);
     },
-    [=](restore_atom, std::vector<domain::stored_product>& products)
-      -> caf::result<uint64_t> {
-      auto docs = take_products(self, products);
-      auto promise = self->make_response_promise<uint64_t>();
-      auto n = static_cast<uint64_t>(docs.size());
-      self
-        ->request(self->state.deps.catalog_updates, caf::infinite,
-                  update_atom::value, std::move(docs))
-        .then([promise, n](uint64_t) mutable { promise.deliver(n); },
-              [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+    [=](restore_atom, std::vector<domain::stored_product>& products) {
+      take_products(self, products);
+      return static_cast<uint64_t>(products.size());
     },
     [=](patch_atom atm, std::string& sku, domain::product_patch& patch) {
       auto key = sku;
@@ -264,8 +257,13 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       st.owner = nullptr;
       // Restored before any request: a product's restore is the first
       // message its actor gets.
+      std::vector<domain::product_doc_ptr> docs;
+      docs.reserve(products.size());
+      for (const auto& p : products)
+        docs.push_back(render_product_doc(p.state));
+      take_products(self, products);
       caf::anon_send(st.deps.catalog_updates, update_atom::value,
-                     take_products(self, products));
+                     std::move(docs));
       replay_waiting(self);
       return static_cast<uint64_t>(products.size());
     },

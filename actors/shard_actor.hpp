@@ -31,7 +31,7 @@ namespace doorbuster::actors {
 /// its SKUs' entries (answered in their order once all are durable), a
 /// report of its products, and the `n` busiest products since the previous
 /// such question; and the start-up's restore of stored products, answered
-/// with their number once the catalog has them.
+/// with their number (the start-up gives the catalog their documents).
 using shard_actor = product_api::extend<
   caf::replies_to<put_atom, std::vector<domain::product_entry>>::with<
     std::vector<domain::write_result>>,

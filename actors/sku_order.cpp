@@ -98,6 +98,54 @@ void sku_order::insert(uint32_t id, const docs& all) {
                std::move(upper));
 }
 
+void sku_order::insert_many(std::vector<uint32_t> ids, const docs& all) {
+  auto by_sku = [&all](uint32_t a, uint32_t b) {
+    return all[a]->sku < all[b]->sku;
+  };
+  // Sorted by their SKUs' first 16 bytes, kept beside them (reaching a
+  // document's SKU is a cache miss), and by the whole SKU on a tie.
+  struct keyed {
+    uint64_t high, low;
+    uint32_t id;
+  };
+  std::vector<keyed> keys(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto& sku = all[ids[i]]->sku;
+    keys[i] = {key_of(sku, 0), key_of(sku, 8), ids[i]};
+  }
+  std::stable_sort(keys.begin(), keys.end(),
+                   [&by_sku](const keyed& a, const keyed& b) {
+                     if (a.high != b.high)
+                       return a.high < b.high;
+                     if (a.low != b.low)
+                       return a.low < b.low;
+                     return by_sku(a.id, b.id);
+                   });
+  for (size_t i = 0; i < ids.size(); ++i)
+    ids[i] = keys[i].id;
+  keys = {};
+  std::vector<uint32_t> merged;
+  merged.reserve(size_ + ids.size());
+  for (const auto& r : runs_)
+    merged.insert(merged.end(), r.ids.begin(), r.ids.end());
+  auto middle = static_cast<std::ptrdiff_t>(merged.size());
+  merged.insert(merged.end(), ids.begin(), ids.end());
+  // Equal SKUs keep the order's ids first, as one-by-one inserts would.
+  std::inplace_merge(merged.begin(), merged.begin() + middle, merged.end(),
+                     by_sku);
+  runs_.clear();
+  constexpr size_t fill = run_at_most * 3 / 4;
+  runs_.reserve((merged.size() + fill - 1) / fill);
+  for (size_t at = 0; at < merged.size(); at += fill) {
+    auto& r = runs_.emplace_back();
+    auto end = std::min(merged.size(), at + fill);
+    r.ids.assign(merged.begin() + static_cast<std::ptrdiff_t>(at),
+                 merged.begin() + static_cast<std::ptrdiff_t>(end));
+    index(r, all);
+  }
+  size_ = merged.size();
+}
+
 void sku_order::erase(uint32_t id, const docs& all) {
   if (runs_.empty())
     return;

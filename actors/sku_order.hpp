@@ -27,6 +27,13 @@ public:
   /// Requires: `id` is not in the order.
   void insert(uint32_t id, const docs& all);
 
+  /// Inserts every id of `ids` (none in the order yet) in one pass: sorts
+  /// them, merges them with the order's ids and builds the runs again,
+  /// three quarters full. For a batch as large as a good part of the
+  /// order (a start-up's restore), where inserting one by one moves the
+  /// runs about once every few hundred ids.
+  void insert_many(std::vector<uint32_t> ids, const docs& all);
+
   /// Removes `id`, if it is there.
   void erase(uint32_t id, const docs& all);
 

@@ -76,21 +76,17 @@ const product_actor& to_product(product_slot& slot) {
   return slot.actor;
 }
 
-std::vector<domain::product_doc_ptr>
-take_products(shard_self self, std::vector<domain::stored_product>& products) {
+void take_products(shard_self self,
+                   std::vector<domain::stored_product>& products) {
   auto& st = self->state;
-  std::vector<domain::product_doc_ptr> docs;
-  docs.reserve(products.size());
   st.resting.reserve(st.resting.size() + products.size());
   for (auto& p : products) {
-    docs.push_back(render_product_doc(p.state));
     if (!p.holds.empty()) {
       activate(self, p.state.sku, st.active[p.state.sku], &p);
       continue;
     }
     put_to_rest(st, p.state.sku, p);
   }
-  return docs;
 }
 
 void passivate(shard_self self, const std::string& sku, uint64_t handled,

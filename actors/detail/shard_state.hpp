@@ -97,9 +97,10 @@ product_slot& find_or_spawn(shard_self self, const std::string& sku);
 const product_actor& to_product(product_slot& slot);
 
 /// Keeps stored products at rest, or active if they hold units (their
-/// holds run on the actor's timers); returns their catalog documents.
-std::vector<domain::product_doc_ptr>
-take_products(shard_self self, std::vector<domain::stored_product>& products);
+/// holds run on the actor's timers). Their catalog documents are the
+/// caller's to publish.
+void take_products(shard_self self,
+                   std::vector<domain::stored_product>& products);
 
 /// An idle product's offer: taken if the shard serves, the offer comes
 /// from the product's current actor, and that actor took up every message

@@ -25,6 +25,37 @@ product_doc_ptr doc(const std::string& sku, const std::string& category,
   return render_product_doc(p);
 }
 
+/// SKUs of several shapes, so that runs share long, short and no prefixes
+/// (sku_order compares the bytes after them).
+std::string sku_of(int n) {
+  char sku[64];
+  switch (n % 4) {
+  case 0: std::snprintf(sku, sizeof(sku), "K%06d", n); break;
+  case 1: std::snprintf(sku, sizeof(sku), "category-electronics-%d", n); break;
+  case 2: std::snprintf(sku, sizeof(sku), "%d", n * 7919 % 100003); break;
+  default: std::snprintf(sku, sizeof(sku), "K%06d-%d", n / 3, n); break;
+  }
+  return sku;
+}
+
+/// Every SKU of `category` ("": all), page by page.
+std::vector<std::string> skus_in_order(const catalog_index& idx,
+                                       const std::string& category) {
+  std::vector<std::string> seen;
+  listing_query q{category, "", "", 997};
+  for (;;) {
+    auto page = idx.list(q);
+    for (size_t at = 0;
+         (at = page.items_json.find("\"sku\":\"", at)) != std::string::npos;
+         at += 7)
+      seen.push_back(page.items_json.substr(
+        at + 7, page.items_json.find('"', at + 7) - at - 7));
+    if (!page.next)
+      return seen;
+    q.after = *page.next;
+  }
+}
+
 TEST(catalog_index, finds_by_sku_and_keeps_newest_version) {
   catalog_index idx;
   idx.upsert(doc("A", "toys", "Ball", 2));
@@ -106,39 +137,57 @@ TEST(catalog_index, pages_in_sku_order_across_merges_and_moves) {
     category_of[sku] = category;
     idx.upsert(doc(sku, category, "N", version));
   };
-  // SKUs of several shapes, so that runs share long, short and no
-  // prefixes (sku_order compares the bytes after them).
-  auto sku_of = [](int n) {
-    char sku[64];
-    switch (n % 4) {
-    case 0: std::snprintf(sku, sizeof(sku), "K%06d", n); break;
-    case 1: std::snprintf(sku, sizeof(sku), "category-electronics-%d", n); break;
-    case 2: std::snprintf(sku, sizeof(sku), "%d", n * 7919 % 100003); break;
-    default: std::snprintf(sku, sizeof(sku), "K%06d-%d", n / 3, n); break;
-    }
-    return std::string{sku};
-  };
   for (auto n : numbers)
     put(sku_of(n), n % 3 == 0 ? "a" : "b", 1);
   for (size_t i = 0; i < numbers.size(); i += 7)
     put(sku_of(numbers[i]), "c", 2);
+  for (const auto& [category, skus] : expected)
+    EXPECT_EQ(skus_in_order(idx, category),
+              std::vector<std::string>(skus.begin(), skus.end()))
+      << "category " << category;
+}
+
+TEST(catalog_index, upsert_many_pages_as_one_by_one_upserts_would) {
+  // A batch into an empty index, one merged into it (as large as a quarter
+  // of it: sku_order::insert_many), and a small one (one by one); SKUs
+  // repeat within a batch, with newer and older versions and another
+  // category.
+  std::mt19937 rng{11};
+  std::vector<int> numbers(12 * sku_order::run_at_most);
+  for (size_t i = 0; i < numbers.size(); ++i)
+    numbers[i] = static_cast<int>(i);
+  std::shuffle(numbers.begin(), numbers.end(), rng);
+  catalog_index bulk, one_by_one;
+  std::map<std::string, std::set<std::string>> expected;
+  std::vector<product_doc_ptr> batch;
+  auto flush = [&] {
+    for (const auto& d : batch)
+      one_by_one.upsert(d);
+    bulk.upsert_many(std::exchange(batch, {}));
+  };
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    auto sku = sku_of(numbers[i]);
+    auto category = numbers[i] % 3 == 0 ? "a" : "b";
+    batch.push_back(doc(sku, category, "N", 2));
+    if (i % 5 == 0)
+      batch.push_back(doc(sku, "c", "M", 1)); // older: ignored
+    if (i % 11 == 0)
+      batch.push_back(doc(sku, "c", "M", 3)); // newer: moves it to "c"
+    expected[i % 11 == 0 ? "c" : category].insert(sku);
+    expected[""].insert(sku);
+    if (i + 1 == numbers.size() / 2 || i + 1 == numbers.size() - 100
+        || i + 1 == numbers.size())
+      flush();
+  }
   for (const auto& [category, skus] : expected) {
-    std::vector<std::string> seen;
-    listing_query q{category, "", "", 997};
-    for (;;) {
-      auto page = idx.list(q);
-      for (size_t at = 0;
-           (at = page.items_json.find("\"sku\":\"", at)) != std::string::npos;
-           at += 7)
-        seen.push_back(page.items_json.substr(
-          at + 7, page.items_json.find('"', at + 7) - at - 7));
-      if (!page.next)
-        break;
-      q.after = *page.next;
-    }
-    EXPECT_EQ(seen, std::vector<std::string>(skus.begin(), skus.end()))
+    std::vector<std::string> want(skus.begin(), skus.end());
+    EXPECT_EQ(skus_in_order(bulk, category), want) << "category " << category;
+    EXPECT_EQ(skus_in_order(one_by_one, category), want)
       << "category " << category;
   }
+  EXPECT_EQ(bulk.categories_json(), one_by_one.categories_json());
+  EXPECT_EQ(bulk.size(), numbers.size());
+  EXPECT_EQ(bulk.find(sku_of(numbers[0]))->version, 3u);
 }
 
 TEST(name_index, candidates_hold_every_match_of_long_lists) {
