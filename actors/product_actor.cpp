@@ -63,20 +63,16 @@ bool at_rest(const product_state& st) {
          && st.publishing == 0 && st.drained.empty() && !st.fenced;
 }
 
-/// The idle timer: offers the state to the shard once idle long enough,
-/// and keeps checking (the shard refuses while it has sent more).
+/// The shard's question whether the product may rest: offers its state if
+/// it has been idle long enough and holds nothing in flight (the shard
+/// refuses if it has sent more since), else stays silent (the shard asks
+/// again later).
 void on_idle(self_ptr self) {
   auto& st = self->state;
-  auto after = st.deps.passivate_after;
   auto idle = std::chrono::steady_clock::now() - st.last_request;
-  if (idle < after) {
-    self->delayed_send(self, after - idle, idle_atom::value);
-    return;
-  }
-  if (at_rest(st))
+  if (idle >= st.deps.passivate_after && at_rest(st))
     self->send(st.deps.keeper, passivate_atom::value, st.item->sku(),
                st.handled, st.item->save());
-  self->delayed_send(self, after, idle_atom::value);
 }
 
 /// The answer of type T to a request whose record was refused: moved, not
@@ -336,11 +332,6 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
   self->state.deps = deps;
   self->state.gauges = std::move(gauges);
   self->state.last_request = std::chrono::steady_clock::now();
-  if (deps.passivate_after.count() > 0)
-    self->delayed_send(self,
-                       first_idle_check(self->state.item->sku(),
-                                        deps.passivate_after),
-                       idle_atom::value);
   return {
     [=](purchase_atom, const domain::purchase_request& req)
       -> caf::result<domain::purchase_result> {
@@ -479,13 +470,6 @@ product_actor::behavior_type product_behavior(self_ptr self, std::string sku,
 }
 
 } // namespace
-
-std::chrono::milliseconds first_idle_check(std::string_view sku,
-                                           std::chrono::milliseconds after) {
-  constexpr uint64_t steps = 1024;
-  auto step = std::hash<std::string_view>{}(sku) % steps;
-  return after + after * static_cast<int64_t>(step) / (2 * steps);
-}
 
 product_actor spawn_product_actor(caf::local_actor* parent, std::string sku,
                                   product_gauges_ptr gauges,

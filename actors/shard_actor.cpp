@@ -146,7 +146,7 @@ caf::result<Result> admit(self_ptr self, Atom atm, const std::string& sku,
   ++slot->requests;
   touch(self, sku, *slot);
   ++st.deps.stats->depth;
-  return self->delegate(to_product(*slot), atm, std::move(req));
+  return self->delegate(to_product(self->state, *slot), atm, std::move(req));
 }
 
 std::chrono::nanoseconds budget_of(const domain::deadline& due) {
@@ -183,7 +183,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         [&]() -> caf::result<domain::line_result> {
           // Never refused: a step settles units already held.
           if (auto slot = find(self, sku))
-            return self->delegate(to_product(*slot), atm, std::move(cmd));
+            return self->delegate(to_product(self->state, *slot), atm, std::move(cmd));
           return domain::refusal<domain::line_result>(errc::unknown_sku, sku);
         },
         atm, cmd);
@@ -200,7 +200,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
         return promise;
       }
       if (auto slot = find(self, sku))
-        return self->delegate(to_product(*slot), atm, std::move(sku));
+        return self->delegate(to_product(self->state, *slot), atm, std::move(sku));
       return std::string{};
     },
     [=](report_atom) { return report(self->state); },
@@ -215,7 +215,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           // sold are not ranked (bulk loads).
           if (slot.gauges->orders > 0)
             touch(self, sku, slot);
-          return self->delegate(to_product(slot), atm, std::move(sku),
+          return self->delegate(to_product(self->state, slot), atm, std::move(sku),
                                 std::move(fields));
         },
         atm, sku, fields);
@@ -241,7 +241,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
           if (auto slot = find(self, sku)) {
             if (slot->gauges->orders > 0)
               touch(self, sku, *slot);
-            return self->delegate(to_product(*slot), atm, std::move(sku),
+            return self->delegate(to_product(self->state, *slot), atm, std::move(sku),
                                   std::move(patch));
           }
           return domain::refusal<domain::write_result>(errc::unknown_sku, sku);
@@ -297,7 +297,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       };
       for (auto& [sku, slot] : st.active) {
         ++*left;
-        self->request(to_product(slot), forward_timeout, drain_atom::value)
+        self->request(to_product(self->state, slot), forward_timeout, drain_atom::value)
           .then([one_done](bool) mutable { one_done(); },
                 [one_done](caf::error&) mutable { one_done(); });
       }
@@ -328,6 +328,7 @@ shard_control::behavior_type shard_behavior(self_ptr self,
       passivate(self, sku, handled, saved);
     },
     [=](rank_atom) { rank(self->state); },
+    [=](idle_atom) { idle_tick(self); },
     [=](sweep_atom) {
       auto& st = self->state;
       st.sweeping = false;

@@ -52,6 +52,7 @@ using shard_actor = product_api::extend<
 ///     to it are answered outcome_unknown (CAF would leave them waiting)
 ///   sweep: its own timer, answering requests that waited too long
 ///   rank: its own timer, ranking its best sellers for /metrics
+///   idle: its own timer, asking idle products whether they may rest
 ///   passivate: an idle product's offer to be kept at rest
 ///   durable, refused: the journal's word on the records of its bulk puts
 using shard_control = shard_actor::extend<
@@ -65,7 +66,8 @@ using shard_control = shard_actor::extend<
   caf::replies_to<leave_atom, bool>::with<bool>,
   caf::reacts_to<lost_atom, caf::actor>,
   caf::reacts_to<sweep_atom>,
-  caf::reacts_to<rank_atom>>;
+  caf::reacts_to<rank_atom>,
+  caf::reacts_to<idle_atom>>;
 
 struct shard_options {
   size_t index = 0;       // of this shard

@@ -88,7 +88,7 @@ bulk_put(shard_self self, std::vector<domain::product_entry>& entries) {
     if (slot.gauges->orders > 0)
       touch(self, e.sku, slot);
     ++answer->left;
-    self->request(to_product(slot), caf::infinite, put_atom::value,
+    self->request(to_product(st, slot), caf::infinite, put_atom::value,
                   std::move(e.sku), std::move(e.fields))
         .then(
             [answer, i](domain::write_result& res) {

@@ -28,6 +28,8 @@ struct product_slot {
   uint64_t requests = 0; // purchases and holds routed to it
   uint64_t reported = 0; // `requests` at the last hot_atom query
   bool touched = false;  // asked to change since the last ranking
+  uint64_t last_tick = 0;  // the shard's tick when it last sent it a message
+  uint64_t asked_tick = 0; // ... when it last asked it whether it may rest
 };
 
 enum class mode { serving, forwarding, waiting };
@@ -67,6 +69,10 @@ struct shard_state {
   // last ranking, which runs a second after the first of them.
   std::vector<std::string> touched;
   std::vector<product_sales> top;
+  // The idle sweep: a tick every `idle_tick` while products are active;
+  // a product sent nothing for `idle_ticks` of them is asked to rest.
+  uint64_t tick = 0;
+  bool ticking = false;
   // Bulk puts applied at rest, in ticket order, until the journal's word.
   uint64_t appended = 0; // the shard's journal tickets, the last one
   std::deque<rest_write> writes;
@@ -94,7 +100,12 @@ product_slot* find(shard_self self, const std::string& sku);
 product_slot& find_or_spawn(shard_self self, const std::string& sku);
 
 /// The actor of an active product, counting the message about to go to it.
-const product_actor& to_product(product_slot& slot);
+const product_actor& to_product(shard_state& st, product_slot& slot);
+
+/// The idle sweep's tick: asks the products the shard sent nothing for
+/// `passivate_after` whether they may rest, a bounded number per tick (so
+/// that products woken together rest over a few seconds, not at once).
+void idle_tick(shard_self self);
 
 /// Keeps stored products at rest, or active if they hold units (their
 /// holds run on the actor's timers). Their catalog documents are the

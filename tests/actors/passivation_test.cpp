@@ -3,34 +3,57 @@
 // doubling one.
 #include "inventory_fixture.hpp"
 
-#include <cstdio>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace doorbuster::actors::test {
 namespace {
 
-// Products created together (a catalog loaded, a node started) must not
-// all offer to rest at the same moment: their first idle checks spread
-// over half a passivation period, each SKU always at the same point.
-TEST(first_idle_check, spreads_products_created_together) {
-  using std::chrono::milliseconds;
-  const milliseconds after{60000};
-  std::vector<size_t> per_tenth(5);
-  for (int i = 1; i <= 10000; ++i) {
-    char sku[16];
-    std::snprintf(sku, sizeof(sku), "SKU-%06d", i);
-    auto at = first_idle_check(sku, after);
-    ASSERT_GE(at, after) << sku;
-    ASSERT_LT(at, after + after / 2) << sku;
-    ASSERT_EQ(at, first_idle_check(sku, after)) << sku;
-    ++per_tenth[(at - after) * 10 / after];
+/// Products rest 500 ms after the shard last sent them something: the
+/// shards tick every 125 ms.
+class spread_passivation_test : public passivation_test {
+protected:
+  spread_passivation_test() : passivation_test(500) {}
+};
+
+// Products woken together must not all offer to rest at the same moment
+// (a hundred thousand offers at once held up the worker for over a
+// second): each of the 8 shards asks at most 64 of them per tick, so 2000
+// take at least 4 ticks, 375 ms from the first to rest to the last.
+TEST_F(spread_passivation_test, products_woken_together_rest_a_few_per_tick) {
+  constexpr uint64_t n = 2000;
+  std::vector<product_entry> entries;
+  for (uint64_t i = 0; i < n; ++i)
+    entries.push_back({"W" + std::to_string(i), fields(5)});
+  ASSERT_EQ(inv.put_all(std::move(entries)).size(), n);
+  { // a look at a product at rest wakes it: all of them at once
+    caf::scoped_actor self{sys};
+    for (uint64_t i = 0; i < n; ++i) {
+      auto sku = "W" + std::to_string(i);
+      self->send(inv.shard_for(sku), inspect_atom::value, sku);
+    }
+    for (uint64_t i = 0; i < n; ++i)
+      self->receive([](const std::string& json) { EXPECT_FALSE(json.empty()); },
+                    caf::after(std::chrono::seconds{10}) >>
+                      [] { ADD_FAILURE() << "no answer"; });
   }
-  // Each tenth of the period after `after` takes about a fifth of them.
-  for (auto n : per_tenth) {
-    EXPECT_GT(n, 1500u);
-    EXPECT_LT(n, 2500u);
+  ASSERT_EQ(active_and_passive().first, n);
+  using clock = std::chrono::steady_clock;
+  std::optional<clock::time_point> first;
+  auto until = clock::now() + std::chrono::seconds{10};
+  for (;;) {
+    auto rested = metric("doorbuster_passivations_total");
+    if (rested > 0 && !first)
+      first = clock::now();
+    if (rested == n)
+      break;
+    ASSERT_LT(clock::now(), until) << rested << " of " << n << " rested";
+    std::this_thread::sleep_for(std::chrono::milliseconds{2});
   }
+  EXPECT_GE(clock::now() - *first, std::chrono::milliseconds{250})
+    << "products woken together rested at once";
+  EXPECT_EQ(active_and_passive(), (std::pair<uint64_t, uint64_t>{0, n}));
 }
 
 TEST_F(passivation_test, a_product_at_rest_keeps_its_state_limits_and_keys) {
