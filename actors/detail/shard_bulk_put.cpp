@@ -34,26 +34,33 @@ void put_at_rest(shard_self self, domain::product_entry& e, size_t i,
   write.entries.push_back(i);
 }
 
+/// Sends entry `i` to `dest` (a product or the shard itself) as a single
+/// put; its answer becomes results[i].
+template <class Dest>
+void put_through(shard_self self, const Dest& dest, domain::product_entry& e,
+                 size_t i, const bulk_answer_ptr& answer) {
+  ++answer->left;
+  self->request(dest, caf::infinite, put_atom::value, std::move(e.sku),
+                std::move(e.fields))
+      .then(
+          [answer, i](domain::write_result& res) {
+            answer->results[i] = std::move(res);
+            answer->part_done();
+          },
+          [answer, i](caf::error&) {
+            answer->results[i].error = errc::unavailable;
+            answer->part_done();
+          });
+}
+
 /// Puts each entry through the shard's own put (forwarded or waiting, as
 /// the shard is not serving).
 void put_one_by_one(shard_self self,
                     std::vector<domain::product_entry>& entries,
                     const bulk_answer_ptr& answer) {
   auto me = caf::actor_cast<shard_control>(self);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    ++answer->left;
-    self->request(me, caf::infinite, put_atom::value, std::move(entries[i].sku),
-                  std::move(entries[i].fields))
-        .then(
-            [answer, i](domain::write_result& res) {
-              answer->results[i] = std::move(res);
-              answer->part_done();
-            },
-            [answer, i](caf::error&) {
-              answer->results[i].error = errc::unavailable;
-              answer->part_done();
-            });
-  }
+  for (size_t i = 0; i < entries.size(); ++i)
+    put_through(self, me, entries[i], i, answer);
 }
 
 /// Runs what waited for the shard's bulk puts to be durable or refused.
@@ -87,18 +94,7 @@ bulk_put(shard_self self, std::vector<domain::product_entry>& entries) {
     auto& slot = active->second;
     if (slot.gauges->orders > 0)
       touch(self, e.sku, slot);
-    ++answer->left;
-    self->request(to_product(st, slot), caf::infinite, put_atom::value,
-                  std::move(e.sku), std::move(e.fields))
-        .then(
-            [answer, i](domain::write_result& res) {
-              answer->results[i] = std::move(res);
-              answer->part_done();
-            },
-            [answer, i](caf::error&) {
-              answer->results[i].error = errc::unavailable;
-              answer->part_done();
-            });
+    put_through(self, to_product(st, slot), e, i, answer);
   }
   if (!write.entries.empty()) {
     ++answer->left;

@@ -54,6 +54,36 @@ TEST_F(inventory_test, a_bulk_put_keeps_new_products_at_rest) {
   EXPECT_EQ(active_and_passive(), (std::pair<uint64_t, uint64_t>{2, 499}));
 }
 
+TEST_F(inventory_test, a_bulk_put_to_a_waiting_shard_is_served_once_owned) {
+  const auto shards = inv.shard_controls().size();
+  std::vector<product_entry> entries;
+  for (int i = 0; entries.size() < 5; ++i) {
+    auto sku = "O" + std::to_string(i);
+    if (domain::shard_of(sku, shards) == 0)
+      entries.push_back({sku, fields(5)});
+  }
+  const auto& shard = inv.shard_controls()[0];
+  caf::anon_send(shard, route_atom::value, caf::actor{}); // no owner known
+  caf::scoped_actor self{sys};
+  auto answer = self->request(shard, std::chrono::seconds{10}, put_atom::value,
+                              entries);
+  std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  EXPECT_TRUE(journaled().empty()) << "a waiting shard applied a put";
+  caf::anon_send(shard, own_atom::value, uint64_t{0},
+                 std::vector<stored_product>{});
+  answer.receive(
+    [&](std::vector<write_result>& results) {
+      ASSERT_EQ(results.size(), entries.size());
+      for (const auto& r : results) {
+        EXPECT_EQ(r.error, errc::ok);
+        EXPECT_TRUE(r.created);
+      }
+    },
+    [&](caf::error& err) { ADD_FAILURE() << sys.render(err); });
+  EXPECT_EQ(read(entries.back().sku)->version, 1u);
+  EXPECT_EQ(journaled().size(), entries.size());
+}
+
 /// Products rest after 1 ms idle: bulk puts find them at rest, waking or
 /// active, while purchases wake them.
 class resting_bulk_test : public passivation_test {
