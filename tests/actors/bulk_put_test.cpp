@@ -22,6 +22,19 @@ std::vector<product_entry> entries_of(const std::vector<std::string>& skus,
   return out;
 }
 
+/// `n` products of 5 units whose SKUs (`prefix` and a number) are shard 0's
+/// of `shards`.
+std::vector<product_entry> entries_of_shard_0(const std::string& prefix,
+                                              size_t n, size_t shards) {
+  std::vector<product_entry> entries;
+  for (int i = 0; entries.size() < n; ++i) {
+    auto sku = prefix + std::to_string(i);
+    if (domain::shard_of(sku, shards) == 0)
+      entries.push_back({sku, fields(5)});
+  }
+  return entries;
+}
+
 TEST_F(inventory_test, a_bulk_put_keeps_new_products_at_rest) {
   put("A", fields(1)); // a single put spawns A's actor
   std::vector<product_entry> entries{{"A", fields(9)}};
@@ -55,13 +68,7 @@ TEST_F(inventory_test, a_bulk_put_keeps_new_products_at_rest) {
 }
 
 TEST_F(inventory_test, a_bulk_put_to_a_waiting_shard_is_served_once_owned) {
-  const auto shards = inv.shard_controls().size();
-  std::vector<product_entry> entries;
-  for (int i = 0; entries.size() < 5; ++i) {
-    auto sku = "O" + std::to_string(i);
-    if (domain::shard_of(sku, shards) == 0)
-      entries.push_back({sku, fields(5)});
-  }
+  auto entries = entries_of_shard_0("O", 5, inv.shard_controls().size());
   const auto& shard = inv.shard_controls()[0];
   caf::anon_send(shard, route_atom::value, caf::actor{}); // no owner known
   caf::scoped_actor self{sys};
@@ -155,13 +162,7 @@ protected:
 
 TEST_F(slow_journal_test,
        a_drained_shard_leaves_once_its_bulk_puts_are_durable) {
-  const auto shards = inv.shard_controls().size();
-  std::vector<product_entry> entries;
-  for (int i = 0; entries.size() < 20; ++i) {
-    auto sku = "D" + std::to_string(i);
-    if (domain::shard_of(sku, shards) == 0)
-      entries.push_back({sku, fields(5)});
-  }
+  auto entries = entries_of_shard_0("D", 20, inv.shard_controls().size());
   const auto& shard = inv.shard_controls()[0];
   caf::anon_send(shard, put_atom::value,
                  entries); // its answer is not waited for
