@@ -32,15 +32,23 @@ void append(domain::listing& page, size_t& count,
 
 } // namespace
 
+uint32_t catalog_index::add(domain::product_doc_ptr doc) {
+  auto id = static_cast<uint32_t>(docs_.size());
+  docs_.push_back(std::move(doc));
+  ids_.insert(id);
+  names_.add(id, docs_[id]->folded_name());
+  return id;
+}
+
+void catalog_index::order(uint32_t id) {
+  all_.insert(id, docs_);
+  by_category_[std::string{docs_[id]->category()}].insert(id, docs_);
+}
+
 void catalog_index::upsert(domain::product_doc_ptr doc) {
   auto at = ids_.find(std::string_view{doc->sku});
   if (at == ids_.end()) {
-    auto id = static_cast<uint32_t>(docs_.size());
-    docs_.push_back(doc);
-    ids_.insert(id);
-    names_.add(id, doc->folded_name());
-    all_.insert(id, docs_);
-    by_category_[std::string{doc->category()}].insert(id, docs_);
+    order(add(std::move(doc)));
     return;
   }
   auto id = *at;
@@ -66,10 +74,7 @@ void catalog_index::upsert_many(std::vector<domain::product_doc_ptr> docs) {
   for (auto& doc : docs) {
     auto at = ids_.find(std::string_view{doc->sku});
     if (at == ids_.end()) {
-      auto id = static_cast<uint32_t>(docs_.size());
-      docs_.push_back(std::move(doc));
-      ids_.insert(id);
-      names_.add(id, docs_[id]->folded_name());
+      add(std::move(doc));
     } else if (*at >= first_new) { // new in this batch: not in an order yet
       auto& old = docs_[*at];
       if (old->version > doc->version)
@@ -85,10 +90,8 @@ void catalog_index::upsert_many(std::vector<domain::product_doc_ptr> docs) {
   if (added == 0)
     return;
   if (added < bulk_at_least || added * 4 < all_.size()) {
-    for (auto id = first_new; id < docs_.size(); ++id) {
-      all_.insert(id, docs_);
-      by_category_[std::string{docs_[id]->category()}].insert(id, docs_);
-    }
+    for (auto id = first_new; id < docs_.size(); ++id)
+      order(id);
     return;
   }
   std::vector<uint32_t> ids(added);

@@ -56,6 +56,11 @@ public:
   size_t size() const { return docs_.size(); }
 
 private:
+  /// Indexes a new document by SKU and name; returns its id. It is in no
+  /// SKU order yet.
+  uint32_t add(domain::product_doc_ptr doc);
+  /// Places a new document's id in the SKU orders (all, its category's).
+  void order(uint32_t id);
   /// The page by a walk in SKU order, of the ids `marked` (all, without
   /// it) whose name has `needle`.
   domain::listing walk(const domain::listing_query& query,
