@@ -3,7 +3,6 @@
 #include "http/product_input.hpp"
 
 #include <atomic>
-#include <cstdio>
 #include <random>
 
 namespace doorbuster::http {
@@ -16,11 +15,19 @@ std::string request_id_of(const request& req) {
 }
 
 std::string new_request_id() {
+  // 15 characters, which a std::string keeps inline (no allocation): 4
+  // base-32 digits of a tag drawn per process, '-', and 10 of a counter
+  // (2^50 requests).
   static const uint32_t process_tag = std::random_device{}();
   static std::atomic<uint64_t> counter{0};
-  char id[32];
-  std::snprintf(id, sizeof(id), "%08x-%010llx", process_tag,
-                static_cast<unsigned long long>(++counter));
+  constexpr std::string_view digits = "0123456789abcdefghijklmnopqrstuv";
+  std::string id(15, '-');
+  uint64_t tag = process_tag;
+  for (int i = 3; i >= 0; --i, tag >>= 5)
+    id[i] = digits[tag & 31];
+  uint64_t n = ++counter;
+  for (int i = 14; i >= 5; --i, n >>= 5)
+    id[i] = digits[n & 31];
   return id;
 }
 

@@ -23,7 +23,7 @@ struct request_context {
   const boost::asio::any_io_executor* executor = nullptr;
 };
 
-/// A new request id, unique per process.
+/// A new request id, unique per process: 15 characters of [0-9a-v-].
 std::string new_request_id();
 
 /// The request's X-Request-Id if it is 1-64 of [A-Za-z0-9._-], else a new
