@@ -35,6 +35,45 @@ measure_cpu() {
     'BEGIN { split(line, f, " "); printf "%s %.1f\n", line, (f[5] > 0 ? t * 1e6 / hz / f[5] : 0) }'
 }
 
+# start_nginx work-dir port : nginx (bench/nginx.conf.in) serving
+# work-dir/www/product.json, which the caller wrote, on 127.0.0.1:port until
+# the caller kills the pid in work-dir/nginx.pid; sets nginx_pids to its
+# master and workers
+start_nginx() {
+  chmod 755 "$1" "$1/www" # nginx workers run as www-data
+  chmod 644 "$1/www/product.json"
+  sed -e "s|@DIR@|$1|g" -e "s|@PORT@|$2|g" "$here/nginx.conf.in" > "$1/nginx.conf"
+  nginx -c "$1/nginx.conf" &
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$2/product.json" && break; sleep 0.1; done
+  local master
+  master=$(cat "$1/nginx.pid")
+  nginx_pids="$master $(pgrep -P "$master" | tr '\n' ' ')"
+}
+
+# fsync_floor dir : "p50 p99" in ms of fdatasync after a 200-byte append,
+# 2,000 times in a row in a file in dir: the least a durable write waits
+fsync_floor() {
+  python3 - "$1" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fsync-floor")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+waits = []
+for _ in range(2000):
+    os.write(fd, b"x" * 200)
+    t = time.perf_counter()
+    os.fdatasync(fd)
+    waits.append(time.perf_counter() - t)
+os.close(fd)
+os.unlink(path)
+waits.sort()
+print(f"{waits[len(waits) // 2] * 1e3:.2f} {waits[len(waits) * 99 // 100] * 1e3:.2f}")
+PY
+}
+
+# steal_ticks : CPU time the hypervisor gave to others while this machine's
+# threads were ready to run (all CPUs, clock ticks, since boot)
+steal_ticks() { awk '/^cpu / { print $9 }' /proc/stat; }
+
 # median of column $1 of file $2
 median() { sort -n -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
 
