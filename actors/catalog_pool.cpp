@@ -41,6 +41,8 @@ catalog_pool::try_find(const std::string& sku) const {
     [&](const catalog_index& index) { return index.find(sku); });
   if (doc)
     ++(*doc ? direct_->hits : direct_->misses);
+  else
+    ++direct_->passed_on;
   return doc;
 }
 

@@ -371,11 +371,12 @@ std::string inventory::metrics() const {
     passive_bytes += s.passive_bytes;
     max_depth = std::max(max_depth, s.depth.load());
   }
-  uint64_t size = 0, hits = 0, misses = 0;
+  uint64_t size = 0, hits = 0, misses = 0, passed_on = 0;
   for (const auto& c : d.catalog.stats()) {
     size = std::max(size, c->size.load());
     hits += c->hits;
     misses += c->misses;
+    passed_on += c->passed_on;
   }
   telemetry::prometheus_text out;
   out.single("doorbuster_purchases_total", "counter",
@@ -435,6 +436,10 @@ std::string inventory::metrics() const {
   out.family(lookups, "counter", "Catalog lookups by SKU, by result.")
     .sample(lookups, R"(result="hit")", hits)
     .sample(lookups, R"(result="miss")", misses);
+  out.single("doorbuster_catalog_pages_passed_on_total", "counter",
+             "Product pages an io thread passed on to a catalog actor, as "
+             "the catalog's writer held its lock.",
+             passed_on);
   const char* held = "doorbuster_holds_total";
   out.family(held, "counter",
              "Holds placed for checkouts, and holds their timer released.")

@@ -50,6 +50,9 @@ struct catalog_stats {
   std::atomic<uint64_t> size{0};
   std::atomic<uint64_t> hits{0};
   std::atomic<uint64_t> misses{0};
+  /// Product pages an io thread passed on to a catalog actor because the
+  /// writer held the shared view's lock, or waited for it.
+  std::atomic<uint64_t> passed_on{0};
 };
 
 } // namespace doorbuster::actors

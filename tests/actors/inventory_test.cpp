@@ -62,6 +62,10 @@ TEST_F(inventory_test, pages_read_without_a_message_see_answered_changes) {
   EXPECT_NE(text.find("doorbuster_catalog_lookups_total{result=\"miss\"} 1"),
             std::string::npos)
     << text;
+  // No write was under way: every page was read on the calling thread.
+  EXPECT_NE(text.find("doorbuster_catalog_pages_passed_on_total 0\n"),
+            std::string::npos)
+    << text;
 }
 
 TEST_F(inventory_test, every_answered_change_is_already_in_the_journal) {
