@@ -25,6 +25,8 @@ catalog_actor::behavior_type catalog_behavior(
   self->state.stats = stats;
   return {
     [=](update_atom, domain::product_doc_ptr& doc) {
+      if (self->state.catalog->replace(doc)) // a sale's change: no new size
+        return uint64_t{1};
       auto size = self->state.catalog->write([&](catalog_index& index) {
         index.upsert(std::move(doc));
         return index.size();

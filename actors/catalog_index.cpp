@@ -105,6 +105,24 @@ void catalog_index::upsert_many(std::vector<domain::product_doc_ptr> docs) {
     by_category_[std::string{category}].insert_many(std::move(members), docs_);
 }
 
+std::optional<uint32_t>
+catalog_index::in_place(const domain::product_doc& doc) const {
+  auto at = ids_.find(std::string_view{doc.sku});
+  if (at == ids_.end())
+    return std::nullopt;
+  const auto& old = *docs_[*at];
+  if (old.version > doc.version || old.category() != doc.category()
+      || old.folded_name() != doc.folded_name())
+    return std::nullopt;
+  return *at;
+}
+
+domain::product_doc_ptr catalog_index::replace(uint32_t id,
+                                               domain::product_doc_ptr doc) {
+  docs_[id].swap(doc);
+  return doc;
+}
+
 domain::product_doc_ptr catalog_index::find(const std::string& sku) const {
   auto i = ids_.find(std::string_view{sku});
   return i == ids_.end() ? nullptr : docs_[*i];

@@ -33,6 +33,15 @@ public:
   /// catalog (a start-up's restore) go into the SKU orders in one pass each.
   void upsert_many(std::vector<domain::product_doc_ptr> docs);
 
+  /// The id at which `doc` may replace its SKU's document with replace():
+  /// the SKU is indexed, `doc` is not older, and it keeps the category and
+  /// the name indexed (a sale's change does); nullopt otherwise.
+  std::optional<uint32_t> in_place(const domain::product_doc& doc) const;
+
+  /// Puts `doc` at `id`, from in_place() with nothing upserted since, and
+  /// gives back the document it replaces.
+  domain::product_doc_ptr replace(uint32_t id, domain::product_doc_ptr doc);
+
   /// Returns nullptr for an unknown SKU.
   domain::product_doc_ptr find(const std::string& sku) const;
 

@@ -1,13 +1,18 @@
 // A shared mutex that lets a waiting writer in before new readers: the
 // POSIX read-write lock, with glibc's writer preference set. Readers that
 // never stop coming (io threads reading product pages) would otherwise
-// keep the writer, and the CAF worker it runs on, waiting. Meets the
-// SharedMutex requirements, so std::shared_lock and std::unique_lock take it.
+// keep the writer, and the CAF worker it runs on, waiting. A writer first
+// tries for a few microseconds without waiting, as a waiting writer turns
+// new readers away until the last reader has left and the writer's thread
+// has woken, a context switch later. Meets the SharedMutex requirements, so
+// std::shared_lock and std::unique_lock take it.
 #pragma once
 
 #include <pthread.h>
 
+#include <chrono>
 #include <system_error>
+#include <thread>
 
 namespace doorbuster::actors::detail {
 
@@ -29,7 +34,18 @@ public:
   writer_first_mutex(const writer_first_mutex&) = delete;
   writer_first_mutex& operator=(const writer_first_mutex&) = delete;
 
-  void lock() { pthread_rwlock_wrlock(&lock_); }
+  /// Tries for up to `try_for` without waiting, yielding the core between
+  /// tries (to a reader it may have preempted), then waits.
+  void lock() {
+    auto until = std::chrono::steady_clock::now() + try_for;
+    do {
+      if (pthread_rwlock_trywrlock(&lock_) == 0)
+        return;
+      std::this_thread::yield();
+    } while (std::chrono::steady_clock::now() < until);
+    pthread_rwlock_wrlock(&lock_);
+  }
+
   bool try_lock() { return pthread_rwlock_trywrlock(&lock_) == 0; }
   void unlock() { pthread_rwlock_unlock(&lock_); }
 
@@ -38,6 +54,10 @@ public:
   /// Fails while a writer holds the lock or waits for it.
   bool try_lock_shared() { return pthread_rwlock_tryrdlock(&lock_) == 0; }
   void unlock_shared() { pthread_rwlock_unlock(&lock_); }
+
+  /// A reader holds the lock for a lookup: well under a microsecond, unless
+  /// its thread is preempted; then the writer waits.
+  static constexpr std::chrono::microseconds try_for{50};
 
 private:
   pthread_rwlock_t lock_;

@@ -65,6 +65,24 @@ TEST(catalog_index, finds_by_sku_and_keeps_newest_version) {
   EXPECT_EQ(idx.find("B"), nullptr);
 }
 
+TEST(catalog_index, a_sale_s_change_is_replaced_in_place) {
+  catalog_index idx;
+  idx.upsert(doc("A", "toys", "Ball", 2));
+  auto id = idx.in_place(*doc("A", "toys", "Ball", 3));
+  ASSERT_TRUE(id.has_value());
+  auto old = idx.replace(*id, doc("A", "toys", "Ball", 3));
+  EXPECT_EQ(old->version, 2u);
+  EXPECT_EQ(idx.find("A")->version, 3u);
+  EXPECT_EQ(idx.list({"toys", "", "", 10}).items_json,
+            "[" + idx.find("A")->json() + "]");
+  // Anything else needs upsert(): a new SKU, an older version, another
+  // category or name (the orders and the name index change with them).
+  EXPECT_FALSE(idx.in_place(*doc("B", "toys", "Ball", 1)));
+  EXPECT_FALSE(idx.in_place(*doc("A", "toys", "Ball", 1)));
+  EXPECT_FALSE(idx.in_place(*doc("A", "sports", "Ball", 4)));
+  EXPECT_FALSE(idx.in_place(*doc("A", "toys", "Kite", 4)));
+}
+
 TEST(catalog_index, moves_product_between_categories) {
   catalog_index idx;
   idx.upsert(doc("A", "toys", "Ball", 1));

@@ -3,6 +3,8 @@
 // holds the view, and reads it as soon as the writer is done.
 #include "actors/shared_catalog.hpp"
 
+#include "actors/product_doc.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -67,6 +69,33 @@ TEST(shared_catalog, a_waiting_writer_goes_before_new_readers) {
   EXPECT_TRUE(turned_away);
   EXPECT_TRUE(written);
   EXPECT_TRUE(catalog.try_read([](const catalog_index&) { return 0; }));
+}
+
+domain::product_doc_ptr doc(const std::string& sku, const std::string& name,
+                            uint64_t version) {
+  domain::product_state p{.sku = sku, .version = version};
+  p.fields.name = name;
+  p.fields.category = "toys";
+  p.fields.currency = "USD";
+  return render_product_doc(p);
+}
+
+TEST(shared_catalog, replace_takes_a_sale_s_change_and_nothing_else) {
+  shared_catalog catalog;
+  catalog.write([&](catalog_index& index) { index.upsert(doc("A", "Ball", 1)); });
+  auto find = [&](const std::string& sku) {
+    return catalog.read([&](const catalog_index& index) { return index.find(sku); });
+  };
+  auto sale = doc("A", "Ball", 2);
+  EXPECT_TRUE(catalog.replace(sale));
+  EXPECT_EQ(find("A")->version, 2u);
+  auto renamed = doc("A", "Kite", 3);
+  EXPECT_FALSE(catalog.replace(renamed));
+  EXPECT_EQ(find("A")->version, 2u);
+  ASSERT_NE(renamed, nullptr); // left to the caller for write()
+  auto added = doc("B", "Ball", 1);
+  EXPECT_FALSE(catalog.replace(added));
+  EXPECT_EQ(find("B"), nullptr);
 }
 
 TEST(shared_catalog, readers_do_not_exclude_each_other) {
