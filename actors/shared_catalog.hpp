@@ -2,8 +2,8 @@
 // reads it under a shared lock (and io threads read product pages with
 // try_read), and only the pool's writer actor changes it (single writer),
 // under the exclusive lock: as it is the only one, what it finds under the
-// shared lock stays so until it changes it. The catalog's memory does not grow with the
-// number of catalog actors.
+// shared lock stays so until it changes it. The catalog's memory does not
+// grow with the number of catalog actors.
 #pragma once
 
 #include "actors/catalog_index.hpp"
