@@ -38,6 +38,16 @@ std::string sku_of(int n) {
   return sku;
 }
 
+/// 0..n-1 in an order drawn with `seed`.
+std::vector<int> shuffled(size_t n, unsigned seed) {
+  std::vector<int> numbers(n);
+  for (size_t i = 0; i < n; ++i)
+    numbers[i] = static_cast<int>(i);
+  std::mt19937 rng{seed};
+  std::shuffle(numbers.begin(), numbers.end(), rng);
+  return numbers;
+}
+
 /// Every SKU of `category` ("": all), page by page.
 std::vector<std::string> skus_in_order(const catalog_index& idx,
                                        const std::string& category) {
@@ -138,11 +148,7 @@ TEST(catalog_index, counts_categories) {
 TEST(catalog_index, pages_in_sku_order_across_merges_and_moves) {
   // Many runs of sku_order, split as they fill in random order, some
   // moved between categories: every page follows a std::set of the SKUs.
-  std::mt19937 rng{7};
-  std::vector<int> numbers(20 * sku_order::run_at_most);
-  for (size_t i = 0; i < numbers.size(); ++i)
-    numbers[i] = static_cast<int>(i);
-  std::shuffle(numbers.begin(), numbers.end(), rng);
+  auto numbers = shuffled(20 * sku_order::run_at_most, 7);
   catalog_index idx;
   std::map<std::string, std::set<std::string>> expected;
   std::map<std::string, std::string> category_of;
@@ -170,11 +176,7 @@ TEST(catalog_index, upsert_many_pages_as_one_by_one_upserts_would) {
   // of it: sku_order::insert_many), and a small one (one by one); SKUs
   // repeat within a batch, with newer and older versions and another
   // category.
-  std::mt19937 rng{11};
-  std::vector<int> numbers(12 * sku_order::run_at_most);
-  for (size_t i = 0; i < numbers.size(); ++i)
-    numbers[i] = static_cast<int>(i);
-  std::shuffle(numbers.begin(), numbers.end(), rng);
+  auto numbers = shuffled(12 * sku_order::run_at_most, 11);
   catalog_index bulk, one_by_one;
   std::map<std::string, std::set<std::string>> expected;
   std::vector<product_doc_ptr> batch;
